@@ -1,0 +1,3 @@
+from kcodegen.cli import main
+
+main()

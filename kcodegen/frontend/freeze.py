@@ -1,0 +1,243 @@
+"""Turn the interpreter's ModelRecords into frozen ModelGraphs, one per model."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import libcst as cst
+
+from kcodegen.frontend.errors import Unsupported
+from kcodegen.frontend.interpreter import Interpreter, _const_shape
+from kcodegen.frontend.records import ModelRecord
+from kcodegen.frontend.values import DictVal, InputLayerVal, LayerVal, SequenceVal, TensorVal, Value
+from kcodegen.ir import InputSpec, ModelGraph, Site, Structure, TensorRef
+
+
+def freeze(record: ModelRecord, interp: Interpreter) -> ModelGraph:
+    if record.style == "sequential":
+        _materialize_sequential(record, interp)
+    builder = interp.builder
+    inputs = _structure(record.inputs, record) if record.style != "subclassing" else _subclass_inputs(record)
+    outputs = _structure(record.outputs, record)
+    model_inputs = set(inputs.tensors)
+    steps = _ancestors(outputs.tensors, model_inputs, interp, record)
+    input_specs = [spec for spec in builder.inputs.values() if spec.tensor in model_inputs]
+    input_specs.sort(key=lambda spec: inputs.tensors.index(spec.tensor))
+    if record.style == "subclassing":
+        input_specs = [_with_known_shape(spec, record, interp) for spec in input_specs]
+    input_specs = [_named(spec, builder.tensors[spec.tensor].name_hint) for spec in input_specs]
+    nodes = [node for node in builder.nodes.values() if node.id in steps]
+    ops = [op for op in builder.ops.values() if op.id in steps]
+    layer_ids = {node.layer for node in nodes}
+    layers = [layer for layer in builder.layers.values() if layer.id in layer_ids]
+    step_ids = steps | {spec.id for spec in input_specs}
+    tensors = [t for t in builder.tensors.values() if t.producer in step_ids]
+    owned = step_ids | layer_ids | {t.id for t in tensors} | {record.id}
+    site = _site(record, interp, owned)
+    return ModelGraph(
+        name=_model_name(record, site),
+        keras_name=record.keras_name,
+        style=record.style,
+        inputs=tuple(input_specs),
+        input_structure=inputs,
+        output_structure=outputs,
+        layers=tuple(layers),
+        nodes=tuple(nodes),
+        ops=tuple(ops),
+        tensors=tuple(tensors),
+        site=site,
+        span=record.span,
+        class_name=record.class_val.node.name.value if record.class_val else None,
+        call_comments=record.comments,
+    )
+
+
+def _structure(value: Value | None, record: ModelRecord) -> Structure:
+    line = record.span.line
+    if isinstance(value, TensorVal):
+        return Structure("single", (value.tensor_id,))
+    if isinstance(value, SequenceVal) and value.items and all(isinstance(v, TensorVal) for v in value.items):
+        kind = "list" if value.kind == "list" else "tuple"
+        return Structure(kind, tuple(v.tensor_id for v in value.items))  # type: ignore[union-attr,arg-type]
+    if isinstance(value, DictVal) and value.items and all(isinstance(v, TensorVal) for _, _, v in value.items):
+        return Structure(
+            "dict",
+            tuple(v.tensor_id for _, _, v in value.items),  # type: ignore[union-attr]
+            tuple(key_text for _, key_text, _ in value.items),
+        )
+    raise Unsupported("the model's inputs or outputs are not tensors, lists or dicts of tensors", line)
+
+
+def _subclass_inputs(record: ModelRecord) -> Structure:
+    if record.input_kind == "dict":
+        return Structure("dict", tuple(record.input_tensors), tuple(record.input_keys))
+    if record.input_kind == "list":
+        return Structure("list", tuple(record.input_tensors))
+    return Structure("single", tuple(record.input_tensors))
+
+
+def _ancestors(outputs: Sequence[str], inputs: set[str], interp: Interpreter, record: ModelRecord) -> set[str]:
+    """Steps between the model's inputs and outputs; a path that starts elsewhere is a disconnected graph."""
+    builder = interp.builder
+    seen: set[str] = set()
+    pending = list(outputs)
+    while pending:
+        tensor_id = pending.pop()
+        producer = builder.producer(tensor_id)
+        if tensor_id in inputs or producer in seen:
+            continue
+        if producer in builder.inputs:
+            spec = builder.inputs[producer]
+            where = f" (line {spec.span.line})" if spec.span else ""
+            raise Unsupported(
+                f"graph disconnected: the input `{spec.name}`{where} is used but is not among the model's inputs",
+                record.span.line,
+            )
+        seen.add(producer)
+        step = builder.nodes.get(producer) or builder.ops[producer]
+        from kcodegen.ir import Node, tensor_refs
+
+        if isinstance(step, Node):
+            used = [t for a in step.args for t in tensor_refs(a)] + [t for _, a in step.kwargs for t in tensor_refs(a)]
+        else:
+            used = list(step.inputs)
+        pending.extend(used)
+    return seen
+
+
+def _materialize_sequential(record: ModelRecord, interp: Interpreter) -> None:
+    """A Sequential's layers become a chain of calls on one input."""
+    builder = interp.builder
+    entries = list(record.entries)
+    first = entries[0].value if entries else None
+    if isinstance(first, InputLayerVal):
+        shape, shape_text, kwargs = first.shape, first.shape_text, tuple(first.kwargs)
+        entries = entries[1:]
+    else:
+        shape, shape_text, kwargs = _first_layer_shape(entries, interp)
+    if shape is None and record.built_shapes:
+        shape = record.built_shapes[0][1:]
+        shape_text = repr(shape)
+    if not entries:
+        raise Unsupported("the Sequential has no layers", record.span.line)
+    fields = {
+        "name": "inputs",
+        "shape": shape,
+        "shape_text": shape_text,
+        "dtype": _literal(dict(kwargs).get("dtype")),
+        "keras_name": _literal(dict(kwargs).get("name")),
+        "kwargs": tuple((k, v) for k, v in kwargs if k not in ("shape", "input_shape")),
+        "span": record.span,
+    }
+    tensor = builder.add_input(fields, entries[0].origin, "inputs")
+    record.inputs = TensorVal(tensor, "inputs")
+    for entry in entries:
+        if not isinstance(entry.value, LayerVal):
+            raise Unsupported("an input inside a Sequential must be its first entry", entry.value.line)  # type: ignore[attr-defined]
+        layer = builder.layers[entry.value.layer_id]
+        tensor = builder.add_node(
+            layer.id, (TensorRef(tensor),), (), layer.span, entry.origin, entry.comments, entry.trailing
+        )
+    record.outputs = TensorVal(tensor, "outputs")
+
+
+def _first_layer_shape(entries, interp: Interpreter):  # type: ignore[no-untyped-def]
+    if not entries or not isinstance(entries[0].value, LayerVal):
+        return None, None, ()
+    layer = interp.builder.layers[entries[0].value.layer_id]
+    text = layer.kwarg("input_shape")
+    if text is None and layer.kwarg("input_dim") is not None:
+        text = f"({layer.kwarg('input_dim')},)"
+    if text is None:
+        return None, None, ()
+    return _const_shape(interp.eval_text_in_module(text)), text, ()
+
+
+def _named(spec: InputSpec, hint: str | None) -> InputSpec:
+    """An input is called by the author's variable, else by its Keras name."""
+    from dataclasses import replace
+
+    return replace(spec, name=hint or spec.keras_name or spec.name)
+
+
+def _with_known_shape(spec: InputSpec, record: ModelRecord, interp: Interpreter) -> InputSpec:
+    """A subclass's input shape comes from model.build(...), model(zeros(...)) or --input-shape."""
+    from dataclasses import replace
+
+    if spec.shape is not None:
+        return spec
+    if record.built_shapes and len(record.input_tensors) == 1:
+        shape = record.built_shapes[0][1:]
+        return replace(spec, shape=shape, shape_text=repr(shape))
+    for node in interp.builder.nodes.values():
+        if any(isinstance(a, TensorRef) and a.tensor == spec.tensor for a in node.args):
+            layer = interp.builder.layers[node.layer]
+            text = layer.kwarg("input_shape")
+            if text is not None:
+                return replace(spec, shape=_const_shape(interp.eval_text_in_module(text)), shape_text=text)
+    return spec
+
+
+def _site(record: ModelRecord, interp: Interpreter, owned: set[str]) -> Site:
+    statements = {record.statement} | record.extra_statements
+    for (block, index), ids in interp.builder.touched.items():
+        if block == record.block and ids & owned:
+            statements.add(index)
+    class_statement = record.class_val.statement if record.class_val else None
+    if record.block == "<class>":
+        name = record.class_val.node.name.value if record.class_val else "the class"
+        return Site("", (), None, class_statement, f"{name} is never instantiated in this file")
+    body = _block_body(interp.module, record.block)
+    binding, problem = _binding(body[record.statement], record)
+    for index in statements:
+        if not isinstance(body[index], cst.SimpleStatementLine):
+            line = interp.line(body[index])
+            problem = problem or f"line {line}: the model is defined inside a compound statement"
+    return Site(record.block, tuple(sorted(statements)), binding, class_statement, problem)
+
+
+def _block_body(module: cst.Module, block: str) -> Sequence[cst.CSTNode]:
+    if not block:
+        return module.body
+    for statement in module.body:
+        if isinstance(statement, cst.FunctionDef) and statement.name.value == block:
+            return statement.body.body  # type: ignore[return-value]
+    raise LookupError(block)
+
+
+def _binding(statement: cst.CSTNode, record: ModelRecord) -> tuple[str | None, str | None]:
+    line = record.span.line
+    if isinstance(statement, cst.SimpleStatementLine) and len(statement.body) == 1:
+        small = statement.body[0]
+        if isinstance(small, cst.Return):
+            return None, None
+        if (
+            isinstance(small, cst.Assign)
+            and len(small.targets) == 1
+            and isinstance(small.targets[0].target, cst.Name)
+            and isinstance(small.value, cst.Call)
+        ):
+            return small.targets[0].target.value, None
+    return None, f"line {line}: the model is not simply assigned to a name or returned"
+
+
+def _model_name(record: ModelRecord, site: Site) -> str:
+    if site.binding:
+        return site.binding
+    if record.block and record.block != "<class>":
+        return record.block
+    if record.class_val is not None:
+        return record.class_val.node.name.value
+    return record.keras_name or "model"
+
+
+def _literal(text: str | None) -> str | None:
+    import ast
+
+    if text is None:
+        return None
+    try:
+        value = ast.literal_eval(text)
+    except (ValueError, SyntaxError):
+        return None
+    return value if isinstance(value, str) else None

@@ -1,0 +1,1296 @@
+"""Abstract interpretation of a module's CST: statements run over abstract values, never real ones.
+
+Layers, tensors and models become IR objects; numbers and strings are folded when that is safe (only
+pure builtins such as ``range`` and ``len`` are ever evaluated); everything else stays as source text.
+Helper functions are inlined where they are called, subclass ``__init__``/``call`` are interpreted
+with abstract inputs, ``for`` loops over constants are unrolled and ``if`` on constants takes its
+branch. Control flow that depends on run-time values is never guessed: the names it binds become
+``Unknown`` and a model that needs them is refused with the line.
+"""
+
+from __future__ import annotations
+
+import ast
+import builtins
+import operator
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import replace
+from typing import Any
+
+import libcst as cst
+from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
+
+from kcodegen.frontend import keras_api as api
+from kcodegen.frontend.builder import GraphBuilder, Origin
+from kcodegen.frontend.errors import Unsupported
+from kcodegen.frontend.names import canonical, import_bindings
+from kcodegen.frontend.records import ModelRecord, SequentialEntry
+from kcodegen.frontend.values import (
+    ClassVal,
+    Const,
+    DictVal,
+    FunctionVal,
+    InputLayerVal,
+    LayerVal,
+    ModelVal,
+    Opaque,
+    SelfVal,
+    SequenceVal,
+    Symbol,
+    TensorVal,
+    TrainingFlag,
+    Unknown,
+    Value,
+    const_value,
+)
+from kcodegen.ir import Arg, Literal_, Mapping_, Seq, Span, TensorRef
+
+_PURE_BUILTINS: dict[str, Callable[..., Any]] = {
+    name: getattr(builtins, name)
+    for name in (
+        "range len int float str bool abs min max sum round tuple list dict "
+        "enumerate zip reversed sorted"
+    ).split()
+}
+_BINARY: dict[type, Callable[[Any, Any], Any]] = {
+    cst.Add: operator.add,
+    cst.Subtract: operator.sub,
+    cst.Multiply: operator.mul,
+    cst.Divide: operator.truediv,
+    cst.FloorDivide: operator.floordiv,
+    cst.Modulo: operator.mod,
+    cst.Power: operator.pow,
+    cst.MatrixMultiply: operator.matmul,
+}
+_COMPARE: dict[type, Callable[[Any, Any], Any]] = {
+    cst.Equal: operator.eq,
+    cst.NotEqual: operator.ne,
+    cst.LessThan: operator.lt,
+    cst.LessThanEqual: operator.le,
+    cst.GreaterThan: operator.gt,
+    cst.GreaterThanEqual: operator.ge,
+    cst.In: lambda a, b: a in b,
+    cst.NotIn: lambda a, b: a not in b,
+    cst.Is: operator.is_,
+    cst.IsNot: operator.is_not,
+}
+# Calls whose first argument is an array shape: model(tf.zeros((2, 7))) tells the input shape.
+_ARRAY_MAKERS = ("zeros", "ones", "normal", "uniform", "rand", "randn", "random", "empty", "full")
+_UNTRACKED_METHODS = frozenset({"compile", "fit", "evaluate", "predict", "summary", "save", "save_weights"})
+_MAX_UNROLL = 10_000
+
+
+class _Return(Exception):
+    def __init__(self, value: Value) -> None:
+        self.value = value
+
+
+class Frame:
+    """Variables of one running block. ``block`` names the block for splicing (see ModelRecord)."""
+
+    def __init__(self, block: str, parent: Frame | None) -> None:
+        self.vars: dict[str, Value] = {}
+        self.parent = parent
+        self.block = block
+        self.statement = 0
+        self.comments: tuple[str, ...] = ()
+        self.trailing: str | None = None
+        self.commented = False
+
+    @property
+    def is_module(self) -> bool:
+        return self.parent is None
+
+
+class Method(Value):
+    """A bound method of an abstract object, e.g. ``model.add``."""
+
+    def __init__(self, owner: Value, name: str, text: str) -> None:
+        self.owner = owner
+        self.name = name
+        self.text = text
+
+
+class Array(Value):
+    """A concrete array built from a constant shape (``tf.zeros((2, 7))``)."""
+
+    def __init__(self, shape: tuple[int | None, ...], text: str) -> None:
+        self.shape = shape
+        self.text = text
+
+
+class Interpreter:
+    def __init__(self, module: cst.Module, input_shapes: dict[str, tuple[int | None, ...]]) -> None:
+        self.module = module
+        wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
+        self.positions: dict[cst.CSTNode, CodeRange] = dict(wrapper.resolve(PositionProvider))
+        self.builder = GraphBuilder()
+        self.records: list[ModelRecord] = []
+        self.problems: list[Unsupported] = []
+        self.input_shapes = input_shapes
+        self.module_frame = Frame("", None)
+        self.stack: list[Frame] = [self.module_frame]
+        self.called_functions: set[str] = set()
+        self.backbone_io: dict[tuple[str, str], str] = {}
+        self.classes: dict[str, ClassVal] = {}
+        self.record_of_self: dict[int, ModelRecord] = {}
+
+    # --- entry points -------------------------------------------------------------------------
+    def run(self) -> None:
+        self.exec_block(self.module.body, self.module_frame)
+        # Functions never called at module level may still build a model (``def build_model():``).
+        for name, value in list(self.module_frame.vars.items()):
+            if isinstance(value, FunctionVal) and name not in self.called_functions:
+                self.explore_function(value)
+        for cls in self.classes.values():
+            instantiated = any(r.class_val is not None and r.class_val.node is cls.node for r in self.records)
+            if cls.kind == "model" and not instantiated:
+                self.explore_class(cls)
+
+    def explore_function(self, func: FunctionVal) -> None:
+        params = func.node.params
+        args: list[Value] = []
+        for param in params.params:
+            if param.default is None:
+                args.append(Opaque(param.name.value))
+            else:
+                args.append(self.eval_in(param.default, self.module_frame))
+        try:
+            self.call_function(func, args, {}, explore=True)
+        except Unsupported as problem:
+            self.problems.append(problem)
+        except _Return:
+            pass
+
+    def explore_class(self, cls: ClassVal) -> None:
+        try:
+            self.instantiate_model(cls, [], {}, cls.node, explore=True)
+        except Unsupported as problem:
+            self.problems.append(problem)
+
+    # --- positions and text -----------------------------------------------------------------
+    def span(self, node: cst.CSTNode) -> Span:
+        code_range = self.positions[node]
+        start, end = code_range.start, code_range.end
+        return Span(start.line, start.column, end.line, end.column)
+
+    def line(self, node: cst.CSTNode) -> int:
+        return self.positions[node].start.line
+
+    def code(self, node: cst.CSTNode) -> str:
+        return self.module.code_for_node(node)
+
+    def render(self, node: cst.BaseExpression) -> str:
+        """Source text of an expression, with names local to an inlined function replaced."""
+        frame = self.stack[-1]
+        if frame.is_module:
+            return self.code(node)
+        return self.code(node.visit(_Substitute(self, frame)))
+
+    @property
+    def frame(self) -> Frame:
+        return self.stack[-1]
+
+    def origin(self) -> Origin:
+        return tuple((f.block, f.statement) for f in self.stack)
+
+    # --- names ------------------------------------------------------------------------------
+    def lookup(self, name: str, frame: Frame | None = None) -> Value | None:
+        frame = frame or self.frame
+        scope: Frame | None = frame
+        while scope is not None:
+            if name in scope.vars:
+                value = scope.vars[name]
+                if scope.is_module and hasattr(value, "text"):
+                    try:
+                        return replace(value, text=name)  # type: ignore[type-var]
+                    except TypeError:
+                        return value
+                return value
+            scope = scope.parent
+        return None
+
+    def bind(self, target: cst.BaseExpression, value: Value, node: cst.CSTNode) -> None:
+        frame = self.frame
+        if isinstance(target, cst.Name):
+            frame.vars[target.value] = value
+            self._note_binding(target.value, value)
+        elif isinstance(target, (cst.Tuple, cst.List)):
+            items = self.unpack(value, len(target.elements), node)
+            for element, item in zip(target.elements, items):
+                self.bind(element.value, item, node)
+        elif isinstance(target, cst.Attribute):
+            owner = self.eval(target.value)
+            attr = target.attr.value
+            if isinstance(owner, SelfVal):
+                owner.attrs[attr] = value
+                self._note_binding(attr, value)
+            elif isinstance(owner, LayerVal):
+                self.builder.set_layer_attr(owner.layer_id, attr, self.render_value(value), self.origin())
+        # subscript targets and the like change nothing the model graph depends on
+
+    def _note_binding(self, name: str, value: Value) -> None:
+        """A direct binding names a layer or tensor; binding a structure only ties its statement to the model."""
+        if isinstance(value, LayerVal):
+            self.builder.name_layer(value.layer_id, name)
+        elif isinstance(value, TensorVal):
+            self.builder.name_tensor(value.tensor_id, name)
+        ids: set[str] = set()
+        for item in _walk_values(value):
+            if isinstance(item, LayerVal):
+                ids.add(item.layer_id)
+            elif isinstance(item, TensorVal):
+                ids.add(item.tensor_id)
+            elif isinstance(item, ModelVal):
+                ids.add(item.record.id)
+        if ids:
+            self.builder.touch(self.origin(), ids)
+
+    def unpack(self, value: Value, count: int, node: cst.CSTNode) -> list[Value]:
+        if isinstance(value, SequenceVal) and len(value.items) == count:
+            return value.items
+        if isinstance(value, Const) and isinstance(value.value, (tuple, list)) and len(value.value) == count:
+            return [Const(v, repr(v)) for v in value.value]
+        if isinstance(value, TensorVal):
+            raise Unsupported("unpacking a layer's several outputs is not supported yet", self.line(node))
+        return [Opaque(f"{value.text}[{i}]") for i in range(count)]
+
+    # --- statements -------------------------------------------------------------------------
+    def exec_block(self, body: Sequence[cst.BaseStatement], frame: Frame) -> None:
+        """Run a block's statements, recording their indexes for the splice."""
+        self.stack.append(frame) if frame is not self.stack[-1] else None
+        try:
+            for index, statement in enumerate(body):
+                frame.statement = index
+                frame.comments = _comments(statement)
+                frame.trailing = _trailing_comment(statement)
+                frame.commented = False
+                if frame.is_module:
+                    try:
+                        self.exec_statement(statement)
+                    except Unsupported as problem:
+                        self.problems.append(problem)
+                        self.taint(statement, problem.message)
+                else:
+                    self.exec_statement(statement)
+        finally:
+            if frame is not self.module_frame or len(self.stack) > 1:
+                self.stack.pop() if self.stack[-1] is frame and frame is not self.module_frame else None
+
+    def exec_nested(self, body: Sequence[cst.BaseStatement]) -> None:
+        """Statements of a compound statement: they belong to the enclosing statement's index."""
+        for statement in body:
+            self.exec_statement(statement)
+
+    def exec_statement(self, statement: cst.BaseStatement | cst.BaseSmallStatement) -> None:
+        if isinstance(statement, cst.SimpleStatementLine):
+            for small in statement.body:
+                self.exec_small(small)
+        elif isinstance(statement, cst.FunctionDef):
+            self.frame.vars[statement.name.value] = FunctionVal(statement, self.frame, statement.name.value)
+        elif isinstance(statement, cst.ClassDef):
+            self.define_class(statement)
+        elif isinstance(statement, cst.If):
+            self.exec_if(statement)
+        elif isinstance(statement, cst.For):
+            self.exec_for(statement)
+        elif isinstance(statement, (cst.With, cst.Try)):
+            self.exec_nested(statement.body.body)
+        else:  # while, match, async ...: structure we do not follow
+            self.taint(statement, "inside control flow the converter does not follow")
+
+    def exec_small(self, small: cst.BaseSmallStatement) -> None:
+        if isinstance(small, cst.Assign):
+            value = self.eval(small.value)
+            for target in small.targets:
+                self.bind(target.target, value, small)
+        elif isinstance(small, cst.AnnAssign):
+            if small.value is not None:
+                self.bind(small.target, self.eval(small.value), small)
+        elif isinstance(small, cst.AugAssign):
+            left = self.eval(small.target)
+            right = self.eval(small.value)
+            op_text = self.code(small.operator).strip().rstrip("=")
+            value = self.binary(left, right, op_text, type(small.operator), small)
+            self.bind(small.target, value, small)
+        elif isinstance(small, cst.Expr):
+            self.eval(small.value)
+        elif isinstance(small, cst.Return):
+            raise _Return(self.eval(small.value) if small.value else Const(None, "None"))
+        elif isinstance(small, (cst.Import, cst.ImportFrom)):
+            for local, qualname in import_bindings(small).items():
+                self.frame.vars[local] = Symbol(canonical(qualname), local)
+
+    def exec_if(self, statement: cst.If) -> None:
+        if _is_main_guard(statement.test):
+            self.exec_nested(statement.body.body)
+            return
+        test = self.eval(statement.test)
+        if isinstance(test, Const):
+            if test.value:
+                self.exec_nested(statement.body.body)
+            elif isinstance(statement.orelse, cst.If):
+                self.exec_if(statement.orelse)
+            elif statement.orelse is not None:
+                self.exec_nested(statement.orelse.body.body)
+            return
+        self.taint(statement, f"the `if` at line {self.line(statement)} depends on a run-time value")
+
+    def exec_for(self, statement: cst.For) -> None:
+        iterable = self.eval(statement.iter)
+        items = _iterate(iterable)
+        if items is None:
+            self.taint(statement, f"the loop at line {self.line(statement)} runs over a run-time value")
+            return
+        for item in items[:_MAX_UNROLL]:
+            self.bind(statement.target, item, statement)
+            self.exec_nested(statement.body.body)
+
+    def taint(self, statement: cst.CSTNode, reason: str) -> None:
+        line = self.line(statement)
+        for name in _assigned_names(statement):
+            self.frame.vars[name] = Unknown(name, line, reason)
+
+    def define_class(self, statement: cst.ClassDef) -> None:
+        kind = "other"
+        for base in statement.bases:
+            value = self.eval(base.value)
+            if isinstance(value, Symbol) and value.qualname in (api.MODEL, api.SEQUENTIAL):
+                kind = "model"
+            elif isinstance(value, Symbol) and value.qualname == api.LAYER_BASE:
+                kind = "layer"
+            elif isinstance(value, ClassVal) and value.kind != "other":
+                kind = value.kind
+        statement_index = self.frame.statement if self.frame.is_module else None
+        cls = ClassVal(statement, kind, statement.name.value, statement_index)
+        self.frame.vars[statement.name.value] = cls
+        if self.frame.is_module:
+            self.classes[statement.name.value] = cls
+
+    # --- expressions ------------------------------------------------------------------------
+    def eval_in(self, node: cst.BaseExpression, frame: Frame) -> Value:
+        self.stack.append(frame)
+        try:
+            return self.eval(node)
+        finally:
+            self.stack.pop()
+
+    def eval(self, node: cst.BaseExpression) -> Value:  # noqa: C901 - one dispatch over node types
+        if isinstance(node, cst.Name):
+            return self.eval_name(node)
+        if isinstance(node, (cst.Integer, cst.Float, cst.Imaginary, cst.SimpleString, cst.ConcatenatedString)):
+            try:
+                return Const(ast.literal_eval(self.code(node)), self.code(node))
+            except (ValueError, SyntaxError):
+                return Opaque(self.code(node))
+        if isinstance(node, cst.Attribute):
+            return self.eval_attribute(node)
+        if isinstance(node, cst.Call):
+            return self.eval_call(node)
+        if isinstance(node, (cst.List, cst.Tuple)):
+            if any(isinstance(e, cst.StarredElement) for e in node.elements):
+                return Opaque(self.render(node))
+            items = [self.eval(e.value) for e in node.elements]
+            kind = "list" if isinstance(node, cst.List) else "tuple"
+            return SequenceVal(items, kind, self.render(node))
+        if isinstance(node, cst.Dict):
+            return self.eval_dict(node)
+        if isinstance(node, cst.BinaryOperation):
+            left, right = self.eval(node.left), self.eval(node.right)
+            return self.binary(left, right, self.code(node.operator).strip(), type(node.operator), node)
+        if isinstance(node, cst.UnaryOperation):
+            return self.eval_unary(node)
+        if isinstance(node, cst.Comparison):
+            return self.eval_comparison(node)
+        if isinstance(node, cst.BooleanOperation):
+            left, right = self.eval(node.left), self.eval(node.right)
+            if isinstance(left, Const) and isinstance(right, Const):
+                is_and = isinstance(node.operator, cst.And)
+                value = (left.value and right.value) if is_and else (left.value or right.value)
+                return Const(value, self.render(node))
+            return Opaque(self.render(node))
+        if isinstance(node, cst.Subscript):
+            return self.eval_subscript(node)
+        if isinstance(node, cst.IfExp):
+            test = self.eval(node.test)
+            if isinstance(test, Const):
+                return self.eval(node.body if test.value else node.orelse)
+            return Opaque(self.render(node))
+        if isinstance(node, (cst.ListComp, cst.GeneratorExp)):
+            return self.eval_comprehension(node)
+        return Opaque(self.render(node))
+
+    def eval_name(self, node: cst.Name) -> Value:
+        value = self.lookup(node.value)
+        if value is not None:
+            return value
+        if node.value in ("True", "False", "None"):
+            return Const(ast.literal_eval(node.value), node.value)
+        if node.value in _PURE_BUILTINS or node.value == "super":
+            return Symbol(f"builtins.{node.value}", node.value)
+        return Opaque(node.value)
+
+    def eval_attribute(self, node: cst.Attribute) -> Value:
+        owner = self.eval(node.value)
+        attr = node.attr.value
+        text = self.render(node)
+        if isinstance(owner, Symbol):
+            return Symbol(canonical(f"{owner.qualname}.{attr}"), text)
+        if isinstance(owner, SelfVal):
+            return owner.attrs.get(attr, Method(owner, attr, text))
+        if isinstance(owner, LayerVal) and attr in ("input", "output"):
+            return self.backbone_tensor(owner, attr, node)
+        if isinstance(owner, LayerVal) and attr == "layers":
+            return Method(owner, "layers", text)
+        if isinstance(owner, Method) and owner.name == "layers_item" and attr == "output":
+            return self.backbone_tensor(owner.owner, "output", node)  # type: ignore[arg-type]
+        if isinstance(owner, (ModelVal, SequenceVal, Symbol)) or (
+            isinstance(owner, Method) and owner.name == "super"
+        ):
+            return Method(owner, attr, text)
+        if isinstance(owner, Const) and hasattr(owner.value, attr):
+            return Opaque(text)
+        return Opaque(text)
+
+    def eval_dict(self, node: cst.Dict) -> Value:
+        items: list[tuple[Any, str, Value]] = []
+        for element in node.elements:
+            if not isinstance(element, cst.DictElement):
+                return Opaque(self.render(node))
+            key = self.eval(element.key)
+            key_value = key.value if isinstance(key, Const) else key.text
+            items.append((key_value, self.render(element.key), self.eval(element.value)))
+        return DictVal(items, self.render(node))
+
+    def eval_unary(self, node: cst.UnaryOperation) -> Value:
+        operand = self.eval(node.expression)
+        if isinstance(operand, Const):
+            ops: dict[type, Callable[[Any], Any]] = {
+                cst.Minus: operator.neg,
+                cst.Plus: operator.pos,
+                cst.Not: operator.not_,
+                cst.BitInvert: operator.invert,
+            }
+            try:
+                return Const(ops[type(node.operator)](operand.value), self.render(node))
+            except (TypeError, KeyError):
+                return Opaque(self.render(node))
+        if isinstance(operand, TensorVal):
+            prefix = self.code(node.operator)
+            return self.make_op((prefix, 0), [operand], node)
+        return Opaque(self.render(node))
+
+    def eval_comparison(self, node: cst.Comparison) -> Value:
+        left = self.eval(node.left)
+        result = True
+        for target in node.comparisons:
+            right = self.eval(target.comparator)
+            compare = _COMPARE.get(type(target.operator))
+            if not (isinstance(left, Const) and isinstance(right, Const)) or compare is None:
+                return Opaque(self.render(node))
+            try:
+                result = result and bool(compare(left.value, right.value))
+            except TypeError:
+                return Opaque(self.render(node))
+            left = right
+        return Const(result, self.render(node))
+
+    def eval_subscript(self, node: cst.Subscript) -> Value:
+        owner = self.eval(node.value)
+        if isinstance(owner, Method) and owner.name == "layers":
+            index = self.eval(node.slice[0].slice.value) if _simple_index(node) else None
+            if isinstance(index, Const) and index.value == -1:
+                return Method(owner.owner, "layers_item", self.render(node))
+            raise Unsupported(
+                f"`{self.code(node)}` taps an inner layer of a nested model; only its last layer is supported",
+                self.line(node),
+            )
+        if isinstance(owner, TensorVal):
+            index_text = self.render(node).removeprefix(self.render(node.value))
+            return self.make_op((0, index_text), [owner], node)
+        if not _simple_index(node):
+            return Opaque(self.render(node))
+        index = self.eval(node.slice[0].slice.value)  # type: ignore[attr-defined]
+        if isinstance(owner, SequenceVal) and isinstance(index, Const) and isinstance(index.value, int):
+            try:
+                return owner.items[index.value]
+            except IndexError:
+                return Opaque(self.render(node))
+        if isinstance(owner, DictVal) and isinstance(index, Const):
+            for key, _, value in owner.items:
+                if key == index.value:
+                    return value
+        if isinstance(owner, Const) and isinstance(index, Const):
+            try:
+                return Const(owner.value[index.value], self.render(node))
+            except (TypeError, IndexError, KeyError):
+                pass
+        return Opaque(self.render(node))
+
+    def eval_comprehension(self, node: cst.ListComp | cst.GeneratorExp) -> Value:
+        comp = node.for_in
+        if comp.inner_for_in is not None or comp.ifs:
+            return Opaque(self.render(node))
+        items = _iterate(self.eval(comp.iter))
+        if items is None:
+            return Opaque(self.render(node))
+        frame = Frame(self.frame.block, self.frame)
+        frame.statement = self.frame.statement
+        self.stack.append(frame)
+        try:
+            results = []
+            for item in items[:_MAX_UNROLL]:
+                self.bind(comp.target, item, node)
+                results.append(self.eval(node.elt))
+        finally:
+            self.stack.pop()
+        return SequenceVal(results, "list", self.render(node))
+
+    def binary(self, left: Value, right: Value, op_text: str, op_type: type, node: cst.CSTNode) -> Value:
+        text = self.render(node) if isinstance(node, cst.BaseExpression) else f"{left.text} {op_text} {right.text}"
+        if isinstance(left, Const) and isinstance(right, Const) and op_type in _BINARY:
+            try:
+                return Const(_BINARY[op_type](left.value, right.value), text)
+            except (TypeError, ValueError, ZeroDivisionError, OverflowError):
+                return Opaque(text)
+        tensors = [v for v in (left, right) if isinstance(v, TensorVal)]
+        if tensors:
+            template: list[str | int] = []
+            inputs: list[TensorVal] = []
+            for side, value in ((0, left), (1, right)):
+                if side:
+                    template.append(f" {op_text} ")
+                if isinstance(value, TensorVal):
+                    template.append(len(inputs))
+                    inputs.append(value)
+                else:
+                    template.append(self.render_value(value))
+            return self.make_op(tuple(template), inputs, node)
+        self.require_structure_known([left, right], node)
+        return Opaque(text)
+
+    # --- calls ------------------------------------------------------------------------------
+    def eval_call(self, node: cst.Call) -> Value:
+        func = self.eval(node.func)
+        args: list[Value] = []
+        kwargs: dict[str, Value] = {}
+        for arg in node.args:
+            if arg.star:
+                return Opaque(self.render(node))
+            value = self.eval(arg.value)
+            if arg.keyword is not None:
+                kwargs[arg.keyword.value] = value
+            else:
+                args.append(value)
+        return self.call(func, args, kwargs, node)
+
+    def call(self, func: Value, args: list[Value], kwargs: dict[str, Value], node: cst.Call) -> Value:
+        if isinstance(func, Symbol):
+            return self.call_symbol(func, args, kwargs, node)
+        if isinstance(func, LayerVal):
+            return self.call_layer(func, node)
+        if isinstance(func, FunctionVal):
+            if func.closure is self.module_frame:
+                self.called_functions.add(func.node.name.value)
+            return self.call_function(func, args, kwargs)
+        if isinstance(func, ClassVal):
+            if func.kind == "model":
+                return self.instantiate_model(func, args, kwargs, node)
+            if func.kind == "layer":
+                return self.make_layer(func.node.name.value, self.render(node.func), node)
+            return Opaque(self.render(node))
+        if isinstance(func, Method):
+            return self.call_method(func, args, kwargs, node)
+        if isinstance(func, ModelVal):
+            return self.call_model(func, args, node)
+        if isinstance(func, Unknown):
+            raise Unsupported(f"`{func.text}` is bound {func.reason}", self.line(node))
+        return Opaque(self.render(node))
+
+    def call_symbol(self, func: Symbol, args: list[Value], kwargs: dict[str, Value], node: cst.Call) -> Value:
+        qualname = func.qualname
+        if qualname == api.INPUT:
+            return self.make_input(node, args, kwargs)
+        if qualname == api.INPUT_LAYER:
+            return self.make_input_layer(node, args, kwargs)
+        if qualname == api.SEQUENTIAL:
+            return self.make_sequential(node, args, kwargs)
+        if qualname == api.MODEL and (args or kwargs):
+            return self.make_functional(node, args, kwargs)
+        if qualname in api.MERGE_FUNCTIONS:
+            return self.call_merge_function(qualname, node)
+        if api.is_layer_class(qualname):
+            return self.make_layer(qualname, self.render(node.func), node)
+        if qualname == "builtins.super":
+            return Method(SelfVal(), "super", "super()")
+        if qualname.startswith("builtins."):
+            return self.call_builtin(qualname, args, kwargs, node)
+        tensors = [v for v in _walk_values(SequenceVal([*args, *kwargs.values()], "list", "")) if isinstance(v, TensorVal)]
+        if tensors and api.is_op(qualname):
+            return self.make_call_op(node, tensors)
+        if qualname.rsplit(".", 1)[-1] in _ARRAY_MAKERS and args:
+            shape = _const_shape(args[0])
+            if shape is not None:
+                return Array(shape, self.render(node))
+        return Opaque(self.render(node))
+
+    def call_builtin(self, qualname: str, args: list[Value], kwargs: dict[str, Value], node: cst.Call) -> Value:
+        try:
+            plain = [const_value(a) for a in args]
+            named = {k: const_value(v) for k, v in kwargs.items()}
+        except LookupError:
+            if qualname == "builtins.len" and args and isinstance(args[0], SequenceVal):
+                return Const(len(args[0].items), self.render(node))
+            if qualname in ("builtins.list", "builtins.tuple") and args and isinstance(args[0], SequenceVal):
+                return args[0]
+            return Opaque(self.render(node))
+        result = _PURE_BUILTINS[qualname.removeprefix("builtins.")](*plain, **named)
+        if isinstance(result, (range, enumerate, zip, reversed)) or hasattr(result, "__next__"):
+            result = list(result)
+            if len(result) > _MAX_UNROLL:
+                return Opaque(self.render(node))
+        return Const(result, self.render(node))
+
+    def call_function(
+        self, func: FunctionVal, args: list[Value], kwargs: dict[str, Value], explore: bool = False
+    ) -> Value:
+        if len(self.stack) > 50:
+            raise Unsupported("recursion too deep to follow", self.line(func.node))
+        outer = self.frame
+        block = func.node.name.value if func.closure is self.module_frame else outer.block
+        frame = Frame(block, func.closure)
+        self._bind_params(func.node.params, args, kwargs, frame)
+        self.stack.append(frame)
+        try:
+            if block == outer.block and not func.closure.is_module:
+                frame.statement = outer.statement
+                self.exec_nested(func.node.body.body)  # type: ignore[union-attr]
+            else:
+                self._exec_function_body(func.node, frame)
+        except _Return as result:
+            return result.value
+        finally:
+            self.stack.pop()
+        return Const(None, "None")
+
+    def _exec_function_body(self, node: cst.FunctionDef, frame: Frame) -> None:
+        body = node.body.body if isinstance(node.body, cst.IndentedBlock) else node.body.body
+        for index, statement in enumerate(body):
+            frame.statement = index
+            frame.comments = _comments(statement)
+            frame.trailing = _trailing_comment(statement)
+            frame.commented = False
+            self.exec_statement(statement)  # type: ignore[arg-type]
+
+    def _bind_params(self, params: cst.Parameters, args: list[Value], kwargs: dict[str, Value], frame: Frame) -> None:
+        positional = [*params.posonly_params, *params.params]
+        for index, param in enumerate(positional):
+            name = param.name.value
+            if index < len(args):
+                frame.vars[name] = args[index]
+            elif name in kwargs:
+                frame.vars[name] = kwargs[name]
+            elif param.default is not None:
+                frame.vars[name] = self.eval_in(param.default, frame.parent or self.module_frame)
+            else:
+                frame.vars[name] = Opaque(name)
+        for param in params.kwonly_params:
+            name = param.name.value
+            if name in kwargs:
+                frame.vars[name] = kwargs[name]
+            elif param.default is not None:
+                frame.vars[name] = self.eval_in(param.default, frame.parent or self.module_frame)
+            else:
+                frame.vars[name] = Opaque(name)
+        if isinstance(params.star_arg, cst.Param):
+            frame.vars[params.star_arg.name.value] = SequenceVal(args[len(positional) :], "tuple", "()")
+        if params.star_kwarg is not None:
+            frame.vars[params.star_kwarg.name.value] = Opaque("{}")
+
+    def call_method(self, method: Method, args: list[Value], kwargs: dict[str, Value], node: cst.Call) -> Value:
+        owner, name = method.owner, method.name
+        if name == "__init__" and isinstance(owner, Method) and owner.name == "super":
+            record = self.current_subclass_record()
+            if record is not None and "name" in kwargs and isinstance(kwargs["name"], Const):
+                record.keras_name = kwargs["name"].value
+            return Const(None, "None")
+        if isinstance(owner, ModelVal):
+            record: ModelRecord = owner.record
+            if name == "add" and record.style == "sequential" and args:
+                self.add_to_sequential(record, args[0], node)
+                return Const(None, "None")
+            if name == "build" and args:
+                shape = _const_shape(args[0])
+                if shape is not None:
+                    record.built_shapes.append(shape)
+                return Const(None, "None")
+            if name in _UNTRACKED_METHODS:
+                return Opaque(self.render(node))
+        if isinstance(owner, SequenceVal) and name in ("append", "extend") and args:
+            owner.items.extend([args[0]] if name == "append" else (_iterate(args[0]) or []))
+            return Const(None, "None")
+        return Opaque(self.render(node))
+
+    # --- keras objects ----------------------------------------------------------------------
+    def make_layer(self, cls: str, callee: str, node: cst.Call) -> LayerVal:
+        args, kwargs = self.constructor_args(node)
+        name = next((v for k, v in kwargs if k == "name"), None)
+        literal_name = _string_literal(name)
+        layer_id = self.builder.new_id("l")
+        from kcodegen.ir import LayerSpec  # local: the IR type is only needed here
+
+        spec = LayerSpec(layer_id, cls, callee, args, kwargs, None, literal_name, self.span(node))
+        self.builder.add_layer(spec, self.origin())
+        return LayerVal(layer_id, self.render(node))
+
+    def constructor_args(self, node: cst.Call) -> tuple[tuple[str, ...], tuple[tuple[str, str], ...]]:
+        args = tuple(self.render(a.value) for a in node.args if a.keyword is None)
+        kwargs = tuple((a.keyword.value, self.render(a.value)) for a in node.args if a.keyword is not None)
+        return args, kwargs
+
+    def call_layer(self, layer: LayerVal, node: cst.Call) -> Value:
+        args: list[Arg] = []
+        kwargs: list[tuple[str, Arg]] = []
+        has_tensor = False
+        for arg in node.args:
+            value = self.eval(arg.value)
+            if isinstance(value, TrainingFlag):
+                continue  # forwarding the model's own flag: every style does that implicitly
+            converted = self.to_arg(value, arg.value)
+            has_tensor = has_tensor or any(True for _ in _tensor_args(converted))
+            if arg.keyword is None:
+                args.append(converted)
+            else:
+                kwargs.append((arg.keyword.value, converted))
+        if not has_tensor:
+            return Opaque(self.render(node))
+        frame = self.frame
+        comments, trailing = (frame.comments, frame.trailing) if not frame.commented else ((), None)
+        frame.commented = True
+        tensor_id = self.builder.add_node(
+            layer.layer_id, tuple(args), tuple(kwargs), self.span(node), self.origin(), comments, trailing
+        )
+        return TensorVal(tensor_id, self.render(node))
+
+    def call_merge_function(self, qualname: str, node: cst.Call) -> Value:
+        """``concatenate([a, b], axis=-1)``: the first argument is the tensors, the rest configure the layer."""
+        if not node.args or node.args[0].keyword is not None:
+            return Opaque(self.render(node))
+        inputs = self.eval(node.args[0].value)
+        layer_id = self.builder.new_id("l")
+        kwargs = tuple((a.keyword.value, self.render(a.value)) for a in node.args[1:] if a.keyword is not None)
+        name = _string_literal(next((v for k, v in kwargs if k == "name"), None))
+        from kcodegen.ir import LayerSpec
+
+        short = qualname.rsplit(".", 1)[-1]
+        spec = LayerSpec(
+            layer_id,
+            api.MERGE_FUNCTIONS[qualname],
+            self.render(node.func),
+            (),
+            kwargs,
+            None,
+            name,
+            self.span(node),
+            merge_function=short,
+        )
+        self.builder.add_layer(spec, self.origin())
+        frame = self.frame
+        comments, trailing = (frame.comments, frame.trailing) if not frame.commented else ((), None)
+        frame.commented = True
+        tensor_id = self.builder.add_node(
+            layer_id, (self.to_arg(inputs, node.args[0].value),), (), self.span(node), self.origin(), comments, trailing
+        )
+        return TensorVal(tensor_id, self.render(node))
+
+    def to_arg(self, value: Value, node: cst.BaseExpression | None) -> Arg:
+        if isinstance(value, TensorVal):
+            return TensorRef(value.tensor_id)
+        if isinstance(value, SequenceVal) and any(_has_tensor(v) for v in value.items):
+            kind = "list" if value.kind == "list" else "tuple"
+            return Seq(tuple(self.to_arg(v, None) for v in value.items), kind)  # type: ignore[arg-type]
+        if isinstance(value, DictVal) and any(_has_tensor(v) for _, _, v in value.items):
+            return Mapping_(tuple((key_text, self.to_arg(v, None)) for _, key_text, v in value.items))
+        if isinstance(value, Unknown):
+            raise Unsupported(f"`{value.text}` is bound {value.reason}", value.line)
+        return Literal_(self.render(node) if node is not None else self.render_value(value))
+
+    def render_value(self, value: Value) -> str:
+        return value.text
+
+    def make_op(self, template: tuple[str | int, ...], inputs: list[TensorVal], node: cst.CSTNode) -> Value:
+        tensor_id = self.builder.add_op(
+            template, tuple(t.tensor_id for t in inputs), self.span(node), self.origin()
+        )
+        return TensorVal(tensor_id, self.render(node) if isinstance(node, cst.BaseExpression) else "")
+
+    def make_call_op(self, node: cst.Call, tensors: list[TensorVal]) -> Value:
+        """``keras.ops.add(x, y)``: the call's text with each tensor argument made a placeholder."""
+        template: list[str | int] = []
+        inputs: list[TensorVal] = []
+        marker = "\x00"
+
+        def placeholder(value: Value) -> str:
+            inputs.append(value)  # type: ignore[arg-type]
+            return f"{marker}{len(inputs) - 1}{marker}"
+
+        parts = [self.render(node.func), "("]
+        for i, arg in enumerate(node.args):
+            prefix = "" if i == 0 else ", "
+            keyword = f"{arg.keyword.value}=" if arg.keyword is not None else ""
+            parts.append(prefix + keyword + self._render_with_placeholders(self.eval(arg.value), arg.value, placeholder))
+        parts.append(")")
+        for index, piece in enumerate("".join(parts).split(marker)):
+            if index % 2:
+                template.append(int(piece))
+            elif piece:
+                template.append(piece)
+        return self.make_op(tuple(template), inputs, node)
+
+    def _render_with_placeholders(self, value: Value, node: cst.BaseExpression | None, placeholder: Callable[[Value], str]) -> str:
+        if isinstance(value, TensorVal):
+            return placeholder(value)
+        if isinstance(value, SequenceVal) and any(_has_tensor(v) for v in value.items):
+            inner = ", ".join(self._render_with_placeholders(v, None, placeholder) for v in value.items)
+            return f"[{inner}]" if value.kind == "list" else f"({inner},)" if len(value.items) == 1 else f"({inner})"
+        return self.render(node) if node is not None else value.text
+
+    def make_input(self, node: cst.Call, args: list[Value], kwargs: dict[str, Value]) -> Value:
+        shape_node = _argument(node, 0, "shape")
+        text_kwargs = [(a.keyword.value, self.render(a.value)) for a in node.args if a.keyword is not None]
+        shape_value = self.eval(shape_node) if shape_node is not None else None
+        name = _string_literal(dict(text_kwargs).get("name"))
+        dtype = _string_literal(dict(text_kwargs).get("dtype"))
+        fields = {
+            "name": name or "inputs",
+            "shape": _const_shape(shape_value) if shape_value is not None else None,
+            "shape_text": self.render(shape_node) if shape_node is not None else None,
+            "dtype": dtype,
+            "keras_name": name,
+            "kwargs": tuple((k, v) for k, v in text_kwargs if k != "shape"),
+            "span": self.span(node),
+        }
+        tensor_id = self.builder.add_input(fields, self.origin(), None)
+        return TensorVal(tensor_id, self.render(node))
+
+    def make_input_layer(self, node: cst.Call, args: list[Value], kwargs: dict[str, Value]) -> Value:
+        shape_node = _argument(node, 0, "shape") or _argument(node, None, "input_shape")
+        shape_value = self.eval(shape_node) if shape_node is not None else None
+        text_kwargs = [
+            (a.keyword.value, self.render(a.value))
+            for a in node.args
+            if a.keyword is not None and a.keyword.value not in ("shape", "input_shape")
+        ]
+        return InputLayerVal(
+            text_kwargs,
+            self.render(shape_node) if shape_node is not None else None,
+            _const_shape(shape_value) if shape_value is not None else None,
+            self.render(node),
+            self.line(node),
+        )
+
+    def backbone_tensor(self, layer: LayerVal, attr: str, node: cst.CSTNode) -> Value:
+        """``base.input`` / ``base.output`` of an application model used as a layer."""
+        key = (layer.layer_id, attr)
+        if key in self.backbone_io:
+            return TensorVal(self.backbone_io[key], self.render(node) if isinstance(node, cst.BaseExpression) else "")
+        spec = self.builder.layers[layer.layer_id]
+        if not spec.cls.startswith("keras.applications."):
+            return Opaque(self.render(node) if isinstance(node, cst.BaseExpression) else "")
+        if attr == "output":
+            source = self.backbone_tensor(layer, "input", node)
+            assert isinstance(source, TensorVal)
+            tensor_id = self.builder.add_node(
+                layer.layer_id, (TensorRef(source.tensor_id),), (), self.span(node), self.origin(), (), None
+            )
+        else:
+            shape_text = spec.kwarg("input_shape")
+            shape = _const_shape(self.eval_text_in_module(shape_text)) if shape_text else None
+            fields = {
+                "name": "inputs",
+                "shape": shape,
+                "shape_text": shape_text,
+                "dtype": None,
+                "keras_name": None,
+                "kwargs": (),
+                "span": self.span(node),
+            }
+            tensor_id = self.builder.add_input(fields, self.origin(), None)
+        self.backbone_io[key] = tensor_id
+        return TensorVal(tensor_id, "")
+
+    def eval_text_in_module(self, text: str) -> Value:
+        try:
+            expression = cst.parse_expression(text)
+        except cst.ParserSyntaxError:
+            return Opaque(text)
+        if isinstance(expression, (cst.Tuple, cst.List, cst.Integer)):
+            try:
+                value = ast.literal_eval(text)
+                return Const(value, text)
+            except (ValueError, SyntaxError):
+                return Opaque(text)
+        value = self.lookup(text) if isinstance(expression, cst.Name) else None
+        return value or Opaque(text)
+
+    # --- models -----------------------------------------------------------------------------
+    def new_record(self, style: str, node: cst.CSTNode) -> ModelRecord:
+        frame = self.frame
+        record = ModelRecord(
+            id=self.builder.new_id("m"),
+            style=style,  # type: ignore[arg-type]
+            block=frame.block,
+            statement=frame.statement,
+            binding=None,
+            span=self.span(node),
+            comments=frame.comments,
+        )
+        self.records.append(record)
+        return record
+
+    def make_functional(self, node: cst.Call, args: list[Value], kwargs: dict[str, Value]) -> Value:
+        inputs = kwargs.get("inputs", args[0] if args else None)
+        outputs = kwargs.get("outputs", args[1] if len(args) > 1 else None)
+        if inputs is None or outputs is None or not (_has_tensor(inputs) and _has_tensor(outputs)):
+            for value in (inputs, outputs):
+                if isinstance(value, Unknown):
+                    raise Unsupported(f"`{value.text}` is bound {value.reason}", value.line)
+            return Opaque(self.render(node))
+        record = self.new_record("functional", node)
+        record.inputs, record.outputs = inputs, outputs
+        name = kwargs.get("name")
+        record.keras_name = name.value if isinstance(name, Const) else None
+        value = ModelVal(record, self.render(node))
+        self.builder.touch(self.origin(), {record.id})
+        return value
+
+    def make_sequential(self, node: cst.Call, args: list[Value], kwargs: dict[str, Value]) -> Value:
+        record = self.new_record("sequential", node)
+        name = kwargs.get("name")
+        record.keras_name = name.value if isinstance(name, Const) else None
+        layers = kwargs.get("layers", args[0] if args else None)
+        if layers is not None:
+            items = _iterate(layers)
+            if items is None:
+                raise Unsupported("the Sequential's layer list is only known at run time", self.line(node))
+            for item in items:
+                self.add_to_sequential(record, item, node, in_constructor=True)
+        self.builder.touch(self.origin(), {record.id})
+        return ModelVal(record, self.render(node))
+
+    def add_to_sequential(self, record: ModelRecord, value: Value, node: cst.CSTNode, in_constructor: bool = False) -> None:
+        if isinstance(value, TensorVal) and value.tensor_id in self.builder.tensors:
+            producer = self.builder.producer(value.tensor_id)
+            if producer in self.builder.inputs:  # keras.Input(...) as the first entry
+                spec = self.builder.inputs[producer]
+                value = InputLayerVal(list(spec.kwargs), spec.shape_text, spec.shape, value.text, self.line(node))
+        if not isinstance(value, (LayerVal, InputLayerVal)):
+            if isinstance(value, Unknown):
+                raise Unsupported(f"`{value.text}` is bound {value.reason}", value.line)
+            raise Unsupported(f"`{value.text}` is not a layer the converter knows", self.line(node))
+        frame = self.frame
+        comments = () if in_constructor else frame.comments
+        trailing = None if in_constructor else frame.trailing
+        record.entries.append(SequentialEntry(value, self.origin(), comments, trailing))
+        if not in_constructor:
+            if frame.block == record.block:
+                record.extra_statements.add(frame.statement)
+            ids = {record.id} | ({value.layer_id} if isinstance(value, LayerVal) else set())
+            self.builder.touch(self.origin(), ids)
+
+    def instantiate_model(
+        self, cls: ClassVal, args: list[Value], kwargs: dict[str, Value], node: cst.CSTNode, explore: bool = False
+    ) -> Value:
+        record = self.new_record("subclassing", node)
+        if explore:
+            record.statement = cls.statement if cls.statement is not None else 0
+            record.block = "<class>"
+        record.class_val = cls
+        record.self_val = SelfVal()
+        self.record_of_self[id(record.self_val)] = record
+        name = kwargs.pop("name", None)
+        if isinstance(name, Const):
+            record.keras_name = name.value
+        init = _method(cls.node, "__init__")
+        if init is not None:
+            func = FunctionVal(init, self.module_frame, f"{cls.node.name.value}.__init__")
+            self.run_method(func, cls, "__init__", [record.self_val, *args], kwargs)
+        call = _method(cls.node, "call")
+        if call is None:
+            raise Unsupported(f"{cls.node.name.value} defines no call()", self.line(cls.node))
+        params = [p for p in call.params.params[1:]]
+        inputs_param = params[0].name.value if params else "inputs"
+        record.call_param = inputs_param
+        input_value = self.subclass_inputs(record, inputs_param, call)
+        call_args: list[Value] = [record.self_val, input_value]
+        call_kwargs: dict[str, Value] = {}
+        for param in params[1:]:
+            if param.name.value == "training":
+                call_kwargs["training"] = TrainingFlag()
+            elif param.default is not None:
+                call_kwargs[param.name.value] = self.eval_in(param.default, self.module_frame)
+        func = FunctionVal(call, self.module_frame, f"{cls.node.name.value}.call")
+        record.outputs = self.run_method(func, cls, "call", call_args, call_kwargs)
+        if not _has_tensor(record.outputs):
+            raise Unsupported(f"{cls.node.name.value}.call() returns no tensor computed from its inputs", self.line(call))
+        self.builder.touch(self.origin(), {record.id})
+        return ModelVal(record, self.render(node) if isinstance(node, cst.BaseExpression) else cls.node.name.value)
+
+    def subclass_inputs(self, record: ModelRecord, param: str, call: cst.FunctionDef) -> Value:
+        """One abstract input for ``call(self, inputs)``; several when the body unpacks or indexes it."""
+        unpack = _unpacked_count(call, param)
+        keys = _subscript_keys(call, param)
+        if unpack:
+            record.input_kind = "list"
+            items = [self._subclass_input(record, f"{param}_{i}") for i in range(unpack)]
+            return SequenceVal(items, "list", param)
+        if keys and all(isinstance(k, str) for k in keys):
+            record.input_kind = "dict"
+            record.input_keys = [repr(k) for k in keys]
+            return DictVal([(k, repr(k), self._subclass_input(record, str(k))) for k in keys], param)
+        if keys and all(isinstance(k, int) for k in keys):
+            record.input_kind = "list"
+            count = max(keys) + 1  # type: ignore[type-var]
+            items = [self._subclass_input(record, f"{param}_{i}") for i in range(count)]
+            return SequenceVal(items, "list", param)
+        return self._subclass_input(record, param)
+
+    def _subclass_input(self, record: ModelRecord, name: str) -> TensorVal:
+        fields = {
+            "name": name,
+            "shape": self.input_shapes.get(name),
+            "shape_text": None,
+            "dtype": None,
+            "keras_name": None,
+            "kwargs": (),
+            "span": None,
+        }
+        tensor_id = self.builder.add_input(fields, self.origin(), name)
+        record.input_tensors.append(tensor_id)
+        return TensorVal(tensor_id, name)
+
+    def run_method(self, func: FunctionVal, cls: ClassVal, method: str, args: list[Value], kwargs: dict[str, Value]) -> Value:
+        frame = Frame(f"{cls.node.name.value}.{method}", self.module_frame)
+        self._bind_params(func.node.params, args, kwargs, frame)
+        self.stack.append(frame)
+        try:
+            self._exec_function_body(func.node, frame)
+        except _Return as result:
+            return result.value
+        finally:
+            self.stack.pop()
+        return Const(None, "None")
+
+    def current_subclass_record(self) -> ModelRecord | None:
+        self_val = self.lookup("self")
+        return self.record_of_self.get(id(self_val)) if isinstance(self_val, SelfVal) else None
+
+    def call_model(self, model: ModelVal, args: list[Value], node: cst.Call) -> Value:
+        if args and isinstance(args[0], Array):
+            model.record.built_shapes.append(args[0].shape)
+            return Opaque(self.render(node))
+        if args and _has_tensor(args[0]):
+            raise Unsupported("a model called as a layer of another model is not supported yet", self.line(node))
+        return Opaque(self.render(node))
+
+    def require_structure_known(self, values: list[Value], node: cst.CSTNode) -> None:
+        for value in values:
+            if isinstance(value, Unknown) and isinstance(node, cst.BaseExpression):
+                return  # folded into an Opaque: only structural uses are refused
+
+
+class _Substitute(cst.CSTTransformer):
+    """Replace names bound in an inlined function's frame by the text of their values."""
+
+    def __init__(self, interpreter: Interpreter, frame: Frame) -> None:
+        self.interpreter = interpreter
+        self.frame = frame
+
+    def leave_Name(self, original: cst.Name, updated: cst.Name) -> cst.BaseExpression:
+        scope: Frame | None = self.frame
+        while scope is not None and not scope.is_module:
+            if original.value in scope.vars:
+                value = scope.vars[original.value]
+                text = value.text
+                if isinstance(value, (TensorVal, LayerVal, SelfVal, ModelVal, TrainingFlag)) or not text:
+                    return updated
+                try:
+                    expression = cst.parse_expression(text)
+                except cst.ParserSyntaxError:
+                    return updated
+                if isinstance(expression, (cst.BinaryOperation, cst.BooleanOperation, cst.IfExp, cst.Lambda)):
+                    expression = expression.with_changes(lpar=[cst.LeftParen()], rpar=[cst.RightParen()])
+                return expression
+            scope = scope.parent
+        return updated
+
+    def leave_Attribute(self, original: cst.Attribute, updated: cst.Attribute) -> cst.Attribute:
+        return updated.with_changes(attr=original.attr)
+
+    def leave_Arg(self, original: cst.Arg, updated: cst.Arg) -> cst.Arg:
+        return updated.with_changes(keyword=original.keyword)
+
+
+# --- small helpers ------------------------------------------------------------------------------
+def _walk_values(value: Value) -> Iterator[Value]:
+    yield value
+    if isinstance(value, SequenceVal):
+        for item in value.items:
+            yield from _walk_values(item)
+    elif isinstance(value, DictVal):
+        for _, _, item in value.items:
+            yield from _walk_values(item)
+
+
+def _has_tensor(value: Value | None) -> bool:
+    return value is not None and any(isinstance(v, TensorVal) for v in _walk_values(value))
+
+
+def _tensor_args(arg: Arg) -> Iterator[str]:
+    from kcodegen.ir import tensor_refs
+
+    return tensor_refs(arg)
+
+
+def _iterate(value: Value) -> list[Value] | None:
+    if isinstance(value, SequenceVal):
+        return list(value.items)
+    if isinstance(value, DictVal):
+        return [Const(k, text) for k, text, _ in value.items]
+    if isinstance(value, Const) and isinstance(value.value, (list, tuple, range, str)):
+        return [_const(v) for v in value.value]
+    return None
+
+
+def _const(value: Any) -> Value:
+    if isinstance(value, tuple):
+        return SequenceVal([_const(v) for v in value], "tuple", repr(value))
+    return Const(value, repr(value))
+
+
+def _const_shape(value: Value | None) -> tuple[int | None, ...] | None:
+    if value is None:
+        return None
+    try:
+        raw = const_value(value)
+    except LookupError:
+        return None
+    if isinstance(raw, int):
+        raw = (raw,)
+    if isinstance(raw, (list, tuple)) and all(d is None or isinstance(d, int) for d in raw):
+        return tuple(raw)
+    return None
+
+
+def _string_literal(text: str | None) -> str | None:
+    if text is None:
+        return None
+    try:
+        value = ast.literal_eval(text)
+    except (ValueError, SyntaxError):
+        return None
+    return value if isinstance(value, str) else None
+
+
+def _argument(node: cst.Call, position: int | None, keyword: str) -> cst.BaseExpression | None:
+    positional = [a for a in node.args if a.keyword is None and not a.star]
+    for arg in node.args:
+        if arg.keyword is not None and arg.keyword.value == keyword:
+            return arg.value
+    if position is not None and position < len(positional):
+        return positional[position].value
+    return None
+
+
+def _simple_index(node: cst.Subscript) -> bool:
+    return len(node.slice) == 1 and isinstance(node.slice[0].slice, cst.Index)
+
+
+def _method(cls: cst.ClassDef, name: str) -> cst.FunctionDef | None:
+    for statement in cls.body.body:
+        if isinstance(statement, cst.FunctionDef) and statement.name.value == name:
+            return statement
+    return None
+
+
+def _is_main_guard(test: cst.BaseExpression) -> bool:
+    return (
+        isinstance(test, cst.Comparison)
+        and isinstance(test.left, cst.Name)
+        and test.left.value == "__name__"
+        and len(test.comparisons) == 1
+        and isinstance(test.comparisons[0].comparator, cst.SimpleString)
+        and test.comparisons[0].comparator.evaluated_value == "__main__"
+    )
+
+
+def _assigned_names(node: cst.CSTNode) -> set[str]:
+    names: set[str] = set()
+
+    class Collector(cst.CSTVisitor):
+        def visit_AssignTarget(self, target: cst.AssignTarget) -> None:
+            names.update(_target_names(target.target))
+
+        def visit_AugAssign(self, assign: cst.AugAssign) -> None:
+            names.update(_target_names(assign.target))
+
+        def visit_AnnAssign(self, assign: cst.AnnAssign) -> None:
+            names.update(_target_names(assign.target))
+
+        def visit_For(self, loop: cst.For) -> None:
+            names.update(_target_names(loop.target))
+
+    node.visit(Collector())
+    return names
+
+
+def _target_names(target: cst.BaseExpression) -> set[str]:
+    if isinstance(target, cst.Name):
+        return {target.value}
+    if isinstance(target, (cst.Tuple, cst.List)):
+        return set().union(*(_target_names(e.value) for e in target.elements))
+    return set()
+
+
+def _unpacked_count(call: cst.FunctionDef, param: str) -> int:
+    """``a, b = inputs`` in call(): the number of names the inputs are unpacked into."""
+    found = 0
+
+    class Finder(cst.CSTVisitor):
+        def visit_Assign(self, assign: cst.Assign) -> None:
+            nonlocal found
+            if isinstance(assign.value, cst.Name) and assign.value.value == param:
+                for target in assign.targets:
+                    if isinstance(target.target, (cst.Tuple, cst.List)):
+                        found = len(target.target.elements)
+
+    call.visit(Finder())
+    return found
+
+
+def _subscript_keys(call: cst.FunctionDef, param: str) -> list[Any]:
+    keys: list[Any] = []
+
+    class Finder(cst.CSTVisitor):
+        def visit_Subscript(self, node: cst.Subscript) -> None:
+            if isinstance(node.value, cst.Name) and node.value.value == param and _simple_index(node):
+                index = node.slice[0].slice.value  # type: ignore[attr-defined]
+                if isinstance(index, (cst.SimpleString, cst.Integer)):
+                    key = ast.literal_eval(index.value)
+                    if key not in keys:
+                        keys.append(key)
+
+    call.visit(Finder())
+    return keys
+
+
+def _comments(statement: cst.CSTNode) -> tuple[str, ...]:
+    lines = getattr(statement, "leading_lines", ())
+    return tuple(line.comment.value for line in lines if line.comment is not None)
+
+
+def _trailing_comment(statement: cst.CSTNode) -> str | None:
+    if isinstance(statement, cst.SimpleStatementLine):
+        comment = statement.trailing_whitespace.comment
+        return comment.value if comment is not None else None
+    return None

@@ -1,0 +1,71 @@
+"""What the frontend knows about Keras symbols, by canonical name (see ``names.canonical``)."""
+
+from __future__ import annotations
+
+INPUT = "keras.Input"
+INPUT_LAYER = "keras.layers.InputLayer"
+MODEL = "keras.Model"
+SEQUENTIAL = "keras.Sequential"
+LAYER_BASE = "keras.layers.Layer"
+
+# keras.layers.concatenate(...) and friends build a merge layer and call it at once.
+MERGE_FUNCTIONS = {
+    "keras.layers.add": "keras.layers.Add",
+    "keras.layers.average": "keras.layers.Average",
+    "keras.layers.concatenate": "keras.layers.Concatenate",
+    "keras.layers.dot": "keras.layers.Dot",
+    "keras.layers.maximum": "keras.layers.Maximum",
+    "keras.layers.minimum": "keras.layers.Minimum",
+    "keras.layers.multiply": "keras.layers.Multiply",
+    "keras.layers.subtract": "keras.layers.Subtract",
+}
+MERGE_LAYERS = frozenset(MERGE_FUNCTIONS.values())
+
+# Layers whose call takes ``training``: a subclass's call() forwards the flag to them.
+TRAINING_LAYERS = frozenset(
+    f"keras.layers.{name}"
+    for name in (
+        "Dropout",
+        "SpatialDropout1D",
+        "SpatialDropout2D",
+        "SpatialDropout3D",
+        "AlphaDropout",
+        "GaussianDropout",
+        "GaussianNoise",
+        "BatchNormalization",
+        "RandomFlip",
+        "RandomRotation",
+        "RandomZoom",
+        "RandomTranslation",
+        "RandomContrast",
+        "RandomCrop",
+    )
+)
+
+# Namespaces whose functions are tensor operations rather than layers.
+OP_NAMESPACES = ("keras.ops.", "keras.activations.", "keras.backend.", "tensorflow.", "tf.")
+
+
+def is_layer_class(qualname: str) -> bool:
+    """A Keras layer (or application model used as a layer) constructor."""
+    if qualname.startswith("keras.applications."):
+        return qualname.rsplit(".", 1)[-1][:1].isupper()
+    if not qualname.startswith("keras.layers."):
+        return False
+    short = qualname.rsplit(".", 1)[-1]
+    return short[:1].isupper() and qualname not in (INPUT_LAYER, LAYER_BASE)
+
+
+def is_op(qualname: str) -> bool:
+    return qualname.startswith(OP_NAMESPACES) and not qualname.startswith("tensorflow.keras")
+
+
+def snake_case(name: str) -> str:
+    """``Conv2D`` -> ``conv2d``, ``BatchNormalization`` -> ``batch_normalization`` (as Keras names layers)."""
+    out: list[str] = []
+    for i, char in enumerate(name):
+        if char.isupper() and i and (name[i - 1].islower() or (i + 1 < len(name) and name[i + 1].islower())):
+            if not name[i - 1].isdigit():
+                out.append("_")
+        out.append(char.lower())
+    return "".join(out)

@@ -1,0 +1,44 @@
+"""Models as the interpreter meets them, before they are frozen into ModelGraphs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from kcodegen.frontend.values import ClassVal, SelfVal, Value
+from kcodegen.ir import Span, Style
+
+
+@dataclass
+class SequentialEntry:
+    value: Value  # LayerVal or InputLayerVal
+    origin: tuple[tuple[str, int], ...]
+    comments: tuple[str, ...] = ()
+    trailing: str | None = None
+
+
+@dataclass
+class ModelRecord:
+    id: str
+    style: Style
+    block: str  # "" for the module, else the module-level function whose body defines it
+    statement: int  # index of the creating statement in that block
+    binding: str | None  # variable that receives the model; None when it is returned
+    span: Span
+    keras_name: str | None = None
+    comments: tuple[str, ...] = ()
+    # functional
+    inputs: Value | None = None
+    outputs: Value | None = None
+    # sequential
+    entries: list[SequentialEntry] = field(default_factory=list)
+    # subclass
+    class_val: ClassVal | None = None
+    self_val: SelfVal | None = None
+    input_tensors: list[str] = field(default_factory=list)
+    input_kind: str = "single"
+    input_keys: list[str] = field(default_factory=list)
+    call_param: str = "inputs"
+    # Shapes observed after creation: model.build((None, 7)) or model(tf.zeros((2, 7))), with batch.
+    built_shapes: list[tuple[int | None, ...]] = field(default_factory=list)
+    # Statements (block, index) that configure the model after it exists (.add).
+    extra_statements: set[int] = field(default_factory=set)

@@ -1,0 +1,147 @@
+"""The IR's value types: frozen, hashable, and free of libcst objects so results can be cached and compared.
+
+Source text is kept exactly as the author wrote it (layer arguments, shapes), which is what lets a
+converted model stay parametric: ``Dense(num_labels)`` survives a conversion as ``Dense(num_labels)``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal, Union
+
+Style = Literal["sequential", "functional", "subclassing"]
+STYLES: tuple[Style, ...] = ("sequential", "functional", "subclassing")
+
+
+@dataclass(frozen=True)
+class Span:
+    """1-based lines, 0-based columns, like libcst's PositionProvider."""
+
+    line: int
+    col: int
+    end_line: int
+    end_col: int
+
+
+@dataclass(frozen=True)
+class LayerSpec:
+    """One layer instance. A layer called twice is one LayerSpec and two Nodes."""
+
+    id: str
+    cls: str  # canonical class: "keras.layers.Dense", "keras.applications.VGG16", or a user class name
+    callee: str  # the constructor as written ("Dense", "tf.keras.layers.Dense"); resolves in the module
+    args: tuple[str, ...]  # positional constructor arguments, source text
+    kwargs: tuple[tuple[str, str], ...]  # keyword constructor arguments, source text
+    var_name: str | None  # the author's variable or attribute name for the instance
+    name: str | None  # the value of name= when it is a string literal
+    span: Span
+    attrs: tuple[tuple[str, str], ...] = ()  # attributes set after creation, e.g. ("trainable", "False")
+    merge_function: str | None = None  # "concatenate" when written as the functional merge helper
+
+    def kwarg(self, key: str) -> str | None:
+        return next((value for k, value in self.kwargs if k == key), None)
+
+
+@dataclass(frozen=True)
+class TensorRef:
+    tensor: str
+
+
+@dataclass(frozen=True)
+class Literal_:
+    """A non-tensor argument to a call, as source text."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class Seq:
+    """A list or tuple of arguments (``concatenate([a, b])``)."""
+
+    items: tuple[Arg, ...]
+    kind: Literal["list", "tuple"] = "list"
+
+
+@dataclass(frozen=True)
+class Mapping_:
+    items: tuple[tuple[str, Arg], ...]  # keys as source text
+
+
+Arg = Union[TensorRef, Literal_, Seq, Mapping_]
+
+
+@dataclass(frozen=True)
+class Node:
+    """One call of a layer on tensors."""
+
+    id: str
+    layer: str  # LayerSpec id
+    args: tuple[Arg, ...]
+    kwargs: tuple[tuple[str, Arg], ...]  # call keywords: training=, mask=, ...
+    outputs: tuple[str, ...]  # tensor ids
+    span: Span
+    comments: tuple[str, ...] = ()  # comment lines written above the call's statement
+    trailing_comment: str | None = None
+
+
+@dataclass(frozen=True)
+class Op:
+    """A non-layer operation on tensors (``keras.ops.*``, ``a + b``, ``x[:, 0]``).
+
+    ``template`` alternates source text with indexes into ``inputs``: ``("0.5 * ", 0)``.
+    """
+
+    id: str
+    template: tuple[str | int, ...]
+    inputs: tuple[str, ...]  # tensor ids
+    outputs: tuple[str, ...]
+    span: Span
+
+    def render(self, names: list[str]) -> str:
+        return "".join(names[part] if isinstance(part, int) else part for part in self.template)
+
+
+@dataclass(frozen=True)
+class InputSpec:
+    id: str
+    name: str  # variable (or call parameter) name
+    tensor: str  # the tensor id it produces
+    shape: tuple[int | None, ...] | None  # without the batch dimension; None when unknown
+    shape_text: str | None  # the shape as written (``input_shape``, ``(28, 28)``)
+    dtype: str | None = None
+    keras_name: str | None = None
+    kwargs: tuple[tuple[str, str], ...] = ()  # other keyword arguments of Input(...) as written
+    span: Span | None = None
+
+
+@dataclass(frozen=True)
+class Tensor:
+    id: str
+    producer: str  # InputSpec, Node or Op id
+    index: int  # which output of the producer
+    name_hint: str | None  # the variable the author bound it to
+
+
+@dataclass(frozen=True)
+class Structure:
+    """How a model's inputs or outputs are grouped: one tensor, a list/tuple, or a dict by key."""
+
+    kind: Literal["single", "list", "tuple", "dict"]
+    tensors: tuple[str, ...]  # tensor ids, in order
+    keys: tuple[str, ...] = ()  # dict keys as source text, parallel to tensors
+
+
+@dataclass(frozen=True)
+class Site:
+    """Where a model is defined: statements of one block that the splice replaces.
+
+    ``function`` is the enclosing module-level function ("" for the module); ``statements`` are
+    indexes into that block's body. ``binding`` is the variable that receives the model, or None when
+    the model is returned.
+    """
+
+    function: str
+    statements: tuple[int, ...]
+    binding: str | None
+    class_statement: int | None = None  # module-level index of a subclass definition
+    problem: str | None = None  # why the splice cannot replace this site, when it cannot
