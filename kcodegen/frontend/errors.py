@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
+from kcodegen.errors import BadInput
 
-class FrontendError(Exception):
-    """Bad input: the file cannot be read as Python (exit code 2)."""
 
-    def __init__(self, message: str, line: int = 0, col: int = 0) -> None:
-        super().__init__(message)
-        self.message = message
-        self.line = line
-        self.col = col
+class FrontendError(BadInput):
+    """The file cannot be read as Python (exit code 2)."""
 
 
 class Unsupported(Exception):

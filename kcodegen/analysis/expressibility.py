@@ -1,0 +1,93 @@
+"""Which Keras API can express a model, and every reason why not, each with its line."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from kcodegen.analysis.facts import facts, is_merge
+from kcodegen.ir import InputSpec, ModelGraph, Node, Op, Style
+
+
+@dataclass(frozen=True)
+class Reason:
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"line {self.line}: {self.message}"
+
+
+def reasons_against(graph: ModelGraph, style: Style) -> tuple[Reason, ...]:
+    """Empty when ``style`` can express the model; a model always fits the style it is written in."""
+    if style == graph.style:
+        return ()
+    if style == "sequential":
+        return _against_sequential(graph)
+    if style == "functional":
+        return _against_functional(graph)
+    return ()
+
+
+def _label(graph: ModelGraph, node: Node) -> str:
+    layer = graph.layer_by_id[node.layer]
+    short = layer.merge_function or layer.cls.rsplit(".", 1)[-1]
+    return f"{layer.var_name or layer.name or short} ({short})" if (layer.var_name or layer.name) else short
+
+
+def _against_sequential(graph: ModelGraph) -> tuple[Reason, ...]:
+    found: list[Reason] = []
+    info = facts(graph)
+    line = graph.span.line  # type: ignore[attr-defined]
+    if info.multi_input:
+        found.append(Reason(line, f"the model has {len(graph.inputs)} inputs; Sequential takes exactly one"))
+    if info.multi_output:
+        count = len(graph.output_structure.tensors)
+        found.append(Reason(line, f"the model has {count} outputs; Sequential returns exactly one"))
+    for layer_id in info.shared_layers:
+        nodes = graph.nodes_of(layer_id)
+        lines = ", ".join(str(n.span.line) for n in nodes)
+        found.append(
+            Reason(nodes[1].span.line, f"{_label(graph, nodes[0])} is shared (called at lines {lines}); "
+                   "Sequential calls each layer once")
+        )
+    for node in graph.nodes:
+        if is_merge(graph, node):
+            count = len(graph.step_inputs(node))
+            found.append(Reason(node.span.line, f"{_label(graph, node)} merges {count} tensors; Sequential is a single chain"))
+        elif node.kwargs:
+            keys = ", ".join(k for k, _ in node.kwargs)
+            found.append(Reason(node.span.line, f"{_label(graph, node)} is called with {keys}=; Sequential passes only the previous output"))
+    for op in graph.ops:
+        found.append(Reason(op.span.line, f"`{_op_text(graph, op)}` is an operation on tensors, not a layer; Sequential holds only layers"))
+    for tensor_id in info.branch_points:
+        users = graph.consumers[tensor_id]
+        producer = graph.step_by_id[graph.tensor_by_id[tensor_id].producer]
+        name = graph.tensor_by_id[tensor_id].name_hint or "a tensor"
+        lines = sorted({_line(graph.step_by_id[u]) for u in users})
+        found.append(
+            Reason(lines[-1], f"`{name}` (from line {_line(producer)}) feeds {len(users)} steps "
+                   f"(lines {', '.join(map(str, lines))}); Sequential is a single chain")
+        )
+    return tuple(sorted(set(found), key=lambda r: (r.line, r.message)))
+
+
+def _against_functional(graph: ModelGraph) -> tuple[Reason, ...]:
+    found: list[Reason] = []
+    for spec in graph.inputs:
+        if spec.shape is None and spec.shape_text is None:
+            line = spec.span.line if spec.span else graph.span.line  # type: ignore[attr-defined]
+            found.append(
+                Reason(line, f"the shape of input `{spec.name}` is unknown; call model.build((None, ...)) "
+                       f"in the file or pass --input-shape {spec.name}=D1,D2,...")
+            )
+    return tuple(found)
+
+
+def _line(step: Node | Op | InputSpec) -> int:
+    span = step.span
+    return span.line if span else 0
+
+
+def _op_text(graph: ModelGraph, op: Op) -> str:
+    names = [graph.tensor_by_id[t].name_hint or "x" for t in op.inputs]
+    return op.render(names)

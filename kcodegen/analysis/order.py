@@ -1,0 +1,52 @@
+"""The order Keras itself gives a Functional model's layers, so converted models keep weight order.
+
+Keras sorts a Functional model's layers by depth (longest distance to an output, deepest first) and,
+within one depth, by when a depth-first walk from the outputs first meets them. A subclass generated
+from a Functional model creates its layers in this order, so ``get_weights()`` lists line up.
+"""
+
+from __future__ import annotations
+
+from kcodegen.ir import InputSpec, ModelGraph
+
+
+def functional_layer_order(graph: ModelGraph) -> list[str]:
+    traversal: dict[str, int] = {}  # step id -> first-seen index
+    finished: list[str] = []  # steps, inputs first
+    done: set[str] = set()
+
+    def visit(tensor_id: str) -> None:
+        step_id = graph.tensor_by_id[tensor_id].producer
+        if step_id in done:
+            return
+        step = graph.step_by_id[step_id]
+        traversal.setdefault(_operation(graph, step_id), len(traversal))
+        if not isinstance(step, InputSpec):
+            for used in graph.step_inputs(step):
+                visit(used)
+        done.add(step_id)
+        finished.append(step_id)
+
+    for tensor_id in graph.output_structure.tensors:
+        visit(tensor_id)
+    depth: dict[str, int] = {}
+    for step_id in reversed(finished):
+        step = graph.step_by_id[step_id]
+        node_depth = depth.setdefault(step_id, 0)
+        if isinstance(step, InputSpec):
+            continue
+        for used in graph.step_inputs(step):
+            parent = graph.tensor_by_id[used].producer
+            depth[parent] = max(depth.get(parent, 0), node_depth + 1)
+    layer_depth: dict[str, int] = {}
+    for step_id, value in depth.items():
+        operation = _operation(graph, step_id)
+        if operation in graph.layer_by_id:
+            layer_depth[operation] = max(layer_depth.get(operation, 0), value)
+    return sorted(layer_depth, key=lambda layer: (-layer_depth[layer], traversal[layer]))
+
+
+def _operation(graph: ModelGraph, step_id: str) -> str:
+    """Nodes of one layer are one operation in Keras."""
+    step = graph.step_by_id[step_id]
+    return getattr(step, "layer", step_id)

@@ -1,0 +1,300 @@
+"""IR -> source text for each style: Python builds plain contexts, jinja2 templates lay them out."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cache
+
+import jinja2
+
+from kcodegen.analysis import functional_layer_order
+from kcodegen.codegen.imports import ImportPlan
+from kcodegen.codegen.naming import TensorNames, class_name, layer_attributes
+from kcodegen.frontend.keras_api import TRAINING_LAYERS, snake_case
+from kcodegen.ir import (
+    Arg,
+    InputSpec,
+    LayerSpec,
+    Literal_,
+    Mapping_,
+    ModelGraph,
+    Node,
+    Op,
+    Seq,
+    Structure,
+    TensorRef,
+)
+
+_INDENT = " " * 4
+_WIDTH = 99
+
+
+@cache
+def _environment() -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.PackageLoader("kcodegen", "templates"),
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        autoescape=False,
+    )
+
+
+def render(template: str, **context: object) -> str:
+    return _environment().get_template(f"{template}.py.j2").render(**context)
+
+
+@dataclass
+class Line:
+    code: str
+    comments: tuple[str, ...] = ()
+    trailing: str | None = None
+
+
+@dataclass
+class Generated:
+    """Code for one model: ``definition`` goes at module level (a class), ``body`` at the model's site."""
+
+    body: str
+    definition: str | None = None
+    dropped_names: set[str] = field(default_factory=set)
+
+
+# --- shared pieces --------------------------------------------------------------------------------
+def constructor(layer: LayerSpec, plan: ImportPlan, *, as_class: bool = False, drop_shape: bool = False) -> str:
+    """The expression that creates a layer, arguments exactly as the author wrote them."""
+    callee = layer.callee
+    if layer.merge_function and as_class:
+        head, _, tail = callee.rpartition(".")
+        callee = f"{head}.{layer.cls.rsplit('.', 1)[-1]}" if head else plan.ref(layer.cls)
+    dropped = ("input_shape", "input_dim") if drop_shape else ()
+    parts = [*layer.args, *(f"{k}={v}" for k, v in layer.kwargs if k not in dropped)]
+    return call_text(callee, parts)
+
+
+def call_text(callee: str, parts: list[str], indent: int = 0) -> str:
+    """``f(a, b)``, or one argument per line when that would be too long (black's layout)."""
+    single_line = [" ".join(p.split()) if "\n" in p else p for p in parts]
+    flat = f"{callee}({', '.join(single_line)})"
+    if len(flat) + indent <= _WIDTH or not parts:
+        return flat
+    inner = "".join(f"{_INDENT}{p},\n" for p in parts)
+    return f"{callee}(\n{inner})"
+
+
+def arg_text(arg: Arg, names: TensorNames) -> str:
+    if isinstance(arg, TensorRef):
+        return names.use(arg.tensor)
+    if isinstance(arg, Literal_):
+        return arg.text
+    if isinstance(arg, Seq):
+        inner = ", ".join(arg_text(a, names) for a in arg.items)
+        if arg.kind == "list":
+            return f"[{inner}]"
+        return f"({inner},)" if len(arg.items) == 1 else f"({inner})"
+    assert isinstance(arg, Mapping_)
+    return "{" + ", ".join(f"{k}: {arg_text(a, names)}" for k, a in arg.items) + "}"
+
+
+def structure_text(structure: Structure, names: dict[str, str]) -> str:
+    items = [names[t] for t in structure.tensors]
+    if structure.kind == "single":
+        return items[0]
+    if structure.kind == "dict":
+        return "{" + ", ".join(f"{k}: {v}" for k, v in zip(structure.keys, items)) + "}"
+    if structure.kind == "tuple":
+        return f"({', '.join(items)},)" if len(items) == 1 else f"({', '.join(items)})"
+    return f"[{', '.join(items)}]"
+
+
+def input_expression(spec: InputSpec, plan: ImportPlan) -> str:
+    shape = spec.shape_text if spec.shape_text is not None else repr(spec.shape)
+    parts = [f"shape={shape}", *(f"{k}={v}" for k, v in spec.kwargs)]
+    return call_text(plan.ref("keras.Input"), parts)
+
+
+def _fed_by_input(graph: ModelGraph, layer_id: str) -> bool:
+    input_tensors = {spec.tensor for spec in graph.inputs}
+    return any(set(graph.step_inputs(n)) & input_tensors for n in graph.nodes_of(layer_id))
+
+
+def _wanted(graph: ModelGraph, tensor_id: str, default: str) -> str:
+    hint = graph.tensor_by_id[tensor_id].name_hint
+    if hint:
+        return hint
+    outputs = graph.output_structure.tensors
+    if tensor_id in outputs:
+        return "outputs" if len(outputs) == 1 else f"output_{outputs.index(tensor_id) + 1}"
+    return default
+
+
+def _binding_prefix(graph: ModelGraph) -> str:
+    return f"{graph.site.binding} = " if graph.site.binding else "return "
+
+
+def _model_name_kwarg(graph: ModelGraph) -> list[str]:
+    return [f"name={graph.keras_name!r}"] if graph.keras_name else []
+
+
+# --- functional ---------------------------------------------------------------------------------
+def emit_functional(graph: ModelGraph, plan: ImportPlan) -> Generated:
+    names = TensorNames(graph, reserved=set())
+    inputs: list[str] = []
+    lines: list[Line] = []
+    defined: dict[str, str] = {}
+    shared = {layer.id for layer in graph.layers if len(graph.nodes_of(layer.id)) > 1 or layer.attrs}
+    layer_vars = TensorNames(graph, reserved=set())
+    for step_id in graph.order:
+        step = graph.step_by_id[step_id]
+        if isinstance(step, InputSpec):
+            name = names.assign(step.tensor, step.name)
+            inputs.append(f"{name} = {input_expression(step, plan)}")
+        elif isinstance(step, Node):
+            layer = graph.layer_by_id[step.layer]
+            drop = _fed_by_input(graph, layer.id)
+            if layer.id in shared and layer.id not in defined:
+                var = layer_vars.assign(layer.id, layer.var_name or snake_case(layer.cls.rsplit(".", 1)[-1]))
+                defined[layer.id] = var
+                lines.append(Line(f"{var} = {constructor(layer, plan, drop_shape=drop)}"))
+                lines.extend(Line(f"{var}.{attr} = {value}") for attr, value in layer.attrs)
+            call_args = [arg_text(a, names) for a in step.args]
+            call_args += [f"{k}={arg_text(a, names)}" for k, a in step.kwargs]
+            if layer.id in defined:
+                expression = call_text(defined[layer.id], call_args)
+            elif layer.merge_function:
+                expression = call_text(layer.callee, [*call_args, *(f"{k}={v}" for k, v in layer.kwargs)])
+            else:
+                expression = f"{constructor(layer, plan, drop_shape=drop)}({', '.join(call_args)})"
+            target = names.assign(step.outputs[0], _wanted(graph, step.outputs[0], "x"))
+            lines.append(Line(f"{target} = {expression}", step.comments, step.trailing_comment))
+        elif isinstance(step, Op):
+            rendered = step.render([names.use(t) for t in step.inputs])
+            target = names.assign(step.outputs[0], _wanted(graph, step.outputs[0], "x"))
+            lines.append(Line(f"{target} = {rendered}"))
+    parts = [
+        f"inputs={structure_text(graph.input_structure, names.name_of)}",
+        f"outputs={structure_text(graph.output_structure, names.name_of)}",
+        *_model_name_kwarg(graph),
+    ]
+    model = _binding_prefix(graph) + call_text(plan.ref("keras.Model"), parts)
+    body = render("functional", inputs=inputs, lines=lines, model=model, model_comments=graph.call_comments)
+    return Generated(body)
+
+
+# --- sequential ---------------------------------------------------------------------------------
+def emit_sequential(graph: ModelGraph, plan: ImportPlan) -> Generated:
+    entries: list[Line] = []
+    spec = graph.inputs[0]
+    if spec.shape is not None or spec.shape_text is not None:
+        entries.append(Line(input_expression(spec, plan)))
+    for step_id in graph.order:
+        step = graph.step_by_id[step_id]
+        if isinstance(step, Node):
+            layer = graph.layer_by_id[step.layer]
+            code = constructor(layer, plan, as_class=True, drop_shape=bool(entries))
+            entries.append(Line(code, step.comments, step.trailing_comment))
+    body = render(
+        "sequential",
+        target=_binding_prefix(graph),
+        sequential=plan.ref("keras.Sequential"),
+        entries=entries,
+        name=repr(graph.keras_name) if graph.keras_name else None,
+        model_comments=graph.call_comments,
+    )
+    return Generated(body)
+
+
+# --- subclassing --------------------------------------------------------------------------------
+def emit_subclassing(graph: ModelGraph, plan: ImportPlan, taken_names: set[str]) -> Generated:
+    if graph.style == "functional":
+        order = functional_layer_order(graph)
+    else:
+        order = [layer.id for layer in graph.layers]
+    attributes = layer_attributes(graph, order)
+    init_lines: list[str] = []
+    for layer_id in order:
+        layer = graph.layer_by_id[layer_id]
+        attr = attributes[layer_id]
+        ctor = constructor(layer, plan, as_class=True, drop_shape=_fed_by_input(graph, layer_id))
+        init_lines.append(f"self.{attr} = {ctor}")
+        init_lines.extend(f"self.{attr}.{key} = {value}" for key, value in layer.attrs)
+    names = TensorNames(graph, reserved={"self", "training"})
+    params, unpack = _call_parameters(graph, names)
+    needs_training = any(_takes_training(graph.layer_by_id[n.layer]) for n in graph.nodes)
+    lines: list[Line] = [Line(code) for code in unpack]
+    pending: list[tuple[str, str, Node | Op]] = []
+    for step_id in graph.order:
+        step = graph.step_by_id[step_id]
+        if isinstance(step, Node):
+            layer = graph.layer_by_id[step.layer]
+            call_args = [arg_text(a, names) for a in step.args]
+            call_args += [f"{k}={arg_text(a, names)}" for k, a in step.kwargs]
+            if _takes_training(layer) and not any(k == "training" for k, _ in step.kwargs):
+                call_args.append("training=training")
+            expression = call_text(f"self.{attributes[layer.id]}", call_args, indent=8)
+        elif isinstance(step, Op):
+            expression = step.render([names.use(t) for t in step.inputs])
+        else:
+            continue
+        target = names.assign(step.outputs[0], _wanted(graph, step.outputs[0], "x"))
+        pending.append((target, expression, step))
+    returned = structure_text(graph.output_structure, names.name_of)
+    if graph.output_structure.kind == "tuple":
+        returned = returned.strip("()").rstrip(",")
+    if pending and graph.output_structure.kind == "single":
+        target, expression, step = pending[-1]
+        if names.name_of[graph.output_structure.tensors[0]] == target and not graph.consumers[step.outputs[0]]:
+            pending.pop()
+            returned = expression
+            lines.extend(_lines(pending))
+            pending = []
+            if step.comments:
+                lines.append(Line("", step.comments))
+    lines.extend(_lines(pending))
+    lines = [line for line in lines if line.code or line.comments]
+    name = class_name(graph, taken_names)
+    if needs_training:
+        params += ", training=None"
+    definition = render(
+        "subclassing",
+        class_name=name,
+        base=plan.ref("keras.Model"),
+        init_lines=init_lines,
+        call_params=params,
+        lines=[Line(line.code, line.comments, line.trailing) for line in lines if line.code],
+        returned=returned,
+    )
+    body = render(
+        "instantiate",
+        target=_binding_prefix(graph),
+        class_name=name,
+        arguments=", ".join(_model_name_kwarg(graph)),
+        model_comments=graph.call_comments,
+    )
+    return Generated(body, definition)
+
+
+def _lines(pending: list[tuple[str, str, Node | Op]]) -> list[Line]:
+    out = []
+    for target, expression, step in pending:
+        comments = step.comments if isinstance(step, Node) else ()
+        trailing = step.trailing_comment if isinstance(step, Node) else None
+        out.append(Line(f"{target} = {expression}", comments, trailing))
+    return out
+
+
+def _takes_training(layer: LayerSpec) -> bool:
+    return layer.cls in TRAINING_LAYERS or layer.cls.startswith("keras.applications.")
+
+
+def _call_parameters(graph: ModelGraph, names: TensorNames) -> tuple[str, list[str]]:
+    """``call(self, inputs)``; several inputs arrive as one list or dict and are unpacked first."""
+    structure = graph.input_structure
+    by_tensor = {spec.tensor: spec for spec in graph.inputs}
+    if structure.kind == "single":
+        spec = by_tensor[structure.tensors[0]]
+        return names.assign(spec.tensor, spec.name), []
+    param = names.assign("__inputs__", "inputs") if "inputs" not in {s.name for s in graph.inputs} else "inputs_"
+    unpacked = [names.assign(t, by_tensor[t].name) for t in structure.tensors]
+    if structure.kind == "dict":
+        return param, [f"{name} = {param}[{key}]" for name, key in zip(unpacked, structure.keys)]
+    return param, [f"{', '.join(unpacked)} = {param}"]

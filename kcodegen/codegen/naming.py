@@ -1,0 +1,112 @@
+"""Names in generated code: the author's where there are some, Keras-like ones where there are none."""
+
+from __future__ import annotations
+
+import keyword
+import re
+
+from kcodegen.frontend.keras_api import snake_case
+from kcodegen.ir import LayerSpec, ModelGraph
+
+# Attributes a keras.Model already has: a layer assigned to one of them would break the model.
+_MODEL_ATTRIBUTES = frozenset(
+    "layers name input output inputs outputs weights trainable trainable_weights non_trainable_weights "
+    "variables losses metrics optimizer loss built dtype compiled_loss compiled_metrics history "
+    "summary call build compile fit predict evaluate get_config from_config save".split()
+)
+
+
+def identifier(text: str) -> str:
+    """A valid snake_case identifier from arbitrary text (a Keras ``name=``, a class name)."""
+    name = re.sub(r"\W+", "_", snake_case(text)).strip("_") or "layer"
+    if name[0].isdigit():
+        name = f"layer_{name}"
+    return name
+
+
+def layer_attributes(graph: ModelGraph, order: list[str]) -> dict[str, str]:
+    """Layer id -> attribute name for a subclass: author's variable, then ``name=``, then class name."""
+    taken: set[str] = set()
+    names: dict[str, str] = {}
+    for layer_id in order:
+        layer = graph.layer_by_id[layer_id]
+        names[layer_id] = _unique(_preferred(layer), taken)
+    return names
+
+
+def _preferred(layer: LayerSpec) -> str:
+    if layer.var_name and layer.var_name.isidentifier():
+        base = layer.var_name
+    elif layer.name:
+        base = identifier(layer.name)
+    else:
+        base = identifier(layer.cls.rsplit(".", 1)[-1])
+    base = base if base[0].islower() or base[0] == "_" else identifier(base)
+    if base in _MODEL_ATTRIBUTES or keyword.iskeyword(base):
+        base = f"{base}_layer"
+    return base
+
+
+def _unique(base: str, taken: set[str]) -> str:
+    name, counter = base, 0
+    while name in taken:
+        counter += 1
+        name = f"{base}_{counter}"
+    taken.add(name)
+    return name
+
+
+def class_name(graph: ModelGraph, taken: set[str]) -> str:
+    """``model`` -> ``MyModel``, ``encoder`` -> ``EncoderModel``, ``name="clf"`` -> ``Clf``."""
+    if graph.keras_name and graph.keras_name.isidentifier():
+        base = _camel(graph.keras_name)
+    else:
+        stem = re.sub(r"^(build|make|create|get)_", "", graph.name)
+        base = _camel(stem)
+        if base == "Model":
+            base = "MyModel"
+        elif not base.endswith("Model"):
+            base += "Model"
+    name, counter = base, 1
+    while name in taken:
+        counter += 1
+        name = f"{base}{counter}"
+    return name
+
+
+def _camel(text: str) -> str:
+    return "".join(part[:1].upper() + part[1:] for part in re.split(r"[_\W]+", text) if part) or "Generated"
+
+
+class TensorNames:
+    """Variable names for tensors in straight-line code.
+
+    A tensor keeps the author's name unless that name still holds another tensor that is needed
+    later; then it gets a numbered variant. This keeps ``x = Dense(..)(x)`` chains as written.
+    """
+
+    def __init__(self, graph: ModelGraph, reserved: set[str]) -> None:
+        self.graph = graph
+        self.remaining = {t: len(users) for t, users in graph.consumers.items()}
+        for t in graph.output_structure.tensors:
+            self.remaining[t] = self.remaining.get(t, 0) + 1  # outputs stay live until the model is built
+        self.holder: dict[str, str] = {}  # variable -> tensor id it holds now
+        self.name_of: dict[str, str] = {}
+        self.reserved = reserved
+
+    def assign(self, tensor_id: str, wanted: str) -> str:
+        name, counter = wanted, 0
+        while name in self.reserved or self._busy(name):
+            counter += 1
+            name = f"{wanted}_{counter}"
+        self.holder[name] = tensor_id
+        self.name_of[tensor_id] = name
+        return name
+
+    def use(self, tensor_id: str) -> str:
+        self.remaining[tensor_id] -= 1
+        return self.name_of[tensor_id]
+
+    def _busy(self, name: str) -> bool:
+        held = self.holder.get(name)
+        return held is not None and self.remaining.get(held, 0) > 0

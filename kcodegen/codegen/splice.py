@@ -1,0 +1,123 @@
+"""Put generated code where the model was: only the model's statements change, all else stays byte
+for byte. Edits of every converted model are collected first and applied in one pass per block, so
+models whose statements interleave are handled too."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import libcst as cst
+
+from kcodegen.ir import ModelGraph
+
+
+@dataclass
+class BlockEdits:
+    remove: set[int] = field(default_factory=set)
+    replace_at: dict[int, list[cst.BaseStatement]] = field(default_factory=dict)
+    insert_before: dict[int, list[cst.BaseStatement]] = field(default_factory=dict)
+
+
+@dataclass
+class Edits:
+    blocks: dict[str, BlockEdits] = field(default_factory=dict)
+
+    def block(self, name: str) -> BlockEdits:
+        return self.blocks.setdefault(name, BlockEdits())
+
+
+def parse_statements(code: str) -> list[cst.BaseStatement]:
+    """Generated code must parse: every output is checked by libcst before it is used."""
+    module = cst.parse_module(code)
+    statements = list(module.body)
+    if module.header and statements:  # libcst files comments above the first statement as the header
+        statements[0] = statements[0].with_changes(leading_lines=[*module.header, *statements[0].leading_lines])
+    return statements
+
+
+def plan_model(edits: Edits, module: cst.Module, graph: ModelGraph, body: str, definition: str | None) -> None:
+    site = graph.site
+    block = edits.block(site.function)
+    original = _body(module, site.function)
+    lead = list(original[site.statements[0]].leading_lines)
+    if site.class_statement is not None and graph.style == "subclassing":
+        edits.block("").remove.add(site.class_statement)
+        if not any(line.comment for line in lead):  # the class's comment now describes the new code
+            lead += [line for line in module.body[site.class_statement].leading_lines if line.comment]
+    said = {line.comment.value for line in lead if line.comment is not None}
+    statements = _without_comments(parse_statements(body), said)
+    classes = _without_comments(parse_statements(definition), said) if definition else []
+    if classes and site.function:
+        classes[0] = classes[0].with_changes(leading_lines=[cst.EmptyLine()] * 2)
+        edits.block("").insert_before.setdefault(_function_index(module, site.function), []).extend(classes)
+        classes = []
+    generated = [*classes, *statements]
+    generated[0] = generated[0].with_changes(leading_lines=lead + list(generated[0].leading_lines))
+    if classes:
+        after = len(classes)
+        generated[after] = generated[after].with_changes(
+            leading_lines=[cst.EmptyLine()] * 2 + list(generated[after].leading_lines)
+        )
+    block.remove.update(site.statements)
+    block.replace_at[site.statements[-1]] = generated
+
+
+def apply(module: cst.Module, edits: Edits) -> cst.Module:
+    new_body = list(module.body)
+    for name, block in edits.blocks.items():
+        if name:
+            index = _function_index(module, name)
+            function = module.body[index]
+            assert isinstance(function, cst.FunctionDef)
+            inner = _rebuild(function.body.body, block)
+            new_body[index] = function.with_changes(body=function.body.with_changes(body=inner))
+    module_edits = edits.blocks.get("")
+    if module_edits is not None:
+        return module.with_changes(body=_rebuild(new_body, module_edits))
+    return module.with_changes(body=new_body)
+
+
+def _rebuild(body: Sequence[cst.BaseStatement], block: BlockEdits) -> list[cst.BaseStatement]:
+    out: list[cst.BaseStatement] = []
+    for index, statement in enumerate(body):
+        out.extend(block.insert_before.get(index, []))
+        if index in block.replace_at:
+            out.extend(block.replace_at[index])
+        elif index not in block.remove:
+            out.append(statement)
+    return out
+
+
+def _body(module: cst.Module, function: str) -> Sequence[cst.BaseStatement]:
+    if not function:
+        return module.body
+    node = module.body[_function_index(module, function)]
+    assert isinstance(node, cst.FunctionDef)
+    return node.body.body  # type: ignore[return-value]
+
+
+def _function_index(module: cst.Module, name: str) -> int:
+    for index, statement in enumerate(module.body):
+        if isinstance(statement, cst.FunctionDef) and statement.name.value == name:
+            return index
+    raise LookupError(name)
+
+
+def _without_comments(statements: list[cst.BaseStatement], said: set[str]) -> list[cst.BaseStatement]:
+    """The block keeps the comments above its first statement; generated lines must not repeat them."""
+    remover = _RemoveComments(set(said))
+    return [statement.visit(remover) for statement in statements]  # type: ignore[misc]
+
+
+class _RemoveComments(cst.CSTTransformer):
+    def __init__(self, texts: set[str]) -> None:
+        self.texts = texts
+
+    def leave_EmptyLine(
+        self, original: cst.EmptyLine, updated: cst.EmptyLine
+    ) -> cst.EmptyLine | cst.RemovalSentinel:
+        if updated.comment is not None and updated.comment.value in self.texts:
+            self.texts.discard(updated.comment.value)
+            return cst.RemoveFromParent()
+        return updated

@@ -1,0 +1,88 @@
+"""The library entry point for conversion: source in, frozen result out. No I/O, no TensorFlow."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from kcodegen.analysis import Reason, reasons_against
+from kcodegen.codegen import rewrite
+from kcodegen.errors import BadInput
+from kcodegen.frontend import ParsedModule, parse_models
+from kcodegen.ir import STYLES, ModelGraph, Style
+
+
+@dataclass(frozen=True)
+class Refusal:
+    model: str
+    reasons: tuple[Reason, ...]
+
+
+@dataclass(frozen=True)
+class Conversion:
+    original: str
+    output: str  # the whole new module; equal to ``original`` when nothing needed to change
+    to: Style
+    models: tuple[ModelGraph, ...]  # the models that were asked for, as parsed from ``original``
+    converted: tuple[str, ...]  # names of models rewritten
+    unchanged: tuple[str, ...]  # names of models already in the target style
+    refusals: tuple[Refusal, ...]  # when not empty, ``output`` is ``original``
+
+    @property
+    def changed(self) -> bool:
+        return self.output != self.original
+
+
+def select_models(parsed: ParsedModule, model: str | None) -> tuple[ModelGraph, ...]:
+    """The models to work on: all, or the one called ``model`` (variable, ``name=`` or class)."""
+    graphs = tuple(g for g in parsed.models if g.site.problem is None or not _has_instance(parsed, g))
+    if not graphs:
+        if parsed.problems:
+            return ()
+        raise BadInput("no Keras model found")
+    if model is None:
+        return graphs
+    chosen = tuple(g for g in graphs if model in (g.name, g.keras_name, g.class_name))
+    if not chosen:
+        known = ", ".join(sorted({g.name for g in graphs}))
+        raise BadInput(f"no model named {model!r} (models in this file: {known})")
+    return chosen
+
+
+def _has_instance(parsed: ParsedModule, graph: ModelGraph) -> bool:
+    """A class that is instantiated is converted through its instance, not on its own."""
+    return any(g is not graph and g.class_name == graph.class_name and g.class_name for g in parsed.models)
+
+
+def convert(
+    source: str,
+    to: Style,
+    *,
+    model: str | None = None,
+    input_shapes: dict[str, tuple[int | None, ...]] | None = None,
+) -> Conversion:
+    """Rewrite the models of ``source`` in style ``to``; refuse (with reasons) what it cannot express."""
+    if to not in STYLES:
+        raise BadInput(f"unknown style {to!r}; choose from {', '.join(STYLES)}")
+    parsed = parse_models(source, input_shapes)
+    graphs = select_models(parsed, model)
+    refusals: list[Refusal] = []
+    if not graphs:
+        reasons = tuple(Reason(p.line, p.message) for p in parsed.problems)
+        refusals.append(Refusal("model", reasons))
+    todo: list[ModelGraph] = []
+    unchanged: list[str] = []
+    for graph in graphs:
+        if graph.style == to:
+            unchanged.append(graph.name)
+            continue
+        reasons = list(reasons_against(graph, to))
+        if graph.site.problem:
+            reasons.append(Reason(graph.span.line, graph.site.problem))  # type: ignore[attr-defined]
+        if reasons:
+            refusals.append(Refusal(graph.name, tuple(reasons)))
+        else:
+            todo.append(graph)
+    if refusals or not todo:
+        return Conversion(source, source, to, graphs, (), tuple(unchanged), tuple(refusals))
+    output = rewrite(parsed.module, todo, to)
+    return Conversion(source, output, to, graphs, tuple(g.name for g in todo), tuple(unchanged), ())
