@@ -59,11 +59,12 @@ def convert(
     *,
     model: str | None = None,
     input_shapes: dict[str, tuple[int | None, ...]] | None = None,
+    binds: dict[str, str] | None = None,
 ) -> Conversion:
     """Rewrite the models of ``source`` in style ``to``; refuse (with reasons) what it cannot express."""
     if to not in STYLES:
         raise BadInput(f"unknown style {to!r}; choose from {', '.join(STYLES)}")
-    parsed = parse_models(source, input_shapes)
+    parsed = parse_models(source, input_shapes, binds)
     graphs = select_models(parsed, model)
     refusals: list[Refusal] = []
     if not graphs:

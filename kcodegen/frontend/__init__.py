@@ -19,17 +19,30 @@ class ParsedModule:
     problems: tuple[Unsupported, ...]  # constructs that stopped a model from being understood
 
 
-def parse_module(source: str, input_shapes: dict[str, tuple[int | None, ...]] | None = None) -> cst.Module:
+def parse_module(source: str) -> cst.Module:
     try:
         return cst.parse_module(source)
     except cst.ParserSyntaxError as error:
-        raise FrontendError(f"syntax error: {error.message}", error.raw_line, error.raw_column + 1) from None
+        line, col, message = error.raw_line, error.raw_column + 1, "invalid syntax"
+    try:  # Python's own compiler words syntax errors best
+        compile(source, "<source>", "exec", dont_inherit=True)
+    except SyntaxError as python_error:
+        line, col, message = python_error.lineno or line, python_error.offset or col, python_error.msg
+    raise FrontendError(f"syntax error: {message}", line, col)
 
 
-def parse_models(source: str, input_shapes: dict[str, tuple[int | None, ...]] | None = None) -> ParsedModule:
-    """Every Keras model the module builds, in source order."""
+def parse_models(
+    source: str,
+    input_shapes: dict[str, tuple[int | None, ...]] | None = None,
+    binds: dict[str, str] | None = None,
+) -> ParsedModule:
+    """Every Keras model the module builds, in source order.
+
+    ``input_shapes`` fills in unknown input shapes by input name; ``binds`` gives module-level names
+    the values their (data-dependent) statements would compute, as Python literals.
+    """
     module = parse_module(source)
-    interp = Interpreter(module, input_shapes or {})
+    interp = Interpreter(module, input_shapes or {}, binds)
     interp.run()
     models: list[ModelGraph] = []
     problems = list(interp.problems)

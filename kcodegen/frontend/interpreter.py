@@ -120,8 +120,14 @@ class Array(Value):
 
 
 class Interpreter:
-    def __init__(self, module: cst.Module, input_shapes: dict[str, tuple[int | None, ...]]) -> None:
+    def __init__(
+        self,
+        module: cst.Module,
+        input_shapes: dict[str, tuple[int | None, ...]],
+        binds: dict[str, str] | None = None,
+    ) -> None:
         self.module = module
+        self.binds = binds or {}
         wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
         self.positions: dict[cst.CSTNode, CodeRange] = dict(wrapper.resolve(PositionProvider))
         self.builder = GraphBuilder()
@@ -301,7 +307,7 @@ class Interpreter:
 
     def exec_small(self, small: cst.BaseSmallStatement) -> None:
         if isinstance(small, cst.Assign):
-            value = self.eval(small.value)
+            value = self._bound(small) or self.eval(small.value)
             for target in small.targets:
                 self.bind(target.target, value, small)
         elif isinstance(small, cst.AnnAssign):
@@ -320,6 +326,17 @@ class Interpreter:
         elif isinstance(small, (cst.Import, cst.ImportFrom)):
             for local, qualname in import_bindings(small).items():
                 self.frame.vars[local] = Symbol(canonical(qualname), local)
+
+    def _bound(self, small: cst.Assign) -> Value | None:
+        """``--bind NAME=VALUE`` gives a module-level name the value data would have given it."""
+        target = small.targets[0].target
+        if not (self.frame.is_module and isinstance(target, cst.Name) and target.value in self.binds):
+            return None
+        text = self.binds[target.value]
+        try:
+            return Const(ast.literal_eval(text), target.value)
+        except (ValueError, SyntaxError):
+            return Opaque(target.value)
 
     def exec_if(self, statement: cst.If) -> None:
         if _is_main_guard(statement.test):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 import traceback
 from collections.abc import Iterator
@@ -24,6 +25,7 @@ import numpy as np
 
 from kcodegen.verify.slice import TARGET_NAME
 
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
 ROLES = ("original", "converted")
 BATCH = 2
 UNKNOWN_DIM = 4  # stands in for a None dimension other than the batch
@@ -119,8 +121,8 @@ def _build(source: dict[str, str], inputs: Any) -> Any:
         raise _Failed(
             f"{path}: the model expression gave {type(model).__name__}, not a keras.Model"
         )
-    if not model.built:  # a subclassed model creates its weights on its first call
-        _guard(source, "building", model, inputs, training=False)
+    # A subclassed model creates its weights on its first call, even after `model.build(shape)`.
+    _guard(source, "building", model, inputs, training=False)
     return model
 
 
@@ -132,7 +134,16 @@ def _guard(source: dict[str, str], doing: str, func: Any, *args: Any, **kwargs: 
         path = source["path"]
         line = _user_line(exc, path)
         where = f"{path}:{line}" if line else path
-        raise _Failed(f"{where}: {type(exc).__name__} while {doing} the model: {exc}") from exc
+        message = f"{type(exc).__name__} while {doing} the model: {_message(exc)}"
+        raise _Failed(f"{where}: {message}") from exc
+
+
+def _message(exc: Exception) -> str:
+    """The exception's text without Keras's colour codes and call-context wrapper."""
+    parts = [p.strip() for p in _ANSI.sub("", str(exc)).split("\n\n") if p.strip()]
+    if len(parts) > 1 and parts[0].startswith("Exception encountered when calling"):
+        return f"{parts[1]} ({parts[0].rstrip('.')})"
+    return "\n\n".join(parts)
 
 
 def _user_line(exc: BaseException, path: str) -> int | None:

@@ -1,0 +1,1 @@
+"""What each ``kcg`` command does, apart from option parsing (which lives in ``kcodegen.cli``)."""

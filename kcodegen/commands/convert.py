@@ -1,0 +1,132 @@
+"""``kcg convert``: parse, convert, verify, then print or write — or write nothing at all."""
+
+from __future__ import annotations
+
+import difflib
+import importlib.util
+from dataclasses import dataclass, field
+
+import click
+
+from kcodegen.convert import Conversion, convert
+from kcodegen.errors import KcgError
+from kcodegen.files import read_source, write_atomic
+from kcodegen.ir import Style
+
+OK, FINDINGS, BAD_INPUT = 0, 1, 2
+
+
+@dataclass(frozen=True)
+class ConvertOptions:
+    style: Style
+    model: str | None = None
+    output: str | None = None
+    in_place: bool = False
+    diff: bool = False
+    check: bool = False
+    verify: bool | None = None  # None: verify when TensorFlow is installed
+    input_shapes: dict[str, tuple[int | None, ...]] = field(default_factory=dict)
+    binds: dict[str, str] = field(default_factory=dict)
+    timeout: float = 120.0
+
+
+def _say(message: str) -> None:
+    click.echo(message, err=True)
+
+
+def run_convert(path: str, options: ConvertOptions) -> int:
+    """Convert one file; the exit code it earns."""
+    shown = "<stdin>" if path == "-" else path
+    try:
+        source = read_source(path)
+        result = convert(
+            source.text, options.style, model=options.model, input_shapes=options.input_shapes, binds=options.binds
+        )
+    except KcgError as error:
+        _say(f"{error.where(shown)}: {error.message}")
+        return BAD_INPUT
+    if result.refusals:
+        for refusal in result.refusals:
+            _say(f"{shown}: cannot convert `{refusal.model}` to {options.style}:")
+            for reason in refusal.reasons:
+                _say(f"{shown}:{reason.line}: {reason.message}")
+        return FINDINGS
+    code = _verify(shown, result, options)
+    if code:
+        return code
+    return _deliver(path, shown, source.encoding, result, options)
+
+
+def _verify(shown: str, result: Conversion, options: ConvertOptions) -> int:
+    if options.verify is False or not result.changed:
+        return OK
+    if importlib.util.find_spec("tensorflow") is None:
+        if options.verify:
+            _say(f"{shown}: cannot verify: TensorFlow is not installed; pip install 'kcodegen[tf]' or pass --no-verify")
+            return BAD_INPUT
+        _say(f"{shown}: not verified (TensorFlow is not installed)")
+        return OK
+    from kcodegen.verify import NeedsData, SliceError, VerifyError, VerifyUnavailable
+    from kcodegen.verify.conversion import verify_conversion
+
+    converted = tuple(g for g in result.models if g.name in result.converted)
+    try:
+        reports = verify_conversion(
+            result.original,
+            result.output,
+            converted,
+            path=shown,
+            binds=options.binds,
+            input_shapes=options.input_shapes,
+            timeout=options.timeout,
+        )
+    except NeedsData as error:
+        if options.verify:
+            _say(f"cannot verify: {error}")
+            return BAD_INPUT
+        _say(f"not verified: {error}")
+        return OK
+    except (SliceError, VerifyError, VerifyUnavailable, ValueError) as error:
+        _say(f"{shown}: cannot verify: {error}")
+        return BAD_INPUT
+    worst = OK
+    for name, report in reports:
+        if report.error:
+            _say(f"{shown}: `{name}`: cannot verify: {report.error}")
+            worst = max(worst, BAD_INPUT)
+        elif report.equivalent:
+            _say(f"{shown}: `{name}`: {report.summary()}")
+        else:
+            _say(f"{shown}: `{name}`: the converted model computes something else; nothing written")
+            _say(report.details())
+            worst = max(worst, FINDINGS)
+    return worst
+
+
+def _deliver(path: str, shown: str, encoding: str, result: Conversion, options: ConvertOptions) -> int:
+    if options.check:
+        if result.changed:
+            _say(f"would convert {shown}")
+            return FINDINGS
+        return OK
+    if options.diff:
+        diff = "".join(
+            difflib.unified_diff(
+                result.original.splitlines(keepends=True),
+                result.output.splitlines(keepends=True),
+                f"{shown}\t(original)",
+                f"{shown}\t(converted to {options.style})",
+            )
+        )
+        click.echo(diff, nl=False)
+        return FINDINGS if diff else OK
+    if options.in_place:
+        if result.changed:
+            write_atomic(path, result.output, encoding)
+            _say(f"converted {shown}")
+        return OK
+    if options.output:
+        write_atomic(options.output, result.output, encoding)
+        return OK
+    click.echo(result.output, nl=False)
+    return OK
