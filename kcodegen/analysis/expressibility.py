@@ -45,18 +45,18 @@ def _against_sequential(graph: ModelGraph) -> tuple[Reason, ...]:
         found.append(Reason(line, f"the model has {count} outputs; Sequential returns exactly one"))
     for layer_id in info.shared_layers:
         nodes = graph.nodes_of(layer_id)
-        lines = ", ".join(str(n.span.line) for n in nodes)
+        lines = ", ".join(str(_line(n)) for n in nodes)
         found.append(
-            Reason(nodes[1].span.line, f"{_label(graph, nodes[0])} is shared (called at lines {lines}); "
+            Reason(_line(nodes[1]), f"{_label(graph, nodes[0])} is shared (called at lines {lines}); "
                    "Sequential calls each layer once")
         )
     for node in graph.nodes:
         if is_merge(graph, node):
             count = len(graph.step_inputs(node))
-            found.append(Reason(node.span.line, f"{_label(graph, node)} merges {count} tensors; Sequential is a single chain"))
+            found.append(Reason(_line(node), f"{_label(graph, node)} merges {count} tensors; Sequential is a single chain"))
         elif node.kwargs:
             keys = ", ".join(k for k, _ in node.kwargs)
-            found.append(Reason(node.span.line, f"{_label(graph, node)} is called with {keys}=; Sequential passes only the previous output"))
+            found.append(Reason(_line(node), f"{_label(graph, node)} is called with {keys}=; Sequential passes only the previous output"))
     for op in graph.ops:
         found.append(Reason(op.span.line, f"`{_op_text(graph, op)}` is an operation on tensors, not a layer; Sequential holds only layers"))
     for tensor_id in info.branch_points:
@@ -64,9 +64,10 @@ def _against_sequential(graph: ModelGraph) -> tuple[Reason, ...]:
         producer = graph.step_by_id[graph.tensor_by_id[tensor_id].producer]
         name = graph.tensor_by_id[tensor_id].name_hint or "a tensor"
         lines = sorted({_line(graph.step_by_id[u]) for u in users})
+        where = f"lines {', '.join(map(str, lines))}" if len(lines) > 1 else f"line {lines[0]}"
         found.append(
             Reason(lines[-1], f"`{name}` (from line {_line(producer)}) feeds {len(users)} steps "
-                   f"(lines {', '.join(map(str, lines))}); Sequential is a single chain")
+                   f"({where}); Sequential is a single chain")
         )
     return tuple(sorted(set(found), key=lambda r: (r.line, r.message)))
 
@@ -84,6 +85,9 @@ def _against_functional(graph: ModelGraph) -> tuple[Reason, ...]:
 
 
 def _line(step: Node | Op | InputSpec) -> int:
+    """Where the user sees the step: the helper's call site when the step was made inside a helper."""
+    if isinstance(step, Node) and step.via is not None:
+        return step.via
     span = step.span
     return span.line if span else 0
 

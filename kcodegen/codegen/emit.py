@@ -60,14 +60,24 @@ class Generated:
 
 
 # --- shared pieces --------------------------------------------------------------------------------
-def constructor(layer: LayerSpec, plan: ImportPlan, *, as_class: bool = False, drop_shape: bool = False) -> str:
-    """The expression that creates a layer, arguments exactly as the author wrote them."""
+def constructor(
+    layer: LayerSpec, plan: ImportPlan, *, as_class: bool = False, drop_shape: bool = False, site: str | None = None
+) -> str:
+    """The expression that creates a layer, arguments exactly as the author wrote them.
+
+    ``site`` is the function the code goes into: a layer made there keeps the names of that function.
+    """
     callee = layer.callee
+    args, kwargs = layer.args, layer.kwargs
+    if site and site == layer.scope and layer.local_args is not None and layer.local_kwargs is not None:
+        args, kwargs = layer.local_args, layer.local_kwargs
+    if layer.cls.startswith("keras.applications."):
+        drop_shape = False  # a backbone's input_shape is part of its structure
     if layer.merge_function and as_class:
         head, _, tail = callee.rpartition(".")
         callee = f"{head}.{layer.cls.rsplit('.', 1)[-1]}" if head else plan.ref(layer.cls)
     dropped = ("input_shape", "input_dim") if drop_shape else ()
-    parts = [*layer.args, *(f"{k}={v}" for k, v in layer.kwargs if k not in dropped)]
+    parts = [*args, *(f"{k}={v}" for k, v in kwargs if k not in dropped)]
     return call_text(callee, parts)
 
 
@@ -132,7 +142,7 @@ def _binding_prefix(graph: ModelGraph) -> str:
 
 
 def _model_name_kwarg(graph: ModelGraph) -> list[str]:
-    return [f"name={graph.keras_name!r}"] if graph.keras_name else []
+    return [f"name={graph.name_text or repr(graph.keras_name)}"] if graph.keras_name else []
 
 
 # --- functional ---------------------------------------------------------------------------------
@@ -151,10 +161,12 @@ def emit_functional(graph: ModelGraph, plan: ImportPlan) -> Generated:
         elif isinstance(step, Node):
             layer = graph.layer_by_id[step.layer]
             drop = _fed_by_input(graph, layer.id)
+            site = graph.site.function
             if layer.id in shared and layer.id not in defined:
                 var = layer_vars.assign(layer.id, layer.var_name or snake_case(layer.cls.rsplit(".", 1)[-1]))
                 defined[layer.id] = var
-                lines.append(Line(f"{var} = {constructor(layer, plan, drop_shape=drop)}"))
+                ctor = constructor(layer, plan, drop_shape=drop, site=site)
+                lines.append(Line(f"{var} = {ctor}", layer.comments))
                 lines.extend(Line(f"{var}.{attr} = {value}") for attr, value in layer.attrs)
             call_args = [arg_text(a, names) for a in step.args]
             call_args += [f"{k}={arg_text(a, names)}" for k, a in step.kwargs]
@@ -163,7 +175,7 @@ def emit_functional(graph: ModelGraph, plan: ImportPlan) -> Generated:
             elif layer.merge_function:
                 expression = call_text(layer.callee, [*call_args, *(f"{k}={v}" for k, v in layer.kwargs)])
             else:
-                expression = f"{constructor(layer, plan, drop_shape=drop)}({', '.join(call_args)})"
+                expression = f"{constructor(layer, plan, drop_shape=drop, site=site)}({', '.join(call_args)})"
             target = names.assign(step.outputs[0], _wanted(graph, step.outputs[0], "x"))
             lines.append(Line(f"{target} = {expression}", step.comments, step.trailing_comment))
         elif isinstance(step, Op):
@@ -190,8 +202,8 @@ def emit_sequential(graph: ModelGraph, plan: ImportPlan) -> Generated:
         step = graph.step_by_id[step_id]
         if isinstance(step, Node):
             layer = graph.layer_by_id[step.layer]
-            code = constructor(layer, plan, as_class=True, drop_shape=bool(entries))
-            entries.append(Line(code, step.comments, step.trailing_comment))
+            code = constructor(layer, plan, as_class=True, drop_shape=bool(entries), site=graph.site.function)
+            entries.append(Line(code, layer.comments + step.comments, step.trailing_comment))
     body = render(
         "sequential",
         target=_binding_prefix(graph),
@@ -215,6 +227,7 @@ def emit_subclassing(graph: ModelGraph, plan: ImportPlan, taken_names: set[str])
         layer = graph.layer_by_id[layer_id]
         attr = attributes[layer_id]
         ctor = constructor(layer, plan, as_class=True, drop_shape=_fed_by_input(graph, layer_id))
+        init_lines.extend(layer.comments)
         init_lines.append(f"self.{attr} = {ctor}")
         init_lines.extend(f"self.{attr}.{key} = {value}" for key, value in layer.attrs)
     names = TensorNames(graph, reserved={"self", "training"})

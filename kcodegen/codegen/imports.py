@@ -66,12 +66,11 @@ class ImportPlan:
 
 def apply_imports(module: cst.Module, plan: ImportPlan, dropped_names: set[str]) -> cst.Module:
     """Add ``plan.added`` to the file's imports; remove Keras imports in ``dropped_names`` now unused."""
-    used = _used_names(module)
-    unused = {name for name in dropped_names if name not in used and name not in plan.added}
-    module = module.visit(_RemoveUnused(unused, plan.bindings)) if unused else module
     for local, symbol in plan.added.items():
         module = _add_import(module, local, symbol, plan)
-    return module
+    used = _used_names(module)
+    unused = {name for name in dropped_names if name not in used}
+    return module.visit(_RemoveUnused(unused, plan.bindings)) if unused else module
 
 
 def _imports(statement: cst.CSTNode) -> list[cst.Import | cst.ImportFrom]:

@@ -10,7 +10,9 @@ from kcodegen.frontend.errors import Unsupported
 from kcodegen.frontend.interpreter import Interpreter, _const_shape
 from kcodegen.frontend.records import ModelRecord
 from kcodegen.frontend.values import DictVal, InputLayerVal, LayerVal, SequenceVal, TensorVal, Value
-from kcodegen.ir import InputSpec, ModelGraph, Site, Structure, TensorRef
+from dataclasses import replace
+
+from kcodegen.ir import InputSpec, ModelGraph, Node, Site, Structure, TensorRef, tensor_refs
 
 
 def freeze(record: ModelRecord, interp: Interpreter) -> ModelGraph:
@@ -26,7 +28,7 @@ def freeze(record: ModelRecord, interp: Interpreter) -> ModelGraph:
     if record.style == "subclassing":
         input_specs = [_with_known_shape(spec, record, interp) for spec in input_specs]
     input_specs = [_named(spec, builder.tensors[spec.tensor].name_hint) for spec in input_specs]
-    nodes = [node for node in builder.nodes.values() if node.id in steps]
+    nodes = [_in_block(node, record, interp) for node in builder.nodes.values() if node.id in steps]
     ops = [op for op in builder.ops.values() if op.id in steps]
     layer_ids = {node.layer for node in nodes}
     layers = [layer for layer in builder.layers.values() if layer.id in layer_ids]
@@ -49,7 +51,24 @@ def freeze(record: ModelRecord, interp: Interpreter) -> ModelGraph:
         span=record.span,
         class_name=record.class_val.node.name.value if record.class_val else None,
         call_comments=record.comments,
+        name_text=record.name_text,
     )
+
+
+def _in_block(node: Node, record: ModelRecord, interp: Interpreter) -> Node:
+    """Tie a call made inside a helper to the line of the model's block that called the helper.
+
+    Comments written inside a helper describe the helper, not this model, so they are not carried.
+    """
+    origin = interp.builder.origins[node.id]
+    innermost = origin[-1][0]
+    if innermost == record.block or innermost.endswith(".call"):
+        return node
+    calling = next((index for block, index in origin if block == record.block), None)
+    via = None
+    if calling is not None and record.block != "<class>":
+        via = interp.line(_block_body(interp.module, record.block)[calling])
+    return replace(node, comments=(), trailing_comment=None, via=via)
 
 
 def _structure(value: Value | None, record: ModelRecord) -> Structure:
@@ -95,8 +114,6 @@ def _ancestors(outputs: Sequence[str], inputs: set[str], interp: Interpreter, re
             )
         seen.add(producer)
         step = builder.nodes.get(producer) or builder.ops[producer]
-        from kcodegen.ir import Node, tensor_refs
-
         if isinstance(step, Node):
             used = [t for a in step.args for t in tensor_refs(a)] + [t for _, a in step.kwargs for t in tensor_refs(a)]
         else:
@@ -155,14 +172,11 @@ def _first_layer_shape(entries, interp: Interpreter):  # type: ignore[no-untyped
 
 def _named(spec: InputSpec, hint: str | None) -> InputSpec:
     """An input is called by the author's variable, else by its Keras name."""
-    from dataclasses import replace
-
     return replace(spec, name=hint or spec.keras_name or spec.name)
 
 
 def _with_known_shape(spec: InputSpec, record: ModelRecord, interp: Interpreter) -> InputSpec:
     """A subclass's input shape comes from model.build(...), model(zeros(...)) or --input-shape."""
-    from dataclasses import replace
 
     if spec.shape is not None:
         return spec

@@ -43,7 +43,7 @@ from kcodegen.frontend.values import (
     Value,
     const_value,
 )
-from kcodegen.ir import Arg, Literal_, Mapping_, Seq, Span, TensorRef
+from kcodegen.ir import Arg, LayerSpec, Literal_, Mapping_, Seq, Span, TensorRef
 
 _PURE_BUILTINS: dict[str, Callable[..., Any]] = {
     name: getattr(builtins, name)
@@ -96,6 +96,7 @@ class Frame:
         self.comments: tuple[str, ...] = ()
         self.trailing: str | None = None
         self.commented = False
+        self.new_layers: list[str] = []  # layers created by the current statement
 
     @property
     def is_module(self) -> bool:
@@ -186,12 +187,15 @@ class Interpreter:
     def code(self, node: cst.CSTNode) -> str:
         return self.module.code_for_node(node)
 
-    def render(self, node: cst.BaseExpression) -> str:
-        """Source text of an expression, with names local to an inlined function replaced."""
+    def render(self, node: cst.BaseExpression, keep: Frame | None = None) -> str:
+        """Source text of an expression, with names local to an inlined function replaced.
+
+        Names bound in ``keep`` (and the frames it encloses) stay as written.
+        """
         frame = self.stack[-1]
-        if frame.is_module:
+        if frame.is_module or frame is keep:
             return self.code(node)
-        return self.code(node.visit(_Substitute(self, frame)))
+        return self.code(node.visit(_Substitute(self, frame, keep)))
 
     @property
     def frame(self) -> Frame:
@@ -271,6 +275,7 @@ class Interpreter:
                 frame.comments = _comments(statement)
                 frame.trailing = _trailing_comment(statement)
                 frame.commented = False
+                frame.new_layers = []
                 if frame.is_module:
                     try:
                         self.exec_statement(statement)
@@ -279,6 +284,7 @@ class Interpreter:
                         self.taint(statement, problem.message)
                 else:
                     self.exec_statement(statement)
+                self._comment_layers(frame)
         finally:
             if frame is not self.module_frame or len(self.stack) > 1:
                 self.stack.pop() if self.stack[-1] is frame and frame is not self.module_frame else None
@@ -697,7 +703,15 @@ class Interpreter:
             frame.comments = _comments(statement)
             frame.trailing = _trailing_comment(statement)
             frame.commented = False
+            frame.new_layers = []
             self.exec_statement(statement)  # type: ignore[arg-type]
+            self._comment_layers(frame)
+
+    def _comment_layers(self, frame: Frame) -> None:
+        """Comments above a statement that only creates a layer (``shared = Dense(8)``) describe it."""
+        if frame.comments and not frame.commented and frame.new_layers:
+            layer_id = frame.new_layers[0]
+            self.builder.layers[layer_id] = replace(self.builder.layers[layer_id], comments=frame.comments)
 
     def _bind_params(self, params: cst.Parameters, args: list[Value], kwargs: dict[str, Value], frame: Frame) -> None:
         positional = [*params.posonly_params, *params.params]
@@ -730,6 +744,7 @@ class Interpreter:
             record = self.current_subclass_record()
             if record is not None and "name" in kwargs and isinstance(kwargs["name"], Const):
                 record.keras_name = kwargs["name"].value
+                record.name_text = kwargs["name"].text
             return Const(None, "None")
         if isinstance(owner, ModelVal):
             record: ModelRecord = owner.record
@@ -752,13 +767,38 @@ class Interpreter:
     def make_layer(self, cls: str, callee: str, node: cst.Call) -> LayerVal:
         args, kwargs = self.constructor_args(node)
         name = next((v for k, v in kwargs if k == "name"), None)
-        literal_name = _string_literal(name)
         layer_id = self.builder.new_id("l")
-        from kcodegen.ir import LayerSpec  # local: the IR type is only needed here
-
-        spec = LayerSpec(layer_id, cls, callee, args, kwargs, None, literal_name, self.span(node))
+        scope = self.frame.block if self._is_function_block(self.frame.block) else ""
+        local_args = local_kwargs = None
+        if scope:
+            local = self._block_frame()
+            local_args = tuple(self.render(a.value, local) for a in node.args if a.keyword is None)
+            local_kwargs = tuple(
+                (a.keyword.value, self.render(a.value, local)) for a in node.args if a.keyword is not None
+            )
+        spec = LayerSpec(
+            layer_id,
+            cls,
+            callee,
+            args,
+            kwargs,
+            None,
+            _string_literal(name),
+            self.span(node),
+            scope=scope,
+            local_args=local_args,
+            local_kwargs=local_kwargs,
+        )
         self.builder.add_layer(spec, self.origin())
+        self.frame.new_layers.append(layer_id)
         return LayerVal(layer_id, self.render(node))
+
+    def _is_function_block(self, block: str) -> bool:
+        return isinstance(self.module_frame.vars.get(block), FunctionVal)
+
+    def _block_frame(self) -> Frame:
+        """The outermost running frame of the current block: its names are in scope at the site."""
+        return next(f for f in self.stack if f.block == self.frame.block)
 
     def constructor_args(self, node: cst.Call) -> tuple[tuple[str, ...], tuple[tuple[str, str], ...]]:
         args = tuple(self.render(a.value) for a in node.args if a.keyword is None)
@@ -797,8 +837,6 @@ class Interpreter:
         layer_id = self.builder.new_id("l")
         kwargs = tuple((a.keyword.value, self.render(a.value)) for a in node.args[1:] if a.keyword is not None)
         name = _string_literal(next((v for k, v in kwargs if k == "name"), None))
-        from kcodegen.ir import LayerSpec
-
         short = qualname.rsplit(".", 1)[-1]
         spec = LayerSpec(
             layer_id,
@@ -975,16 +1013,20 @@ class Interpreter:
             return Opaque(self.render(node))
         record = self.new_record("functional", node)
         record.inputs, record.outputs = inputs, outputs
-        name = kwargs.get("name")
-        record.keras_name = name.value if isinstance(name, Const) else None
+        self._record_name(record, node)
         value = ModelVal(record, self.render(node))
         self.builder.touch(self.origin(), {record.id})
         return value
 
+    def _record_name(self, record: ModelRecord, node: cst.Call) -> None:
+        name_node = _argument(node, None, "name")
+        if name_node is not None:
+            record.keras_name = _string_literal(self.code(name_node))
+            record.name_text = self.render(name_node) if record.keras_name else None
+
     def make_sequential(self, node: cst.Call, args: list[Value], kwargs: dict[str, Value]) -> Value:
         record = self.new_record("sequential", node)
-        name = kwargs.get("name")
-        record.keras_name = name.value if isinstance(name, Const) else None
+        self._record_name(record, node)
         layers = kwargs.get("layers", args[0] if args else None)
         if layers is not None:
             items = _iterate(layers)
@@ -1025,9 +1067,9 @@ class Interpreter:
         record.class_val = cls
         record.self_val = SelfVal()
         self.record_of_self[id(record.self_val)] = record
-        name = kwargs.pop("name", None)
-        if isinstance(name, Const):
-            record.keras_name = name.value
+        kwargs.pop("name", None)
+        if isinstance(node, cst.Call):
+            self._record_name(record, node)
         init = _method(cls.node, "__init__")
         if init is not None:
             func = FunctionVal(init, self.module_frame, f"{cls.node.name.value}.__init__")
@@ -1119,13 +1161,14 @@ class Interpreter:
 class _Substitute(cst.CSTTransformer):
     """Replace names bound in an inlined function's frame by the text of their values."""
 
-    def __init__(self, interpreter: Interpreter, frame: Frame) -> None:
+    def __init__(self, interpreter: Interpreter, frame: Frame, keep: Frame | None) -> None:
         self.interpreter = interpreter
         self.frame = frame
+        self.keep = keep
 
     def leave_Name(self, original: cst.Name, updated: cst.Name) -> cst.BaseExpression:
         scope: Frame | None = self.frame
-        while scope is not None and not scope.is_module:
+        while scope is not None and not scope.is_module and scope is not self.keep:
             if original.value in scope.vars:
                 value = scope.vars[original.value]
                 text = value.text

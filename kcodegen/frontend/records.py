@@ -25,6 +25,7 @@ class ModelRecord:
     binding: str | None  # variable that receives the model; None when it is returned
     span: Span
     keras_name: str | None = None
+    name_text: str | None = None  # the name= argument as written
     comments: tuple[str, ...] = ()
     # functional
     inputs: Value | None = None

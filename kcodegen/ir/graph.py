@@ -52,6 +52,7 @@ class ModelGraph:
     span: object = field(compare=False)  # Span of the statement that creates the model
     class_name: str | None = None  # the subclass, for subclassed models
     call_comments: tuple[str, ...] = ()  # comments above the model-creating statement
+    name_text: str | None = None  # the model's name= argument as written
 
     # --- lookups -----------------------------------------------------------------------------
     @cached_property

@@ -37,6 +37,12 @@ class LayerSpec:
     span: Span
     attrs: tuple[tuple[str, str], ...] = ()  # attributes set after creation, e.g. ("trainable", "False")
     merge_function: str | None = None  # "concatenate" when written as the functional merge helper
+    scope: str = ""  # the module-level function whose body created it ("" for the module)
+    # The arguments as written in ``scope``, where the names of that function are still in scope
+    # (``args``/``kwargs`` have them replaced by their values, for code placed elsewhere).
+    local_args: tuple[str, ...] | None = None
+    local_kwargs: tuple[tuple[str, str], ...] | None = None
+    comments: tuple[str, ...] = ()  # comment lines above the statement that created it
 
     def kwarg(self, key: str) -> str | None:
         return next((value for k, value in self.kwargs if k == key), None)
@@ -82,6 +88,7 @@ class Node:
     span: Span
     comments: tuple[str, ...] = ()  # comment lines written above the call's statement
     trailing_comment: str | None = None
+    via: int | None = None  # when made inside a helper: the line in the model's block that called it
 
 
 @dataclass(frozen=True)

@@ -14,12 +14,15 @@ import ast
 import builtins
 import re
 import warnings
+from bisect import bisect_left
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 import libcst as cst
 from libcst.metadata import (
     Access,
+    CodePosition,
+    CodeRange,
     FunctionScope,
     GlobalScope,
     MetadataWrapper,
@@ -122,7 +125,7 @@ class _Unit:
     guard: bool  # under `if __name__ == "__main__":`, so not a module-level definition
     star: bool  # `from m import *` may bind any name
     binds: tuple[str, ...]
-    immediate: dict[str, list[cst.Name]]  # names read when the statement runs
+    immediate: frozenset[str]  # names read when the statement runs
     deferred: frozenset[str]  # names read by function bodies, when they are called
 
     @property
@@ -177,6 +180,11 @@ class _Slicer:
         self.parents = wrapper.resolve(ParentNodeProvider)
         self.units = _units(wrapper)
         self.target_index = len(self.units) - 1
+        self.binders: dict[str, list[int]] = {}  # name -> statements binding it, in order
+        for index, unit in enumerate(self.units):
+            for name in () if unit.guard else unit.binds:
+                self.binders.setdefault(name, []).append(index)
+        self.stars = [i for i, unit in enumerate(self.units) if unit.star and not unit.guard]
         self.data_units = {
             i for i, unit in enumerate(self.units) if _calls(unit.node, _reads_data, run_now=True)
         }
@@ -194,22 +202,18 @@ class _Slicer:
 
     def _resolve(self, name: str, before: int) -> list[int]:
         """The statements before `before` whose binding of `name` may be the one seen there."""
+        binders = self.binders.get(name, [])
         found: list[int] = []
-        for index in range(before - 1, -1, -1):
-            unit = self.units[index]
-            if unit.guard or name not in unit.binds:
-                continue
+        for index in reversed(binders[: bisect_left(binders, before)]):
             found.append(index)
-            if not unit.weak:
+            if not self.units[index].weak:
                 return found
-        stars = [i for i in range(before) if self.units[i].star and not self.units[i].guard]
-        return found + stars
+        return found + self.stars[: bisect_left(self.stars, before)]
 
     def _bind_site(self, name: str, before: int) -> int | None:
-        for index in range(before - 1, -1, -1):
-            if not self.units[index].guard and name in self.units[index].binds:
-                return index
-        return None
+        binders = self.binders.get(name, [])
+        position = bisect_left(binders, before)
+        return binders[position - 1] if position else None
 
     def _walk(self, roots: Iterable[tuple[int, int]]) -> _Walk:
         walk = _Walk()
@@ -336,17 +340,19 @@ class _Slicer:
         covered = {
             line for i in needed for line in range(self.units[i].start[0], self.units[i].end[0] + 1)
         }
-        unsited: dict[str, int] = {}
-        for name, site, before in sorted(walk.binds, key=lambda b: (b[0], b[1] or 0)):
+        sites = {(name, site) for name, site, _ in walk.binds if site is not None}
+        for name, site in sorted(sites, key=lambda s: (s[1], s[0])):
             text = f"{name} = {self.bind_text[name]}"
-            if site is None:
-                unsited[name] = min(before, unsited.get(name, before))
-            elif site not in needed:
+            if site in needed:
+                pieces.append(self._after(site, name, text, needed))
+            else:
                 pieces.append((*self.units[site].start, text))
                 covered.add(self.units[site].start[0])
-            else:
-                pieces.append(self._after(site, name, text, needed))
-        for name, before in unsited.items():
+        unsited: dict[str, int] = {}
+        for name, site, before in walk.binds:
+            if site is None:
+                unsited[name] = min(before, unsited.get(name, before))
+        for name, before in sorted(unsited.items()):
             text = f"{name} = {self.bind_text[name]}"
             pieces.append(self._before(before, name, text, covered))
         return self._assemble(pieces)
@@ -424,55 +430,24 @@ def _units(wrapper: MetadataWrapper) -> list[_Unit]:
     """Split the module into statements and record what each binds and reads at module level."""
     positions = wrapper.resolve(PositionProvider)
     scopes = wrapper.resolve(ScopeProvider)
-    module = wrapper.module
     accesses = {
         id(access.node): access
         for scope in {s for s in scopes.values() if s is not None}
         for access in scope.accesses
         if isinstance(access.node, cst.Name)
     }
-    global_scope = scopes[module]
-    assert isinstance(global_scope, GlobalScope)
-    owner: dict[int, int] = {}
-    statements: list[tuple[cst.CSTNode, bool, bool]] = []
-    for statement in module.body:
-        guard = _is_main_guard(statement)
-        if isinstance(statement, cst.SimpleStatementLine):
-            statements += [(small, False, guard) for small in statement.body]
-        else:
-            statements.append((statement, True, guard))
-    for index, (node, _, _) in enumerate(statements):
-        owner.update((id(n), index) for n in _walk_nodes(node))
-    bound: dict[int, list[tuple[tuple[int, int], str]]] = {}
-    for assignment in global_scope.assignments:
-        index = owner.get(id(assignment.node))
-        if index is not None and "." not in assignment.name:
-            start = positions[assignment.node].start
-            bound.setdefault(index, []).append(((start.line, start.column), assignment.name))
+    statements = _statements(wrapper.module)
+    bound = _module_bindings(scopes[wrapper.module], [node for node, _, _ in statements], positions)
     units = []
     for index, (node, compound, guard) in enumerate(statements):
-        immediate: dict[str, list[cst.Name]] = {}
-        deferred: set[str] = set()
-        for name in _names(node):
-            access = accesses.get(id(name))
-            if access is None or not _is_global(access):
-                continue
-            if access.is_annotation or _in_function(access.scope):  # may never be evaluated
-                deferred.add(name.value)
-            else:
-                immediate.setdefault(name.value, []).append(name)
         if isinstance(node, cst.FunctionDef | cst.ClassDef):
             binds: tuple[str, ...] = (node.name.value,)
-        elif isinstance(node, cst.AnnAssign) and node.value is None:
-            binds = ()
+            first: cst.CSTNode = node.decorators[0] if node.decorators else node
         else:
-            binds = tuple(dict.fromkeys(name for _, name in sorted(bound.get(index, []))))
-        first = (
-            node.decorators[0]
-            if isinstance(node, cst.FunctionDef | cst.ClassDef) and node.decorators
-            else node
-        )
+            binds = () if isinstance(node, cst.AnnAssign) and node.value is None else bound[index]
+            first = node
         start, end = positions[first].start, positions[node].end
+        immediate, deferred = _reads(node, accesses)
         units.append(
             _Unit(
                 node=node,
@@ -483,10 +458,56 @@ def _units(wrapper: MetadataWrapper) -> list[_Unit]:
                 star=isinstance(node, cst.ImportFrom) and isinstance(node.names, cst.ImportStar),
                 binds=binds,
                 immediate=immediate,
-                deferred=frozenset(deferred),
+                deferred=deferred,
             )
         )
     return units
+
+
+def _statements(module: cst.Module) -> list[tuple[cst.CSTNode, bool, bool]]:
+    """(node, is compound, is under the main guard) for each statement, `a; b` split in two."""
+    statements: list[tuple[cst.CSTNode, bool, bool]] = []
+    for statement in module.body:
+        guard = _is_main_guard(statement)
+        if isinstance(statement, cst.SimpleStatementLine):
+            statements += [(small, False, guard) for small in statement.body]
+        else:
+            statements.append((statement, True, guard))
+    return statements
+
+
+def _module_bindings(
+    scope: Scope | None, nodes: list[cst.CSTNode], positions: Mapping[cst.CSTNode, CodeRange]
+) -> list[tuple[str, ...]]:
+    """The module-level names each statement binds, in source order."""
+    assert isinstance(scope, GlobalScope)
+    owner = {id(inner): index for index, node in enumerate(nodes) for inner in _walk_nodes(node)}
+    found: list[list[tuple[CodePosition, str]]] = [[] for _ in nodes]
+    for assignment in scope.assignments:
+        index = owner.get(id(assignment.node))
+        if index is not None and "." not in assignment.name:  # `import a.b` binds `a` as well
+            found[index].append((positions[assignment.node].start, assignment.name))
+    return [
+        tuple(
+            dict.fromkeys(name for _, name in sorted(names, key=lambda f: (f[0].line, f[0].column)))
+        )
+        for names in found
+    ]
+
+
+def _reads(node: cst.CSTNode, accesses: dict[int, Access]) -> tuple[frozenset[str], frozenset[str]]:
+    """Module-level names read when the statement runs, and those read later by its functions."""
+    immediate: set[str] = set()
+    deferred: set[str] = set()
+    for name in _names(node):
+        access = accesses.get(id(name))
+        if access is None or not _is_global(access):
+            continue
+        if access.is_annotation or _in_function(access.scope):  # may never be evaluated
+            deferred.add(name.value)
+        else:
+            immediate.add(name.value)
+    return frozenset(immediate), frozenset(deferred)
 
 
 def _syntax_error(text: str, path: str) -> SyntaxError | None:

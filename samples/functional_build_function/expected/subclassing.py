@@ -1,0 +1,26 @@
+from tensorflow import keras
+
+
+class Clf(keras.Model):
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.dense = keras.layers.Dense(64, activation="relu")
+        self.dropout = keras.layers.Dropout(0.5)
+        self.dense_1 = keras.layers.Dense(5, activation="softmax")
+
+    def call(self, inputs, training=None):
+        x = self.dense(inputs)
+        x = self.dropout(x, training=training)
+        return self.dense_1(x)
+
+
+def build_model(num_classes=5):
+    return Clf(name="clf")
+
+
+model = build_model()
+model.compile(
+    optimizer=keras.optimizers.Adam(learning_rate=1e-3),
+    loss="sparse_categorical_crossentropy",
+    metrics=["accuracy"],
+)

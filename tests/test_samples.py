@@ -1,0 +1,65 @@
+"""Golden tests over every sample and style, then execution of every conversion (slow)."""
+
+from __future__ import annotations
+
+import pytest
+from sample_cases import Case, expectation, pairs
+
+from kcodegen.convert import convert
+from kcodegen.frontend import parse_models
+
+PAIRS = pairs()
+IDS = [f"{case.name}-{style}" for case, style in PAIRS]
+
+
+@pytest.mark.parametrize(("case", "style"), PAIRS, ids=IDS)
+def test_matches_golden(case: Case, style: str) -> None:
+    conversion = case.convert(style)
+    refused, text = expectation(conversion)
+    if not refused and not conversion.changed:
+        assert all(g.style == style for g in conversion.models), "unchanged only when already in style"
+        assert not case.expected_path(style, False).exists()
+        return
+    golden = case.expected_path(style, refused)
+    assert golden.exists(), f"no golden {golden}; run python tests/update_goldens.py and review it"
+    assert text == golden.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(("case", "style"), PAIRS, ids=IDS)
+def test_output_is_stable(case: Case, style: str) -> None:
+    """The output parses, holds its models in the target style, and converting it again is a no-op."""
+    conversion = case.convert(style)
+    if conversion.refusals or not conversion.changed:
+        return
+    reparsed = parse_models(conversion.output, case.input_shapes, case.binds)
+    assert [g.name for g in reparsed.models] == [g.name for g in conversion.models]
+    assert all(g.style == style for g in reparsed.models)
+    again = convert(conversion.output, style, input_shapes=case.input_shapes, binds=case.binds)  # type: ignore[arg-type]
+    assert again.output == conversion.output
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("case", "style"), PAIRS, ids=IDS)
+def test_conversion_computes_the_same(case: Case, style: str) -> None:
+    """Build original and converted models, copy weights across, compare outputs on random inputs."""
+    pytest.importorskip("tensorflow")
+    from kcodegen.verify.conversion import verify_conversion
+
+    conversion = case.convert(style)
+    if conversion.refusals or not conversion.changed:
+        pytest.skip("nothing converted")
+    converted = tuple(g for g in conversion.models if g.name in conversion.converted)
+    reports = verify_conversion(
+        conversion.original,
+        conversion.output,
+        converted,
+        path=f"samples/{case.name}/model.py",
+        binds=case.binds,
+        input_shapes=case.input_shapes,
+    )
+    assert reports
+    for name, report in reports:
+        assert report.error is None, f"{name}: {report.error}"
+        assert report.weights_match, f"{name}: weight shapes differ: {report.details()}"
+        assert report.equivalent, report.details()
+        assert report.max_abs is not None and report.max_abs <= 1e-5
