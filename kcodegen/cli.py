@@ -34,10 +34,12 @@ def _guarded(command: Callable[..., Any]) -> Callable[..., Any]:
             sys.exit(1)
         except (click.exceptions.Exit, click.ClickException, SystemExit):
             raise
-        except Exception as error:  # noqa: BLE001 - the last line of defence
+        except Exception as error:
             if debug:
                 traceback.print_exc()
-            _fail(f"internal error: {type(error).__name__}: {error} (run with --debug for the traceback)")
+            _fail(
+                f"internal error: {type(error).__name__}: {error} (run with --debug for the traceback)"
+            )
 
     return run
 
@@ -47,7 +49,11 @@ def _parse_shape(text: str) -> tuple[str, tuple[int | None, ...]]:
     if not sep or not name.isidentifier():
         raise click.BadParameter(f"{text!r}: expected NAME=D1,D2,... such as inputs=28,28")
     try:
-        shape = tuple(None if d.strip().lower() in ("none", "?") else int(d) for d in dims.strip("()").split(",") if d.strip())
+        shape = tuple(
+            None if d.strip().lower() in ("none", "?") else int(d)
+            for d in dims.strip("()").split(",")
+            if d.strip()
+        )
     except ValueError:
         raise click.BadParameter(f"{text!r}: dimensions must be integers or None") from None
     return name, shape
@@ -68,16 +74,44 @@ def main() -> None:
 
 @main.command()
 @click.argument("paths", nargs=-1, required=True)
-@click.option("--to", "style", type=click.Choice(STYLES), required=True, help="The Keras API to write the model in.")
+@click.option(
+    "--to",
+    "style",
+    type=click.Choice(STYLES),
+    required=True,
+    help="The Keras API to write the model in.",
+)
 @click.option("--model", "model_name", help="Convert only this model (variable, name= or class).")
-@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the converted module here.")
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False), help="Write the converted module here."
+)
 @click.option("--in-place", is_flag=True, help="Rewrite the file (atomically).")
-@click.option("--diff", "show_diff", is_flag=True, help="Print a unified diff; exit 1 when it is not empty.")
+@click.option(
+    "--diff", "show_diff", is_flag=True, help="Print a unified diff; exit 1 when it is not empty."
+)
 @click.option("--check", is_flag=True, help="Exit 1 when the conversion would change the file.")
-@click.option("--verify/--no-verify", default=None, help="Run both models and compare outputs (default: when TensorFlow is installed).")
-@click.option("--input-shape", "input_shapes", multiple=True, metavar="NAME=SHAPE", help="Input shape without batch, e.g. inputs=28,28.")
-@click.option("--bind", "binds", multiple=True, metavar="NAME=VALUE", help="Value of a data-dependent name, for verification.")
-@click.option("--timeout", default=120.0, show_default=True, help="Seconds verification may take per model.")
+@click.option(
+    "--verify/--no-verify",
+    default=None,
+    help="Run both models and compare outputs (default: when TensorFlow is installed).",
+)
+@click.option(
+    "--input-shape",
+    "input_shapes",
+    multiple=True,
+    metavar="NAME=SHAPE",
+    help="Input shape without batch, e.g. inputs=28,28.",
+)
+@click.option(
+    "--bind",
+    "binds",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="Value of a data-dependent name, for verification.",
+)
+@click.option(
+    "--timeout", default=120.0, show_default=True, help="Seconds verification may take per model."
+)
 @click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")
 @_guarded
 def convert(

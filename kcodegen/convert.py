@@ -34,7 +34,9 @@ class Conversion:
 
 def select_models(parsed: ParsedModule, model: str | None) -> tuple[ModelGraph, ...]:
     """The models to work on: all, or the one called ``model`` (variable, ``name=`` or class)."""
-    graphs = tuple(g for g in parsed.models if g.site.problem is None or not _has_instance(parsed, g))
+    graphs = tuple(
+        g for g in parsed.models if g.site.problem is None or not _has_instance(parsed, g)
+    )
     if not graphs:
         if parsed.problems:
             return ()
@@ -50,7 +52,9 @@ def select_models(parsed: ParsedModule, model: str | None) -> tuple[ModelGraph, 
 
 def _has_instance(parsed: ParsedModule, graph: ModelGraph) -> bool:
     """A class that is instantiated is converted through its instance, not on its own."""
-    return any(g is not graph and g.class_name == graph.class_name and g.class_name for g in parsed.models)
+    return any(
+        g is not graph and g.class_name == graph.class_name and g.class_name for g in parsed.models
+    )
 
 
 def convert(

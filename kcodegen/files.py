@@ -50,7 +50,9 @@ def read_source(path: str) -> SourceFile:
 def write_atomic(path: str, text: str, encoding: str = "utf-8") -> None:
     target = Path(path)
     mode = target.stat().st_mode & 0o7777 if target.exists() else None
-    descriptor, temporary = tempfile.mkstemp(dir=target.parent or ".", prefix=f".{target.name}.", suffix=".kcg")
+    descriptor, temporary = tempfile.mkstemp(
+        dir=target.parent or ".", prefix=f".{target.name}.", suffix=".kcg"
+    )
     try:
         with os.fdopen(descriptor, "wb") as handle:
             handle.write(text.encode(encoding))

@@ -8,9 +8,10 @@ expectations; read every change before committing it.
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import tomllib
 
 from kcodegen.convert import Conversion, convert
 from kcodegen.ir import STYLES
@@ -39,7 +40,11 @@ class Case:
 def load_cases() -> list[Case]:
     cases = []
     for folder in sorted(p for p in SAMPLES.iterdir() if (p / "model.py").exists()):
-        meta = tomllib.loads((folder / "case.toml").read_text()) if (folder / "case.toml").exists() else {}
+        meta = (
+            tomllib.loads((folder / "case.toml").read_text())
+            if (folder / "case.toml").exists()
+            else {}
+        )
         shapes = {
             name: tuple(int(d) for d in text.split(",") if d.strip())
             for name, text in meta.get("input_shape", {}).items()
@@ -51,7 +56,11 @@ def load_cases() -> list[Case]:
 def expectation(conversion: Conversion) -> tuple[bool, str]:
     """(refused, text): the golden text for a conversion."""
     if conversion.refusals:
-        lines = [f"line {r.line}: {r.message}" for refusal in conversion.refusals for r in refusal.reasons]
+        lines = [
+            f"line {r.line}: {r.message}"
+            for refusal in conversion.refusals
+            for r in refusal.reasons
+        ]
         return True, "\n".join(lines) + "\n"
     return False, conversion.output
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from sample_cases import expectation, pairs  # noqa: E402
+from sample_cases import expectation, pairs
 
 
 def main() -> None:

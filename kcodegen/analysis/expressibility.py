@@ -31,7 +31,11 @@ def reasons_against(graph: ModelGraph, style: Style) -> tuple[Reason, ...]:
 def _label(graph: ModelGraph, node: Node) -> str:
     layer = graph.layer_by_id[node.layer]
     short = layer.merge_function or layer.cls.rsplit(".", 1)[-1]
-    return f"{layer.var_name or layer.name or short} ({short})" if (layer.var_name or layer.name) else short
+    return (
+        f"{layer.var_name or layer.name or short} ({short})"
+        if (layer.var_name or layer.name)
+        else short
+    )
 
 
 def _against_sequential(graph: ModelGraph) -> tuple[Reason, ...]:
@@ -39,7 +43,9 @@ def _against_sequential(graph: ModelGraph) -> tuple[Reason, ...]:
     info = facts(graph)
     line = graph.span.line  # type: ignore[attr-defined]
     if info.multi_input:
-        found.append(Reason(line, f"the model has {len(graph.inputs)} inputs; Sequential takes exactly one"))
+        found.append(
+            Reason(line, f"the model has {len(graph.inputs)} inputs; Sequential takes exactly one")
+        )
     if info.multi_output:
         count = len(graph.output_structure.tensors)
         found.append(Reason(line, f"the model has {count} outputs; Sequential returns exactly one"))
@@ -47,18 +53,36 @@ def _against_sequential(graph: ModelGraph) -> tuple[Reason, ...]:
         nodes = graph.nodes_of(layer_id)
         lines = ", ".join(str(_line(n)) for n in nodes)
         found.append(
-            Reason(_line(nodes[1]), f"{_label(graph, nodes[0])} is shared (called at lines {lines}); "
-                   "Sequential calls each layer once")
+            Reason(
+                _line(nodes[1]),
+                f"{_label(graph, nodes[0])} is shared (called at lines {lines}); "
+                "Sequential calls each layer once",
+            )
         )
     for node in graph.nodes:
         if is_merge(graph, node):
             count = len(graph.step_inputs(node))
-            found.append(Reason(_line(node), f"{_label(graph, node)} merges {count} tensors; Sequential is a single chain"))
+            found.append(
+                Reason(
+                    _line(node),
+                    f"{_label(graph, node)} merges {count} tensors; Sequential is a single chain",
+                )
+            )
         elif node.kwargs:
             keys = ", ".join(k for k, _ in node.kwargs)
-            found.append(Reason(_line(node), f"{_label(graph, node)} is called with {keys}=; Sequential passes only the previous output"))
+            found.append(
+                Reason(
+                    _line(node),
+                    f"{_label(graph, node)} is called with {keys}=; Sequential passes only the previous output",
+                )
+            )
     for op in graph.ops:
-        found.append(Reason(op.span.line, f"`{_op_text(graph, op)}` is an operation on tensors, not a layer; Sequential holds only layers"))
+        found.append(
+            Reason(
+                op.span.line,
+                f"`{_op_text(graph, op)}` is an operation on tensors, not a layer; Sequential holds only layers",
+            )
+        )
     for tensor_id in info.branch_points:
         users = graph.consumers[tensor_id]
         producer = graph.step_by_id[graph.tensor_by_id[tensor_id].producer]
@@ -66,8 +90,11 @@ def _against_sequential(graph: ModelGraph) -> tuple[Reason, ...]:
         lines = sorted({_line(graph.step_by_id[u]) for u in users})
         where = f"lines {', '.join(map(str, lines))}" if len(lines) > 1 else f"line {lines[0]}"
         found.append(
-            Reason(lines[-1], f"`{name}` (from line {_line(producer)}) feeds {len(users)} steps "
-                   f"({where}); Sequential is a single chain")
+            Reason(
+                lines[-1],
+                f"`{name}` (from line {_line(producer)}) feeds {len(users)} steps "
+                f"({where}); Sequential is a single chain",
+            )
         )
     return tuple(sorted(set(found), key=lambda r: (r.line, r.message)))
 
@@ -78,8 +105,11 @@ def _against_functional(graph: ModelGraph) -> tuple[Reason, ...]:
         if spec.shape is None and spec.shape_text is None:
             line = spec.span.line if spec.span else graph.span.line  # type: ignore[attr-defined]
             found.append(
-                Reason(line, f"the shape of input `{spec.name}` is unknown; call model.build((None, ...)) "
-                       f"in the file or pass --input-shape {spec.name}=D1,D2,...")
+                Reason(
+                    line,
+                    f"the shape of input `{spec.name}` is unknown; call model.build((None, ...)) "
+                    f"in the file or pass --input-shape {spec.name}=D1,D2,...",
+                )
             )
     return tuple(found)
 

@@ -21,20 +21,30 @@ class Facts:
     @property
     def linear_chain(self) -> bool:
         return not (
-            self.shared_layers or self.branch_points or self.merges or self.ops or self.multi_input or self.multi_output
+            self.shared_layers
+            or self.branch_points
+            or self.merges
+            or self.ops
+            or self.multi_input
+            or self.multi_output
         )
 
 
 def facts(graph: ModelGraph) -> Facts:
     consumers = graph.consumers
     return Facts(
-        shared_layers=tuple(layer.id for layer in graph.layers if len(graph.nodes_of(layer.id)) > 1),
+        shared_layers=tuple(
+            layer.id for layer in graph.layers if len(graph.nodes_of(layer.id)) > 1
+        ),
         branch_points=tuple(t for t, users in consumers.items() if len(users) > 1),
         merges=tuple(node.id for node in graph.nodes if is_merge(graph, node)),
-        nested_models=tuple(layer.id for layer in graph.layers if layer.cls.startswith("keras.applications.")),
+        nested_models=tuple(
+            layer.id for layer in graph.layers if layer.cls.startswith("keras.applications.")
+        ),
         ops=tuple(op.id for op in graph.ops),
         multi_input=len(graph.inputs) > 1 or graph.input_structure.kind != "single",
-        multi_output=len(graph.output_structure.tensors) > 1 or graph.output_structure.kind != "single",
+        multi_output=len(graph.output_structure.tensors) > 1
+        or graph.output_structure.kind != "single",
     )
 
 

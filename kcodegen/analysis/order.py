@@ -7,6 +7,8 @@ from a Functional model creates its layers in this order, so ``get_weights()`` l
 
 from __future__ import annotations
 
+import ast
+
 from kcodegen.ir import InputSpec, ModelGraph
 
 
@@ -27,7 +29,7 @@ def functional_layer_order(graph: ModelGraph) -> list[str]:
         done.add(step_id)
         finished.append(step_id)
 
-    for tensor_id in graph.output_structure.tensors:
+    for tensor_id in _flattened_outputs(graph):
         visit(tensor_id)
     depth: dict[str, int] = {}
     for step_id in reversed(finished):
@@ -44,6 +46,24 @@ def functional_layer_order(graph: ModelGraph) -> list[str]:
         if operation in graph.layer_by_id:
             layer_depth[operation] = max(layer_depth.get(operation, 0), value)
     return sorted(layer_depth, key=lambda layer: (-layer_depth[layer], traversal[layer]))
+
+
+def _flattened_outputs(graph: ModelGraph) -> list[str]:
+    """Keras flattens dict outputs in sorted key order."""
+    structure = graph.output_structure
+    if structure.kind != "dict":
+        return list(structure.tensors)
+    keyed = sorted(
+        zip(structure.keys, structure.tensors, strict=False), key=lambda pair: _key(pair[0])
+    )
+    return [tensor for _, tensor in keyed]
+
+
+def _key(text: str) -> str:
+    try:
+        return str(ast.literal_eval(text))
+    except (ValueError, SyntaxError):
+        return text
 
 
 def _operation(graph: ModelGraph, step_id: str) -> str:

@@ -53,7 +53,9 @@ def _names_in_site(module: cst.Module, graph: ModelGraph) -> set[str]:
     site = graph.site
     body = module.body
     if site.function:
-        function = next(s for s in body if isinstance(s, cst.FunctionDef) and s.name.value == site.function)
+        function = next(
+            s for s in body if isinstance(s, cst.FunctionDef) and s.name.value == site.function
+        )
         body = function.body.body  # type: ignore[assignment]
     removed = [body[i] for i in site.statements]
     if site.class_statement is not None and graph.style == "subclassing":

@@ -61,7 +61,12 @@ class Generated:
 
 # --- shared pieces --------------------------------------------------------------------------------
 def constructor(
-    layer: LayerSpec, plan: ImportPlan, *, as_class: bool = False, drop_shape: bool = False, site: str | None = None
+    layer: LayerSpec,
+    plan: ImportPlan,
+    *,
+    as_class: bool = False,
+    drop_shape: bool = False,
+    site: str | None = None,
 ) -> str:
     """The expression that creates a layer, arguments exactly as the author wrote them.
 
@@ -69,12 +74,17 @@ def constructor(
     """
     callee = layer.callee
     args, kwargs = layer.args, layer.kwargs
-    if site and site == layer.scope and layer.local_args is not None and layer.local_kwargs is not None:
+    if (
+        site
+        and site == layer.scope
+        and layer.local_args is not None
+        and layer.local_kwargs is not None
+    ):
         args, kwargs = layer.local_args, layer.local_kwargs
     if layer.cls.startswith("keras.applications."):
         drop_shape = False  # a backbone's input_shape is part of its structure
     if layer.merge_function and as_class:
-        head, _, tail = callee.rpartition(".")
+        head, _, _ = callee.rpartition(".")
         callee = f"{head}.{layer.cls.rsplit('.', 1)[-1]}" if head else plan.ref(layer.cls)
     dropped = ("input_shape", "input_dim") if drop_shape else ()
     parts = [*args, *(f"{k}={v}" for k, v in kwargs if k not in dropped)]
@@ -110,7 +120,9 @@ def structure_text(structure: Structure, names: dict[str, str]) -> str:
     if structure.kind == "single":
         return items[0]
     if structure.kind == "dict":
-        return "{" + ", ".join(f"{k}: {v}" for k, v in zip(structure.keys, items)) + "}"
+        return (
+            "{" + ", ".join(f"{k}: {v}" for k, v in zip(structure.keys, items, strict=False)) + "}"
+        )
     if structure.kind == "tuple":
         return f"({', '.join(items)},)" if len(items) == 1 else f"({', '.join(items)})"
     return f"[{', '.join(items)}]"
@@ -151,7 +163,9 @@ def emit_functional(graph: ModelGraph, plan: ImportPlan) -> Generated:
     inputs: list[str] = []
     lines: list[Line] = []
     defined: dict[str, str] = {}
-    shared = {layer.id for layer in graph.layers if len(graph.nodes_of(layer.id)) > 1 or layer.attrs}
+    shared = {
+        layer.id for layer in graph.layers if len(graph.nodes_of(layer.id)) > 1 or layer.attrs
+    }
     layer_vars = TensorNames(graph, reserved=set())
     for step_id in graph.order:
         step = graph.step_by_id[step_id]
@@ -163,7 +177,9 @@ def emit_functional(graph: ModelGraph, plan: ImportPlan) -> Generated:
             drop = _fed_by_input(graph, layer.id)
             site = graph.site.function
             if layer.id in shared and layer.id not in defined:
-                var = layer_vars.assign(layer.id, layer.var_name or snake_case(layer.cls.rsplit(".", 1)[-1]))
+                var = layer_vars.assign(
+                    layer.id, layer.var_name or snake_case(layer.cls.rsplit(".", 1)[-1])
+                )
                 defined[layer.id] = var
                 ctor = constructor(layer, plan, drop_shape=drop, site=site)
                 lines.append(Line(f"{var} = {ctor}", layer.comments))
@@ -173,7 +189,9 @@ def emit_functional(graph: ModelGraph, plan: ImportPlan) -> Generated:
             if layer.id in defined:
                 expression = call_text(defined[layer.id], call_args)
             elif layer.merge_function:
-                expression = call_text(layer.callee, [*call_args, *(f"{k}={v}" for k, v in layer.kwargs)])
+                expression = call_text(
+                    layer.callee, [*call_args, *(f"{k}={v}" for k, v in layer.kwargs)]
+                )
             else:
                 expression = f"{constructor(layer, plan, drop_shape=drop, site=site)}({', '.join(call_args)})"
             target = names.assign(step.outputs[0], _wanted(graph, step.outputs[0], "x"))
@@ -188,7 +206,9 @@ def emit_functional(graph: ModelGraph, plan: ImportPlan) -> Generated:
         *_model_name_kwarg(graph),
     ]
     model = _binding_prefix(graph) + call_text(plan.ref("keras.Model"), parts)
-    body = render("functional", inputs=inputs, lines=lines, model=model, model_comments=graph.call_comments)
+    body = render(
+        "functional", inputs=inputs, lines=lines, model=model, model_comments=graph.call_comments
+    )
     return Generated(body)
 
 
@@ -202,7 +222,9 @@ def emit_sequential(graph: ModelGraph, plan: ImportPlan) -> Generated:
         step = graph.step_by_id[step_id]
         if isinstance(step, Node):
             layer = graph.layer_by_id[step.layer]
-            code = constructor(layer, plan, as_class=True, drop_shape=bool(entries), site=graph.site.function)
+            code = constructor(
+                layer, plan, as_class=True, drop_shape=bool(entries), site=graph.site.function
+            )
             entries.append(Line(code, layer.comments + step.comments, step.trailing_comment))
     body = render(
         "sequential",
@@ -255,7 +277,10 @@ def emit_subclassing(graph: ModelGraph, plan: ImportPlan, taken_names: set[str])
         returned = returned.strip("()").rstrip(",")
     if pending and graph.output_structure.kind == "single":
         target, expression, step = pending[-1]
-        if names.name_of[graph.output_structure.tensors[0]] == target and not graph.consumers[step.outputs[0]]:
+        if (
+            names.name_of[graph.output_structure.tensors[0]] == target
+            and not graph.consumers[step.outputs[0]]
+        ):
             pending.pop()
             returned = expression
             lines.extend(_lines(pending))
@@ -306,8 +331,14 @@ def _call_parameters(graph: ModelGraph, names: TensorNames) -> tuple[str, list[s
     if structure.kind == "single":
         spec = by_tensor[structure.tensors[0]]
         return names.assign(spec.tensor, spec.name), []
-    param = names.assign("__inputs__", "inputs") if "inputs" not in {s.name for s in graph.inputs} else "inputs_"
+    param = (
+        names.assign("__inputs__", "inputs")
+        if "inputs" not in {s.name for s in graph.inputs}
+        else "inputs_"
+    )
     unpacked = [names.assign(t, by_tensor[t].name) for t in structure.tensors]
     if structure.kind == "dict":
-        return param, [f"{name} = {param}[{key}]" for name, key in zip(unpacked, structure.keys)]
+        return param, [
+            f"{name} = {param}[{key}]" for name, key in zip(unpacked, structure.keys, strict=False)
+        ]
     return param, [f"{', '.join(unpacked)} = {param}"]

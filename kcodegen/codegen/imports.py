@@ -102,7 +102,9 @@ def _used_names(module: cst.Module) -> set[str]:
 
 class _RemoveUnused(cst.CSTTransformer):
     def __init__(self, unused: set[str], bindings: dict[str, str]) -> None:
-        self.unused = {name for name in unused if canonical(bindings.get(name, "")).startswith("keras")}
+        self.unused = {
+            name for name in unused if canonical(bindings.get(name, "")).startswith("keras")
+        }
 
     def leave_ImportFrom(
         self, original: cst.ImportFrom, updated: cst.ImportFrom
@@ -117,7 +119,9 @@ class _RemoveUnused(cst.CSTTransformer):
         kept[-1] = kept[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
         return updated.with_changes(names=kept)
 
-    def leave_Import(self, original: cst.Import, updated: cst.Import) -> cst.Import | cst.RemovalSentinel:
+    def leave_Import(
+        self, original: cst.Import, updated: cst.Import
+    ) -> cst.Import | cst.RemovalSentinel:
         kept = [a for a in updated.names if _local(a) not in self.unused]
         if len(kept) == len(updated.names):
             return updated
@@ -150,7 +154,9 @@ def _add_import(module: cst.Module, local: str, symbol: str, plan: ImportPlan) -
                     and not isinstance(small.names, cst.ImportStar)
                 ):
                     names = list(small.names)
-                    names[-1] = names[-1].with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")))
+                    names[-1] = names[-1].with_changes(
+                        comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
+                    )
                     names.append(cst.ImportAlias(cst.Name(local)))
                     new_small = small.with_changes(names=names)
                     body[index] = statement.deep_replace(small, new_small)  # type: ignore[assignment]

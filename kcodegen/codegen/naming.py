@@ -10,9 +10,38 @@ from kcodegen.ir import LayerSpec, ModelGraph
 
 # Attributes a keras.Model already has: a layer assigned to one of them would break the model.
 _MODEL_ATTRIBUTES = frozenset(
-    "layers name input output inputs outputs weights trainable trainable_weights non_trainable_weights "
-    "variables losses metrics optimizer loss built dtype compiled_loss compiled_metrics history "
-    "summary call build compile fit predict evaluate get_config from_config save".split()
+    [
+        "layers",
+        "name",
+        "input",
+        "output",
+        "inputs",
+        "outputs",
+        "weights",
+        "trainable",
+        "trainable_weights",
+        "non_trainable_weights",
+        "variables",
+        "losses",
+        "metrics",
+        "optimizer",
+        "loss",
+        "built",
+        "dtype",
+        "compiled_loss",
+        "compiled_metrics",
+        "history",
+        "summary",
+        "call",
+        "build",
+        "compile",
+        "fit",
+        "predict",
+        "evaluate",
+        "get_config",
+        "from_config",
+        "save",
+    ]
 )
 
 
@@ -75,7 +104,10 @@ def class_name(graph: ModelGraph, taken: set[str]) -> str:
 
 
 def _camel(text: str) -> str:
-    return "".join(part[:1].upper() + part[1:] for part in re.split(r"[_\W]+", text) if part) or "Generated"
+    return (
+        "".join(part[:1].upper() + part[1:] for part in re.split(r"[_\W]+", text) if part)
+        or "Generated"
+    )
 
 
 class TensorNames:
@@ -89,7 +121,9 @@ class TensorNames:
         self.graph = graph
         self.remaining = {t: len(users) for t, users in graph.consumers.items()}
         for t in graph.output_structure.tensors:
-            self.remaining[t] = self.remaining.get(t, 0) + 1  # outputs stay live until the model is built
+            self.remaining[t] = (
+                self.remaining.get(t, 0) + 1
+            )  # outputs stay live until the model is built
         self.holder: dict[str, str] = {}  # variable -> tensor id it holds now
         self.name_of: dict[str, str] = {}
         self.reserved = reserved

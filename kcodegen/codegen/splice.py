@@ -31,12 +31,18 @@ def parse_statements(code: str) -> list[cst.BaseStatement]:
     """Generated code must parse: every output is checked by libcst before it is used."""
     module = cst.parse_module(code)
     statements = list(module.body)
-    if module.header and statements:  # libcst files comments above the first statement as the header
-        statements[0] = statements[0].with_changes(leading_lines=[*module.header, *statements[0].leading_lines])
+    if (
+        module.header and statements
+    ):  # libcst files comments above the first statement as the header
+        statements[0] = statements[0].with_changes(
+            leading_lines=[*module.header, *statements[0].leading_lines]
+        )
     return statements
 
 
-def plan_model(edits: Edits, module: cst.Module, graph: ModelGraph, body: str, definition: str | None) -> None:
+def plan_model(
+    edits: Edits, module: cst.Module, graph: ModelGraph, body: str, definition: str | None
+) -> None:
     site = graph.site
     block = edits.block(site.function)
     original = _body(module, site.function)
@@ -44,13 +50,17 @@ def plan_model(edits: Edits, module: cst.Module, graph: ModelGraph, body: str, d
     if site.class_statement is not None and graph.style == "subclassing":
         edits.block("").remove.add(site.class_statement)
         if not any(line.comment for line in lead):  # the class's comment now describes the new code
-            lead += [line for line in module.body[site.class_statement].leading_lines if line.comment]
+            lead += [
+                line for line in module.body[site.class_statement].leading_lines if line.comment
+            ]
     said = {line.comment.value for line in lead if line.comment is not None}
     statements = _without_comments(parse_statements(body), said)
     classes = _without_comments(parse_statements(definition), said) if definition else []
     if classes and site.function:
         classes[0] = classes[0].with_changes(leading_lines=[cst.EmptyLine()] * 2)
-        edits.block("").insert_before.setdefault(_function_index(module, site.function), []).extend(classes)
+        edits.block("").insert_before.setdefault(_function_index(module, site.function), []).extend(
+            classes
+        )
         classes = []
     generated = [*classes, *statements]
     generated[0] = generated[0].with_changes(leading_lines=lead + list(generated[0].leading_lines))
@@ -104,7 +114,9 @@ def _function_index(module: cst.Module, name: str) -> int:
     raise LookupError(name)
 
 
-def _without_comments(statements: list[cst.BaseStatement], said: set[str]) -> list[cst.BaseStatement]:
+def _without_comments(
+    statements: list[cst.BaseStatement], said: set[str]
+) -> list[cst.BaseStatement]:
     """The block keeps the comments above its first statement; generated lines must not repeat them."""
     remover = _RemoveComments(set(said))
     return [statement.visit(remover) for statement in statements]  # type: ignore[misc]

@@ -40,7 +40,11 @@ def run_convert(path: str, options: ConvertOptions) -> int:
     try:
         source = read_source(path)
         result = convert(
-            source.text, options.style, model=options.model, input_shapes=options.input_shapes, binds=options.binds
+            source.text,
+            options.style,
+            model=options.model,
+            input_shapes=options.input_shapes,
+            binds=options.binds,
         )
     except KcgError as error:
         _say(f"{error.where(shown)}: {error.message}")
@@ -62,7 +66,9 @@ def _verify(shown: str, result: Conversion, options: ConvertOptions) -> int:
         return OK
     if importlib.util.find_spec("tensorflow") is None:
         if options.verify:
-            _say(f"{shown}: cannot verify: TensorFlow is not installed; pip install 'kcodegen[tf]' or pass --no-verify")
+            _say(
+                f"{shown}: cannot verify: TensorFlow is not installed; pip install 'kcodegen[tf]' or pass --no-verify"
+            )
             return BAD_INPUT
         _say(f"{shown}: not verified (TensorFlow is not installed)")
         return OK
@@ -103,7 +109,9 @@ def _verify(shown: str, result: Conversion, options: ConvertOptions) -> int:
     return worst
 
 
-def _deliver(path: str, shown: str, encoding: str, result: Conversion, options: ConvertOptions) -> int:
+def _deliver(
+    path: str, shown: str, encoding: str, result: Conversion, options: ConvertOptions
+) -> int:
     if options.check:
         if result.changed:
             _say(f"would convert {shown}")

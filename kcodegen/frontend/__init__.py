@@ -27,7 +27,11 @@ def parse_module(source: str) -> cst.Module:
     try:  # Python's own compiler words syntax errors best
         compile(source, "<source>", "exec", dont_inherit=True)
     except SyntaxError as python_error:
-        line, col, message = python_error.lineno or line, python_error.offset or col, python_error.msg
+        line, col, message = (
+            python_error.lineno or line,
+            python_error.offset or col,
+            python_error.msg,
+        )
     raise FrontendError(f"syntax error: {message}", line, col)
 
 

@@ -59,12 +59,16 @@ class GraphBuilder:
     ) -> str:
         node_id = self.new_id("n")
         tensor_id = self._new_tensor(node_id, 0, None, origin)
-        self.nodes[node_id] = Node(node_id, layer_id, args, kwargs, (tensor_id,), span, comments, trailing)
+        self.nodes[node_id] = Node(
+            node_id, layer_id, args, kwargs, (tensor_id,), span, comments, trailing
+        )
         self.origins[node_id] = origin
         self.touch(origin, {node_id, layer_id})
         return tensor_id
 
-    def add_op(self, template: tuple[str | int, ...], inputs: tuple[str, ...], span: Span, origin: Origin) -> str:
+    def add_op(
+        self, template: tuple[str | int, ...], inputs: tuple[str, ...], span: Span, origin: Origin
+    ) -> str:
         op_id = self.new_id("o")
         tensor_id = self._new_tensor(op_id, 0, None, origin)
         self.ops[op_id] = Op(op_id, template, inputs, (tensor_id,), span)
@@ -92,7 +96,7 @@ class GraphBuilder:
 
     def set_layer_attr(self, layer_id: str, attr: str, text: str, origin: Origin) -> None:
         layer = self.layers[layer_id]
-        attrs = tuple((k, v) for k, v in layer.attrs if k != attr) + ((attr, text),)
+        attrs = (*((k, v) for k, v in layer.attrs if k != attr), (attr, text))
         self.layers[layer_id] = replace(layer, attrs=attrs)
         self.touch(origin, {layer_id})
 

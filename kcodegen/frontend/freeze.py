@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 import libcst as cst
 
@@ -10,8 +11,6 @@ from kcodegen.frontend.errors import Unsupported
 from kcodegen.frontend.interpreter import Interpreter, _const_shape
 from kcodegen.frontend.records import ModelRecord
 from kcodegen.frontend.values import DictVal, InputLayerVal, LayerVal, SequenceVal, TensorVal, Value
-from dataclasses import replace
-
 from kcodegen.ir import InputSpec, ModelGraph, Node, Site, Structure, TensorRef, tensor_refs
 
 
@@ -19,7 +18,11 @@ def freeze(record: ModelRecord, interp: Interpreter) -> ModelGraph:
     if record.style == "sequential":
         _materialize_sequential(record, interp)
     builder = interp.builder
-    inputs = _structure(record.inputs, record) if record.style != "subclassing" else _subclass_inputs(record)
+    inputs = (
+        _structure(record.inputs, record)
+        if record.style != "subclassing"
+        else _subclass_inputs(record)
+    )
     outputs = _structure(record.outputs, record)
     model_inputs = set(inputs.tensors)
     steps = _ancestors(outputs.tensors, model_inputs, interp, record)
@@ -75,16 +78,26 @@ def _structure(value: Value | None, record: ModelRecord) -> Structure:
     line = record.span.line
     if isinstance(value, TensorVal):
         return Structure("single", (value.tensor_id,))
-    if isinstance(value, SequenceVal) and value.items and all(isinstance(v, TensorVal) for v in value.items):
+    if (
+        isinstance(value, SequenceVal)
+        and value.items
+        and all(isinstance(v, TensorVal) for v in value.items)
+    ):
         kind = "list" if value.kind == "list" else "tuple"
         return Structure(kind, tuple(v.tensor_id for v in value.items))  # type: ignore[union-attr,arg-type]
-    if isinstance(value, DictVal) and value.items and all(isinstance(v, TensorVal) for _, _, v in value.items):
+    if (
+        isinstance(value, DictVal)
+        and value.items
+        and all(isinstance(v, TensorVal) for _, _, v in value.items)
+    ):
         return Structure(
             "dict",
             tuple(v.tensor_id for _, _, v in value.items),  # type: ignore[union-attr]
             tuple(key_text for _, key_text, _ in value.items),
         )
-    raise Unsupported("the model's inputs or outputs are not tensors, lists or dicts of tensors", line)
+    raise Unsupported(
+        "the model's inputs or outputs are not tensors, lists or dicts of tensors", line
+    )
 
 
 def _subclass_inputs(record: ModelRecord) -> Structure:
@@ -95,7 +108,9 @@ def _subclass_inputs(record: ModelRecord) -> Structure:
     return Structure("single", tuple(record.input_tensors))
 
 
-def _ancestors(outputs: Sequence[str], inputs: set[str], interp: Interpreter, record: ModelRecord) -> set[str]:
+def _ancestors(
+    outputs: Sequence[str], inputs: set[str], interp: Interpreter, record: ModelRecord
+) -> set[str]:
     """Steps between the model's inputs and outputs; a path that starts elsewhere is a disconnected graph."""
     builder = interp.builder
     seen: set[str] = set()
@@ -115,7 +130,9 @@ def _ancestors(outputs: Sequence[str], inputs: set[str], interp: Interpreter, re
         seen.add(producer)
         step = builder.nodes.get(producer) or builder.ops[producer]
         if isinstance(step, Node):
-            used = [t for a in step.args for t in tensor_refs(a)] + [t for _, a in step.kwargs for t in tensor_refs(a)]
+            used = [t for a in step.args for t in tensor_refs(a)] + [
+                t for _, a in step.kwargs for t in tensor_refs(a)
+            ]
         else:
             used = list(step.inputs)
         pending.extend(used)
@@ -150,10 +167,18 @@ def _materialize_sequential(record: ModelRecord, interp: Interpreter) -> None:
     record.inputs = TensorVal(tensor, "inputs")
     for entry in entries:
         if not isinstance(entry.value, LayerVal):
-            raise Unsupported("an input inside a Sequential must be its first entry", entry.value.line)  # type: ignore[attr-defined]
+            raise Unsupported(
+                "an input inside a Sequential must be its first entry", entry.value.line
+            )  # type: ignore[attr-defined]
         layer = builder.layers[entry.value.layer_id]
         tensor = builder.add_node(
-            layer.id, (TensorRef(tensor),), (), layer.span, entry.origin, entry.comments, entry.trailing
+            layer.id,
+            (TensorRef(tensor),),
+            (),
+            layer.span,
+            entry.origin,
+            entry.comments,
+            entry.trailing,
         )
     record.outputs = TensorVal(tensor, "outputs")
 
@@ -188,7 +213,9 @@ def _with_known_shape(spec: InputSpec, record: ModelRecord, interp: Interpreter)
             layer = interp.builder.layers[node.layer]
             text = layer.kwarg("input_shape")
             if text is not None:
-                return replace(spec, shape=_const_shape(interp.eval_text_in_module(text)), shape_text=text)
+                return replace(
+                    spec, shape=_const_shape(interp.eval_text_in_module(text)), shape_text=text
+                )
     return spec
 
 

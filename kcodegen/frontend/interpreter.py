@@ -47,10 +47,26 @@ from kcodegen.ir import Arg, LayerSpec, Literal_, Mapping_, Seq, Span, TensorRef
 
 _PURE_BUILTINS: dict[str, Callable[..., Any]] = {
     name: getattr(builtins, name)
-    for name in (
-        "range len int float str bool abs min max sum round tuple list dict "
-        "enumerate zip reversed sorted"
-    ).split()
+    for name in [
+        "range",
+        "len",
+        "int",
+        "float",
+        "str",
+        "bool",
+        "abs",
+        "min",
+        "max",
+        "sum",
+        "round",
+        "tuple",
+        "list",
+        "dict",
+        "enumerate",
+        "zip",
+        "reversed",
+        "sorted",
+    ]
 }
 _BINARY: dict[type, Callable[[Any, Any], Any]] = {
     cst.Add: operator.add,
@@ -76,7 +92,9 @@ _COMPARE: dict[type, Callable[[Any, Any], Any]] = {
 }
 # Calls whose first argument is an array shape: model(tf.zeros((2, 7))) tells the input shape.
 _ARRAY_MAKERS = ("zeros", "ones", "normal", "uniform", "rand", "randn", "random", "empty", "full")
-_UNTRACKED_METHODS = frozenset({"compile", "fit", "evaluate", "predict", "summary", "save", "save_weights"})
+_UNTRACKED_METHODS = frozenset(
+    {"compile", "fit", "evaluate", "predict", "summary", "save", "save_weights"}
+)
 _MAX_UNROLL = 10_000
 
 
@@ -150,7 +168,9 @@ class Interpreter:
             if isinstance(value, FunctionVal) and name not in self.called_functions:
                 self.explore_function(value)
         for cls in self.classes.values():
-            instantiated = any(r.class_val is not None and r.class_val.node is cls.node for r in self.records)
+            instantiated = any(
+                r.class_val is not None and r.class_val.node is cls.node for r in self.records
+            )
             if cls.kind == "model" and not instantiated:
                 self.explore_class(cls)
 
@@ -227,7 +247,7 @@ class Interpreter:
             self._note_binding(target.value, value)
         elif isinstance(target, (cst.Tuple, cst.List)):
             items = self.unpack(value, len(target.elements), node)
-            for element, item in zip(target.elements, items):
+            for element, item in zip(target.elements, items, strict=False):
                 self.bind(element.value, item, node)
         elif isinstance(target, cst.Attribute):
             owner = self.eval(target.value)
@@ -236,7 +256,9 @@ class Interpreter:
                 owner.attrs[attr] = value
                 self._note_binding(attr, value)
             elif isinstance(owner, LayerVal):
-                self.builder.set_layer_attr(owner.layer_id, attr, self.render_value(value), self.origin())
+                self.builder.set_layer_attr(
+                    owner.layer_id, attr, self.render_value(value), self.origin()
+                )
         # subscript targets and the like change nothing the model graph depends on
 
     def _note_binding(self, name: str, value: Value) -> None:
@@ -259,10 +281,16 @@ class Interpreter:
     def unpack(self, value: Value, count: int, node: cst.CSTNode) -> list[Value]:
         if isinstance(value, SequenceVal) and len(value.items) == count:
             return value.items
-        if isinstance(value, Const) and isinstance(value.value, (tuple, list)) and len(value.value) == count:
+        if (
+            isinstance(value, Const)
+            and isinstance(value.value, (tuple, list))
+            and len(value.value) == count
+        ):
             return [Const(v, repr(v)) for v in value.value]
         if isinstance(value, TensorVal):
-            raise Unsupported("unpacking a layer's several outputs is not supported yet", self.line(node))
+            raise Unsupported(
+                "unpacking a layer's several outputs is not supported yet", self.line(node)
+            )
         return [Opaque(f"{value.text}[{i}]") for i in range(count)]
 
     # --- statements -------------------------------------------------------------------------
@@ -287,7 +315,9 @@ class Interpreter:
                 self._comment_layers(frame)
         finally:
             if frame is not self.module_frame or len(self.stack) > 1:
-                self.stack.pop() if self.stack[-1] is frame and frame is not self.module_frame else None
+                self.stack.pop() if self.stack[
+                    -1
+                ] is frame and frame is not self.module_frame else None
 
     def exec_nested(self, body: Sequence[cst.BaseStatement]) -> None:
         """Statements of a compound statement: they belong to the enclosing statement's index."""
@@ -299,7 +329,9 @@ class Interpreter:
             for small in statement.body:
                 self.exec_small(small)
         elif isinstance(statement, cst.FunctionDef):
-            self.frame.vars[statement.name.value] = FunctionVal(statement, self.frame, statement.name.value)
+            self.frame.vars[statement.name.value] = FunctionVal(
+                statement, self.frame, statement.name.value
+            )
         elif isinstance(statement, cst.ClassDef):
             self.define_class(statement)
         elif isinstance(statement, cst.If):
@@ -336,7 +368,9 @@ class Interpreter:
     def _bound(self, small: cst.Assign) -> Value | None:
         """``--bind NAME=VALUE`` gives a module-level name the value data would have given it."""
         target = small.targets[0].target
-        if not (self.frame.is_module and isinstance(target, cst.Name) and target.value in self.binds):
+        if not (
+            self.frame.is_module and isinstance(target, cst.Name) and target.value in self.binds
+        ):
             return None
         text = self.binds[target.value]
         try:
@@ -357,13 +391,17 @@ class Interpreter:
             elif statement.orelse is not None:
                 self.exec_nested(statement.orelse.body.body)
             return
-        self.taint(statement, f"the `if` at line {self.line(statement)} depends on a run-time value")
+        self.taint(
+            statement, f"the `if` at line {self.line(statement)} depends on a run-time value"
+        )
 
     def exec_for(self, statement: cst.For) -> None:
         iterable = self.eval(statement.iter)
         items = _iterate(iterable)
         if items is None:
-            self.taint(statement, f"the loop at line {self.line(statement)} runs over a run-time value")
+            self.taint(
+                statement, f"the loop at line {self.line(statement)} runs over a run-time value"
+            )
             return
         for item in items[:_MAX_UNROLL]:
             self.bind(statement.target, item, statement)
@@ -398,10 +436,12 @@ class Interpreter:
         finally:
             self.stack.pop()
 
-    def eval(self, node: cst.BaseExpression) -> Value:  # noqa: C901 - one dispatch over node types
+    def eval(self, node: cst.BaseExpression) -> Value:
         if isinstance(node, cst.Name):
             return self.eval_name(node)
-        if isinstance(node, (cst.Integer, cst.Float, cst.Imaginary, cst.SimpleString, cst.ConcatenatedString)):
+        if isinstance(
+            node, (cst.Integer, cst.Float, cst.Imaginary, cst.SimpleString, cst.ConcatenatedString)
+        ):
             try:
                 return Const(ast.literal_eval(self.code(node)), self.code(node))
             except (ValueError, SyntaxError):
@@ -420,7 +460,9 @@ class Interpreter:
             return self.eval_dict(node)
         if isinstance(node, cst.BinaryOperation):
             left, right = self.eval(node.left), self.eval(node.right)
-            return self.binary(left, right, self.code(node.operator).strip(), type(node.operator), node)
+            return self.binary(
+                left, right, self.code(node.operator).strip(), type(node.operator), node
+            )
         if isinstance(node, cst.UnaryOperation):
             return self.eval_unary(node)
         if isinstance(node, cst.Comparison):
@@ -534,7 +576,11 @@ class Interpreter:
         if not _simple_index(node):
             return Opaque(self.render(node))
         index = self.eval(node.slice[0].slice.value)  # type: ignore[attr-defined]
-        if isinstance(owner, SequenceVal) and isinstance(index, Const) and isinstance(index.value, int):
+        if (
+            isinstance(owner, SequenceVal)
+            and isinstance(index, Const)
+            and isinstance(index.value, int)
+        ):
             try:
                 return owner.items[index.value]
             except IndexError:
@@ -569,8 +615,14 @@ class Interpreter:
             self.stack.pop()
         return SequenceVal(results, "list", self.render(node))
 
-    def binary(self, left: Value, right: Value, op_text: str, op_type: type, node: cst.CSTNode) -> Value:
-        text = self.render(node) if isinstance(node, cst.BaseExpression) else f"{left.text} {op_text} {right.text}"
+    def binary(
+        self, left: Value, right: Value, op_text: str, op_type: type, node: cst.CSTNode
+    ) -> Value:
+        text = (
+            self.render(node)
+            if isinstance(node, cst.BaseExpression)
+            else f"{left.text} {op_text} {right.text}"
+        )
         if isinstance(left, Const) and isinstance(right, Const) and op_type in _BINARY:
             try:
                 return Const(_BINARY[op_type](left.value, right.value), text)
@@ -607,7 +659,9 @@ class Interpreter:
                 args.append(value)
         return self.call(func, args, kwargs, node)
 
-    def call(self, func: Value, args: list[Value], kwargs: dict[str, Value], node: cst.Call) -> Value:
+    def call(
+        self, func: Value, args: list[Value], kwargs: dict[str, Value], node: cst.Call
+    ) -> Value:
         if isinstance(func, Symbol):
             return self.call_symbol(func, args, kwargs, node)
         if isinstance(func, LayerVal):
@@ -630,7 +684,9 @@ class Interpreter:
             raise Unsupported(f"`{func.text}` is bound {func.reason}", self.line(node))
         return Opaque(self.render(node))
 
-    def call_symbol(self, func: Symbol, args: list[Value], kwargs: dict[str, Value], node: cst.Call) -> Value:
+    def call_symbol(
+        self, func: Symbol, args: list[Value], kwargs: dict[str, Value], node: cst.Call
+    ) -> Value:
         qualname = func.qualname
         if qualname == api.INPUT:
             return self.make_input(node, args, kwargs)
@@ -648,7 +704,11 @@ class Interpreter:
             return Method(SelfVal(), "super", "super()")
         if qualname.startswith("builtins."):
             return self.call_builtin(qualname, args, kwargs, node)
-        tensors = [v for v in _walk_values(SequenceVal([*args, *kwargs.values()], "list", "")) if isinstance(v, TensorVal)]
+        tensors = [
+            v
+            for v in _walk_values(SequenceVal([*args, *kwargs.values()], "list", ""))
+            if isinstance(v, TensorVal)
+        ]
         if tensors and api.is_op(qualname):
             return self.make_call_op(node, tensors)
         if qualname.rsplit(".", 1)[-1] in _ARRAY_MAKERS and args:
@@ -657,14 +717,20 @@ class Interpreter:
                 return Array(shape, self.render(node))
         return Opaque(self.render(node))
 
-    def call_builtin(self, qualname: str, args: list[Value], kwargs: dict[str, Value], node: cst.Call) -> Value:
+    def call_builtin(
+        self, qualname: str, args: list[Value], kwargs: dict[str, Value], node: cst.Call
+    ) -> Value:
         try:
             plain = [const_value(a) for a in args]
             named = {k: const_value(v) for k, v in kwargs.items()}
         except LookupError:
             if qualname == "builtins.len" and args and isinstance(args[0], SequenceVal):
                 return Const(len(args[0].items), self.render(node))
-            if qualname in ("builtins.list", "builtins.tuple") and args and isinstance(args[0], SequenceVal):
+            if (
+                qualname in ("builtins.list", "builtins.tuple")
+                and args
+                and isinstance(args[0], SequenceVal)
+            ):
                 return args[0]
             return Opaque(self.render(node))
         result = _PURE_BUILTINS[qualname.removeprefix("builtins.")](*plain, **named)
@@ -697,7 +763,7 @@ class Interpreter:
         return Const(None, "None")
 
     def _exec_function_body(self, node: cst.FunctionDef, frame: Frame) -> None:
-        body = node.body.body if isinstance(node.body, cst.IndentedBlock) else node.body.body
+        body = node.body.body
         for index, statement in enumerate(body):
             frame.statement = index
             frame.comments = _comments(statement)
@@ -711,9 +777,13 @@ class Interpreter:
         """Comments above a statement that only creates a layer (``shared = Dense(8)``) describe it."""
         if frame.comments and not frame.commented and frame.new_layers:
             layer_id = frame.new_layers[0]
-            self.builder.layers[layer_id] = replace(self.builder.layers[layer_id], comments=frame.comments)
+            self.builder.layers[layer_id] = replace(
+                self.builder.layers[layer_id], comments=frame.comments
+            )
 
-    def _bind_params(self, params: cst.Parameters, args: list[Value], kwargs: dict[str, Value], frame: Frame) -> None:
+    def _bind_params(
+        self, params: cst.Parameters, args: list[Value], kwargs: dict[str, Value], frame: Frame
+    ) -> None:
         positional = [*params.posonly_params, *params.params]
         for index, param in enumerate(positional):
             name = param.name.value
@@ -734,11 +804,15 @@ class Interpreter:
             else:
                 frame.vars[name] = Opaque(name)
         if isinstance(params.star_arg, cst.Param):
-            frame.vars[params.star_arg.name.value] = SequenceVal(args[len(positional) :], "tuple", "()")
+            frame.vars[params.star_arg.name.value] = SequenceVal(
+                args[len(positional) :], "tuple", "()"
+            )
         if params.star_kwarg is not None:
             frame.vars[params.star_kwarg.name.value] = Opaque("{}")
 
-    def call_method(self, method: Method, args: list[Value], kwargs: dict[str, Value], node: cst.Call) -> Value:
+    def call_method(
+        self, method: Method, args: list[Value], kwargs: dict[str, Value], node: cst.Call
+    ) -> Value:
         owner, name = method.owner, method.name
         if name == "__init__" and isinstance(owner, Method) and owner.name == "super":
             record = self.current_subclass_record()
@@ -774,7 +848,9 @@ class Interpreter:
             local = self._block_frame()
             local_args = tuple(self.render(a.value, local) for a in node.args if a.keyword is None)
             local_kwargs = tuple(
-                (a.keyword.value, self.render(a.value, local)) for a in node.args if a.keyword is not None
+                (a.keyword.value, self.render(a.value, local))
+                for a in node.args
+                if a.keyword is not None
             )
         spec = LayerSpec(
             layer_id,
@@ -800,9 +876,13 @@ class Interpreter:
         """The outermost running frame of the current block: its names are in scope at the site."""
         return next(f for f in self.stack if f.block == self.frame.block)
 
-    def constructor_args(self, node: cst.Call) -> tuple[tuple[str, ...], tuple[tuple[str, str], ...]]:
+    def constructor_args(
+        self, node: cst.Call
+    ) -> tuple[tuple[str, ...], tuple[tuple[str, str], ...]]:
         args = tuple(self.render(a.value) for a in node.args if a.keyword is None)
-        kwargs = tuple((a.keyword.value, self.render(a.value)) for a in node.args if a.keyword is not None)
+        kwargs = tuple(
+            (a.keyword.value, self.render(a.value)) for a in node.args if a.keyword is not None
+        )
         return args, kwargs
 
     def call_layer(self, layer: LayerVal, node: cst.Call) -> Value:
@@ -825,7 +905,13 @@ class Interpreter:
         comments, trailing = (frame.comments, frame.trailing) if not frame.commented else ((), None)
         frame.commented = True
         tensor_id = self.builder.add_node(
-            layer.layer_id, tuple(args), tuple(kwargs), self.span(node), self.origin(), comments, trailing
+            layer.layer_id,
+            tuple(args),
+            tuple(kwargs),
+            self.span(node),
+            self.origin(),
+            comments,
+            trailing,
         )
         return TensorVal(tensor_id, self.render(node))
 
@@ -835,7 +921,9 @@ class Interpreter:
             return Opaque(self.render(node))
         inputs = self.eval(node.args[0].value)
         layer_id = self.builder.new_id("l")
-        kwargs = tuple((a.keyword.value, self.render(a.value)) for a in node.args[1:] if a.keyword is not None)
+        kwargs = tuple(
+            (a.keyword.value, self.render(a.value)) for a in node.args[1:] if a.keyword is not None
+        )
         name = _string_literal(next((v for k, v in kwargs if k == "name"), None))
         short = qualname.rsplit(".", 1)[-1]
         spec = LayerSpec(
@@ -854,7 +942,13 @@ class Interpreter:
         comments, trailing = (frame.comments, frame.trailing) if not frame.commented else ((), None)
         frame.commented = True
         tensor_id = self.builder.add_node(
-            layer_id, (self.to_arg(inputs, node.args[0].value),), (), self.span(node), self.origin(), comments, trailing
+            layer_id,
+            (self.to_arg(inputs, node.args[0].value),),
+            (),
+            self.span(node),
+            self.origin(),
+            comments,
+            trailing,
         )
         return TensorVal(tensor_id, self.render(node))
 
@@ -865,7 +959,9 @@ class Interpreter:
             kind = "list" if value.kind == "list" else "tuple"
             return Seq(tuple(self.to_arg(v, None) for v in value.items), kind)  # type: ignore[arg-type]
         if isinstance(value, DictVal) and any(_has_tensor(v) for _, _, v in value.items):
-            return Mapping_(tuple((key_text, self.to_arg(v, None)) for _, key_text, v in value.items))
+            return Mapping_(
+                tuple((key_text, self.to_arg(v, None)) for _, key_text, v in value.items)
+            )
         if isinstance(value, Unknown):
             raise Unsupported(f"`{value.text}` is bound {value.reason}", value.line)
         return Literal_(self.render(node) if node is not None else self.render_value(value))
@@ -873,11 +969,15 @@ class Interpreter:
     def render_value(self, value: Value) -> str:
         return value.text
 
-    def make_op(self, template: tuple[str | int, ...], inputs: list[TensorVal], node: cst.CSTNode) -> Value:
+    def make_op(
+        self, template: tuple[str | int, ...], inputs: list[TensorVal], node: cst.CSTNode
+    ) -> Value:
         tensor_id = self.builder.add_op(
             template, tuple(t.tensor_id for t in inputs), self.span(node), self.origin()
         )
-        return TensorVal(tensor_id, self.render(node) if isinstance(node, cst.BaseExpression) else "")
+        return TensorVal(
+            tensor_id, self.render(node) if isinstance(node, cst.BaseExpression) else ""
+        )
 
     def make_call_op(self, node: cst.Call, tensors: list[TensorVal]) -> Value:
         """``keras.ops.add(x, y)``: the call's text with each tensor argument made a placeholder."""
@@ -893,7 +993,11 @@ class Interpreter:
         for i, arg in enumerate(node.args):
             prefix = "" if i == 0 else ", "
             keyword = f"{arg.keyword.value}=" if arg.keyword is not None else ""
-            parts.append(prefix + keyword + self._render_with_placeholders(self.eval(arg.value), arg.value, placeholder))
+            parts.append(
+                prefix
+                + keyword
+                + self._render_with_placeholders(self.eval(arg.value), arg.value, placeholder)
+            )
         parts.append(")")
         for index, piece in enumerate("".join(parts).split(marker)):
             if index % 2:
@@ -902,17 +1006,29 @@ class Interpreter:
                 template.append(piece)
         return self.make_op(tuple(template), inputs, node)
 
-    def _render_with_placeholders(self, value: Value, node: cst.BaseExpression | None, placeholder: Callable[[Value], str]) -> str:
+    def _render_with_placeholders(
+        self, value: Value, node: cst.BaseExpression | None, placeholder: Callable[[Value], str]
+    ) -> str:
         if isinstance(value, TensorVal):
             return placeholder(value)
         if isinstance(value, SequenceVal) and any(_has_tensor(v) for v in value.items):
-            inner = ", ".join(self._render_with_placeholders(v, None, placeholder) for v in value.items)
-            return f"[{inner}]" if value.kind == "list" else f"({inner},)" if len(value.items) == 1 else f"({inner})"
+            inner = ", ".join(
+                self._render_with_placeholders(v, None, placeholder) for v in value.items
+            )
+            return (
+                f"[{inner}]"
+                if value.kind == "list"
+                else f"({inner},)"
+                if len(value.items) == 1
+                else f"({inner})"
+            )
         return self.render(node) if node is not None else value.text
 
     def make_input(self, node: cst.Call, args: list[Value], kwargs: dict[str, Value]) -> Value:
         shape_node = _argument(node, 0, "shape")
-        text_kwargs = [(a.keyword.value, self.render(a.value)) for a in node.args if a.keyword is not None]
+        text_kwargs = [
+            (a.keyword.value, self.render(a.value)) for a in node.args if a.keyword is not None
+        ]
         shape_value = self.eval(shape_node) if shape_node is not None else None
         name = _string_literal(dict(text_kwargs).get("name"))
         dtype = _string_literal(dict(text_kwargs).get("dtype"))
@@ -928,7 +1044,9 @@ class Interpreter:
         tensor_id = self.builder.add_input(fields, self.origin(), None)
         return TensorVal(tensor_id, self.render(node))
 
-    def make_input_layer(self, node: cst.Call, args: list[Value], kwargs: dict[str, Value]) -> Value:
+    def make_input_layer(
+        self, node: cst.Call, args: list[Value], kwargs: dict[str, Value]
+    ) -> Value:
         shape_node = _argument(node, 0, "shape") or _argument(node, None, "input_shape")
         shape_value = self.eval(shape_node) if shape_node is not None else None
         text_kwargs = [
@@ -948,7 +1066,10 @@ class Interpreter:
         """``base.input`` / ``base.output`` of an application model used as a layer."""
         key = (layer.layer_id, attr)
         if key in self.backbone_io:
-            return TensorVal(self.backbone_io[key], self.render(node) if isinstance(node, cst.BaseExpression) else "")
+            return TensorVal(
+                self.backbone_io[key],
+                self.render(node) if isinstance(node, cst.BaseExpression) else "",
+            )
         spec = self.builder.layers[layer.layer_id]
         if not spec.cls.startswith("keras.applications."):
             return Opaque(self.render(node) if isinstance(node, cst.BaseExpression) else "")
@@ -956,7 +1077,13 @@ class Interpreter:
             source = self.backbone_tensor(layer, "input", node)
             assert isinstance(source, TensorVal)
             tensor_id = self.builder.add_node(
-                layer.layer_id, (TensorRef(source.tensor_id),), (), self.span(node), self.origin(), (), None
+                layer.layer_id,
+                (TensorRef(source.tensor_id),),
+                (),
+                self.span(node),
+                self.origin(),
+                (),
+                None,
             )
         else:
             shape_text = spec.kwarg("input_shape")
@@ -1031,18 +1158,24 @@ class Interpreter:
         if layers is not None:
             items = _iterate(layers)
             if items is None:
-                raise Unsupported("the Sequential's layer list is only known at run time", self.line(node))
+                raise Unsupported(
+                    "the Sequential's layer list is only known at run time", self.line(node)
+                )
             for item in items:
                 self.add_to_sequential(record, item, node, in_constructor=True)
         self.builder.touch(self.origin(), {record.id})
         return ModelVal(record, self.render(node))
 
-    def add_to_sequential(self, record: ModelRecord, value: Value, node: cst.CSTNode, in_constructor: bool = False) -> None:
+    def add_to_sequential(
+        self, record: ModelRecord, value: Value, node: cst.CSTNode, in_constructor: bool = False
+    ) -> None:
         if isinstance(value, TensorVal) and value.tensor_id in self.builder.tensors:
             producer = self.builder.producer(value.tensor_id)
             if producer in self.builder.inputs:  # keras.Input(...) as the first entry
                 spec = self.builder.inputs[producer]
-                value = InputLayerVal(list(spec.kwargs), spec.shape_text, spec.shape, value.text, self.line(node))
+                value = InputLayerVal(
+                    list(spec.kwargs), spec.shape_text, spec.shape, value.text, self.line(node)
+                )
         if not isinstance(value, (LayerVal, InputLayerVal)):
             if isinstance(value, Unknown):
                 raise Unsupported(f"`{value.text}` is bound {value.reason}", value.line)
@@ -1058,7 +1191,12 @@ class Interpreter:
             self.builder.touch(self.origin(), ids)
 
     def instantiate_model(
-        self, cls: ClassVal, args: list[Value], kwargs: dict[str, Value], node: cst.CSTNode, explore: bool = False
+        self,
+        cls: ClassVal,
+        args: list[Value],
+        kwargs: dict[str, Value],
+        node: cst.CSTNode,
+        explore: bool = False,
     ) -> Value:
         record = self.new_record("subclassing", node)
         if explore:
@@ -1091,9 +1229,15 @@ class Interpreter:
         func = FunctionVal(call, self.module_frame, f"{cls.node.name.value}.call")
         record.outputs = self.run_method(func, cls, "call", call_args, call_kwargs)
         if not _has_tensor(record.outputs):
-            raise Unsupported(f"{cls.node.name.value}.call() returns no tensor computed from its inputs", self.line(call))
+            raise Unsupported(
+                f"{cls.node.name.value}.call() returns no tensor computed from its inputs",
+                self.line(call),
+            )
         self.builder.touch(self.origin(), {record.id})
-        return ModelVal(record, self.render(node) if isinstance(node, cst.BaseExpression) else cls.node.name.value)
+        return ModelVal(
+            record,
+            self.render(node) if isinstance(node, cst.BaseExpression) else cls.node.name.value,
+        )
 
     def subclass_inputs(self, record: ModelRecord, param: str, call: cst.FunctionDef) -> Value:
         """One abstract input for ``call(self, inputs)``; several when the body unpacks or indexes it."""
@@ -1106,7 +1250,9 @@ class Interpreter:
         if keys and all(isinstance(k, str) for k in keys):
             record.input_kind = "dict"
             record.input_keys = [repr(k) for k in keys]
-            return DictVal([(k, repr(k), self._subclass_input(record, str(k))) for k in keys], param)
+            return DictVal(
+                [(k, repr(k), self._subclass_input(record, str(k))) for k in keys], param
+            )
         if keys and all(isinstance(k, int) for k in keys):
             record.input_kind = "list"
             count = max(keys) + 1  # type: ignore[type-var]
@@ -1128,7 +1274,14 @@ class Interpreter:
         record.input_tensors.append(tensor_id)
         return TensorVal(tensor_id, name)
 
-    def run_method(self, func: FunctionVal, cls: ClassVal, method: str, args: list[Value], kwargs: dict[str, Value]) -> Value:
+    def run_method(
+        self,
+        func: FunctionVal,
+        cls: ClassVal,
+        method: str,
+        args: list[Value],
+        kwargs: dict[str, Value],
+    ) -> Value:
         frame = Frame(f"{cls.node.name.value}.{method}", self.module_frame)
         self._bind_params(func.node.params, args, kwargs, frame)
         self.stack.append(frame)
@@ -1149,7 +1302,9 @@ class Interpreter:
             model.record.built_shapes.append(args[0].shape)
             return Opaque(self.render(node))
         if args and _has_tensor(args[0]):
-            raise Unsupported("a model called as a layer of another model is not supported yet", self.line(node))
+            raise Unsupported(
+                "a model called as a layer of another model is not supported yet", self.line(node)
+            )
         return Opaque(self.render(node))
 
     def require_structure_known(self, values: list[Value], node: cst.CSTNode) -> None:
@@ -1172,14 +1327,21 @@ class _Substitute(cst.CSTTransformer):
             if original.value in scope.vars:
                 value = scope.vars[original.value]
                 text = value.text
-                if isinstance(value, (TensorVal, LayerVal, SelfVal, ModelVal, TrainingFlag)) or not text:
+                if (
+                    isinstance(value, (TensorVal, LayerVal, SelfVal, ModelVal, TrainingFlag))
+                    or not text
+                ):
                     return updated
                 try:
                     expression = cst.parse_expression(text)
                 except cst.ParserSyntaxError:
                     return updated
-                if isinstance(expression, (cst.BinaryOperation, cst.BooleanOperation, cst.IfExp, cst.Lambda)):
-                    expression = expression.with_changes(lpar=[cst.LeftParen()], rpar=[cst.RightParen()])
+                if isinstance(
+                    expression, (cst.BinaryOperation, cst.BooleanOperation, cst.IfExp, cst.Lambda)
+                ):
+                    expression = expression.with_changes(
+                        lpar=[cst.LeftParen()], rpar=[cst.RightParen()]
+                    )
                 return expression
             scope = scope.parent
         return updated
@@ -1333,7 +1495,11 @@ def _subscript_keys(call: cst.FunctionDef, param: str) -> list[Any]:
 
     class Finder(cst.CSTVisitor):
         def visit_Subscript(self, node: cst.Subscript) -> None:
-            if isinstance(node.value, cst.Name) and node.value.value == param and _simple_index(node):
+            if (
+                isinstance(node.value, cst.Name)
+                and node.value.value == param
+                and _simple_index(node)
+            ):
                 index = node.slice[0].slice.value  # type: ignore[attr-defined]
                 if isinstance(index, (cst.SimpleString, cst.Integer)):
                     key = ast.literal_eval(index.value)

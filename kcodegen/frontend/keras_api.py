@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 INPUT = "keras.Input"
 INPUT_LAYER = "keras.layers.InputLayer"
 MODEL = "keras.Model"
@@ -61,11 +63,6 @@ def is_op(qualname: str) -> bool:
 
 
 def snake_case(name: str) -> str:
-    """``Conv2D`` -> ``conv2d``, ``BatchNormalization`` -> ``batch_normalization`` (as Keras names layers)."""
-    out: list[str] = []
-    for i, char in enumerate(name):
-        if char.isupper() and i and (name[i - 1].islower() or (i + 1 < len(name) and name[i + 1].islower())):
-            if not name[i - 1].isdigit():
-                out.append("_")
-        out.append(char.lower())
-    return "".join(out)
+    """``Conv2D`` -> ``conv2d``, ``BatchNormalization`` -> ``batch_normalization``, as Keras names layers."""
+    spaced = re.sub(r"(.)([A-Z][a-z0-9]+)", r"\1_\2", name)
+    return re.sub(r"([a-z])([A-Z])", r"\1_\2", spaced).lower()

@@ -64,7 +64,11 @@ def import_bindings(statement: cst.Import | cst.ImportFrom) -> dict[str, str]:
                 root = full.split(".", 1)[0]
                 bound[root] = root
         return bound
-    if statement.relative or statement.module is None or isinstance(statement.names, cst.ImportStar):
+    if (
+        statement.relative
+        or statement.module is None
+        or isinstance(statement.names, cst.ImportStar)
+    ):
         return bound
     base = module_name(statement.module)
     for alias in statement.names:

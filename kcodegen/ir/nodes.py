@@ -29,13 +29,17 @@ class LayerSpec:
 
     id: str
     cls: str  # canonical class: "keras.layers.Dense", "keras.applications.VGG16", or a user class name
-    callee: str  # the constructor as written ("Dense", "tf.keras.layers.Dense"); resolves in the module
+    callee: (
+        str  # the constructor as written ("Dense", "tf.keras.layers.Dense"); resolves in the module
+    )
     args: tuple[str, ...]  # positional constructor arguments, source text
     kwargs: tuple[tuple[str, str], ...]  # keyword constructor arguments, source text
     var_name: str | None  # the author's variable or attribute name for the instance
     name: str | None  # the value of name= when it is a string literal
     span: Span
-    attrs: tuple[tuple[str, str], ...] = ()  # attributes set after creation, e.g. ("trainable", "False")
+    attrs: tuple[
+        tuple[str, str], ...
+    ] = ()  # attributes set after creation, e.g. ("trainable", "False")
     merge_function: str | None = None  # "concatenate" when written as the functional merge helper
     scope: str = ""  # the module-level function whose body created it ("" for the module)
     # The arguments as written in ``scope``, where the names of that function are still in scope
@@ -73,7 +77,7 @@ class Mapping_:
     items: tuple[tuple[str, Arg], ...]  # keys as source text
 
 
-Arg = Union[TensorRef, Literal_, Seq, Mapping_]
+Arg = Union[TensorRef, Literal_, Seq, Mapping_]  # noqa: UP007 - a runtime alias; `|` needs 3.10 objects
 
 
 @dataclass(frozen=True)
@@ -88,7 +92,9 @@ class Node:
     span: Span
     comments: tuple[str, ...] = ()  # comment lines written above the call's statement
     trailing_comment: str | None = None
-    via: int | None = None  # when made inside a helper: the line in the model's block that called it
+    via: int | None = (
+        None  # when made inside a helper: the line in the model's block that called it
+    )
 
 
 @dataclass(frozen=True)

@@ -44,7 +44,7 @@ def format_graph(graph: ModelGraph) -> str:
     structure = graph.output_structure
     outs = [names[t] for t in structure.tensors]
     if structure.kind == "dict":
-        outs = [f"{k}: {v}" for k, v in zip(structure.keys, outs)]
+        outs = [f"{k}: {v}" for k, v in zip(structure.keys, outs, strict=False)]
     lines.append(f"  output {structure.kind} {', '.join(outs)}")
     return "\n".join(lines) + "\n"
 

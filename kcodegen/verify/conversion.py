@@ -74,7 +74,7 @@ def verify_conversion(
         specs, structure = signature(graph, twin)
         report = verify_sources(
             Source(original_text, target_expression(graph), path, binds),
-            Source(converted_text, target_expression(twin), path, binds),
+            Source(converted_text, target_expression(twin), f"{path} (converted)", binds),
             specs,
             structure,
             timeout=timeout,

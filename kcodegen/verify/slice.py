@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 import libcst as cst
 from libcst.metadata import (
     Access,
+    Assignment,
     CodePosition,
     CodeRange,
     FunctionScope,
@@ -303,14 +304,13 @@ class _Slicer:
         """A plain assignment that only takes sizes or counts from data: what a user would bind."""
         node = self.units[index].node
         if isinstance(node, cst.Assign):
-            targets = [t.target for t in node.targets]
+            targets, value = [t.target for t in node.targets], node.value
         elif isinstance(node, cst.AnnAssign) and node.value is not None:
-            targets = [node.target]
+            targets, value = [node.target], node.value
         else:
             return False
         if not all(isinstance(t, cst.Name) for t in targets):
             return False
-        value = node.value
         calls_ok = all(
             _last(call.func) in _SUMMARY_CALLS | _PURE_CALLS for call in _find(value, cst.Call)
         )
@@ -349,8 +349,8 @@ class _Slicer:
                 pieces.append((*self.units[site].start, text))
                 covered.add(self.units[site].start[0])
         unsited: dict[str, int] = {}
-        for name, site, before in walk.binds:
-            if site is None:
+        for name, maybe_site, before in walk.binds:
+            if maybe_site is None:
                 unsited[name] = min(before, unsited.get(name, before))
         for name, before in sorted(unsited.items()):
             text = f"{name} = {self.bind_text[name]}"
@@ -484,6 +484,8 @@ def _module_bindings(
     owner = {id(inner): index for index, node in enumerate(nodes) for inner in _walk_nodes(node)}
     found: list[list[tuple[CodePosition, str]]] = [[] for _ in nodes]
     for assignment in scope.assignments:
+        if not isinstance(assignment, Assignment):
+            continue
         index = owner.get(id(assignment.node))
         if index is not None and "." not in assignment.name:  # `import a.b` binds `a` as well
             found[index].append((positions[assignment.node].start, assignment.name))

@@ -9,8 +9,8 @@ class MyModel(keras.Model):
         super().__init__(**kwargs)
         self.concatenate = layers.Concatenate()
         self.dense = layers.Dense(32, activation="relu")
-        self.priority = layers.Dense(1, activation="sigmoid", name="priority")
         self.department = layers.Dense(num_departments, activation="softmax", name="department")
+        self.priority = layers.Dense(1, activation="sigmoid", name="priority")
 
     def call(self, inputs):
         title = inputs["title"]
