@@ -48,7 +48,7 @@ def read_source(path: str) -> SourceFile:
 
 
 def write_atomic(path: str, text: str, encoding: str = "utf-8") -> None:
-    target = Path(path)
+    target = Path(os.path.realpath(path))  # through a symlink, rewrite the file it points to
     mode = target.stat().st_mode & 0o7777 if target.exists() else None
     descriptor, temporary = tempfile.mkstemp(
         dir=target.parent or ".", prefix=f".{target.name}.", suffix=".kcg"

@@ -86,13 +86,14 @@ def _verify(shown: str, result: Conversion, options: ConvertOptions) -> int:
             input_shapes=options.input_shapes,
             timeout=options.timeout,
         )
-    except NeedsData as error:
+    except (NeedsData, ValueError) as error:  # the model needs data or shapes only a user can give
+        where = "" if isinstance(error, NeedsData) else f"{shown}: "
         if options.verify:
-            _say(f"cannot verify: {error}")
+            _say(f"{where}cannot verify: {error}")
             return BAD_INPUT
-        _say(f"not verified: {error}")
+        _say(f"{where}not verified: {error}")
         return OK
-    except (SliceError, VerifyError, VerifyUnavailable, ValueError) as error:
+    except (SliceError, VerifyError, VerifyUnavailable) as error:
         _say(f"{shown}: cannot verify: {error}")
         return BAD_INPUT
     worst = OK

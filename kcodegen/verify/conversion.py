@@ -9,6 +9,7 @@ from kcodegen.frontend import parse_models
 from kcodegen.ir import InputSpec, ModelGraph
 from kcodegen.verify.report import VerifyReport
 from kcodegen.verify.runner import InputSignature, Source, verify_sources
+from kcodegen.verify.slice import model_slice
 
 _INTEGER_INPUT_LAYERS = ("keras.layers.Embedding",)
 
@@ -71,6 +72,7 @@ def verify_conversion(
         twin = by_name.get(graph.name)
         if twin is None:
             raise ValueError(f"the converted module has no model `{graph.name}`")
+        model_slice(original_text, target_expression(graph), binds, path)  # data needs are named first
         specs, structure = signature(graph, twin)
         report = verify_sources(
             Source(original_text, target_expression(graph), path, binds),
