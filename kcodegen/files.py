@@ -49,6 +49,8 @@ def read_source(path: str) -> SourceFile:
 
 def write_atomic(path: str, text: str, encoding: str = "utf-8") -> None:
     target = Path(os.path.realpath(path))  # through a symlink, rewrite the file it points to
+    if not target.parent.is_dir():
+        raise BadInput(f"cannot write {path}: no such folder")
     mode = target.stat().st_mode & 0o7777 if target.exists() else None
     descriptor, temporary = tempfile.mkstemp(
         dir=target.parent or ".", prefix=f".{target.name}.", suffix=".kcg"

@@ -58,7 +58,13 @@ def run_convert(path: str, options: ConvertOptions) -> int:
     code = _verify(shown, result, options)
     if code:
         return code
-    return _deliver(path, shown, source.encoding, result, options)
+    try:
+        return _deliver(path, shown, source.encoding, result, options)
+    except KcgError as error:
+        _say(f"{shown}: {error.message}")
+    except OSError as error:
+        _say(f"{shown}: cannot write: {error.strerror or error}")
+    return BAD_INPUT
 
 
 def _verify(shown: str, result: Conversion, options: ConvertOptions) -> int:
@@ -137,5 +143,6 @@ def _deliver(
     if options.output:
         write_atomic(options.output, result.output, encoding)
         return OK
-    click.echo(result.output, nl=False)
+    # Bytes in the file's own encoding, so `kcg convert f.py > g.py` equals `-o g.py`.
+    click.get_binary_stream("stdout").write(result.output.encode(encoding))
     return OK
