@@ -87,11 +87,15 @@ def _against_sequential(graph: ModelGraph) -> tuple[Reason, ...]:
         users = graph.consumers[tensor_id]
         producer = graph.step_by_id[graph.tensor_by_id[tensor_id].producer]
         name = graph.tensor_by_id[tensor_id].name_hint or "a tensor"
-        lines = sorted({_line(graph.step_by_id[u]) for u in users})
-        where = f"lines {', '.join(map(str, lines))}" if len(lines) > 1 else f"line {lines[0]}"
+        user_lines = sorted({_line(graph.step_by_id[u]) for u in users})
+        where = (
+            f"lines {', '.join(map(str, user_lines))}"
+            if len(user_lines) > 1
+            else f"line {user_lines[0]}"
+        )
         found.append(
             Reason(
-                lines[-1],
+                user_lines[-1],
                 f"`{name}` (from line {_line(producer)}) feeds {len(users)} steps "
                 f"({where}); Sequential is a single chain",
             )

@@ -62,7 +62,7 @@ def _names_in_site(module: cst.Module, graph: ModelGraph) -> set[str]:
         removed.append(module.body[site.class_statement])
     names: set[str] = set()
     for statement in removed:
-        names |= _module_names(cst.Module(body=[statement]))  # type: ignore[list-item]
+        names |= _module_names(cst.Module(body=[statement]))
     return names
 
 

@@ -285,7 +285,7 @@ def emit_subclassing(graph: ModelGraph, plan: ImportPlan, taken_names: set[str])
             returned = expression
             lines.extend(_lines(pending))
             pending = []
-            if step.comments:
+            if isinstance(step, Node) and step.comments:
                 lines.append(Line("", step.comments))
     lines.extend(_lines(pending))
     lines = [line for line in lines if line.code or line.comments]

@@ -133,7 +133,7 @@ class _RemoveUnused(cst.CSTTransformer):
 
 def _local(alias: cst.ImportAlias) -> str:
     if alias.asname is not None:
-        return module_name(alias.asname.name)  # type: ignore[arg-type]
+        return module_name(alias.asname.name)
     return module_name(alias.name).split(".", 1)[0]
 
 
@@ -159,9 +159,9 @@ def _add_import(module: cst.Module, local: str, symbol: str, plan: ImportPlan) -
                     )
                     names.append(cst.ImportAlias(cst.Name(local)))
                     new_small = small.with_changes(names=names)
-                    body[index] = statement.deep_replace(small, new_small)  # type: ignore[assignment]
+                    body[index] = statement.deep_replace(small, new_small)  # type: ignore[arg-type]
                     return module.with_changes(body=body)
     line = cst.parse_statement(f"from {targets[0]} import {local}\n")
     last_import = max((i for i, s in enumerate(body) if _imports(s)), default=-1)
-    body.insert(last_import + 1, line)  # type: ignore[arg-type]
+    body.insert(last_import + 1, line)
     return module.with_changes(body=body)

@@ -6,17 +6,21 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TypeAlias
 
 import libcst as cst
 
 from kcodegen.ir import ModelGraph
 
+# What a block holds; unlike cst.BaseStatement, both have leading_lines.
+Statement: TypeAlias = cst.SimpleStatementLine | cst.BaseCompoundStatement
+
 
 @dataclass
 class BlockEdits:
     remove: set[int] = field(default_factory=set)
-    replace_at: dict[int, list[cst.BaseStatement]] = field(default_factory=dict)
-    insert_before: dict[int, list[cst.BaseStatement]] = field(default_factory=dict)
+    replace_at: dict[int, list[Statement]] = field(default_factory=dict)
+    insert_before: dict[int, list[Statement]] = field(default_factory=dict)
 
 
 @dataclass
@@ -27,7 +31,7 @@ class Edits:
         return self.blocks.setdefault(name, BlockEdits())
 
 
-def parse_statements(code: str) -> list[cst.BaseStatement]:
+def parse_statements(code: str) -> list[Statement]:
     """Generated code must parse: every output is checked by libcst before it is used."""
     module = cst.parse_module(code)
     statements = list(module.body)
@@ -80,6 +84,7 @@ def apply(module: cst.Module, edits: Edits) -> cst.Module:
             index = _function_index(module, name)
             function = module.body[index]
             assert isinstance(function, cst.FunctionDef)
+            assert isinstance(function.body, cst.IndentedBlock)
             inner = _rebuild(function.body.body, block)
             new_body[index] = function.with_changes(body=function.body.with_changes(body=inner))
     module_edits = edits.blocks.get("")
@@ -99,7 +104,7 @@ def _rebuild(body: Sequence[cst.BaseStatement], block: BlockEdits) -> list[cst.B
     return out
 
 
-def _body(module: cst.Module, function: str) -> Sequence[cst.BaseStatement]:
+def _body(module: cst.Module, function: str) -> Sequence[Statement]:
     if not function:
         return module.body
     node = module.body[_function_index(module, function)]
@@ -114,9 +119,7 @@ def _function_index(module: cst.Module, name: str) -> int:
     raise LookupError(name)
 
 
-def _without_comments(
-    statements: list[cst.BaseStatement], said: set[str]
-) -> list[cst.BaseStatement]:
+def _without_comments(statements: Sequence[Statement], said: set[str]) -> list[Statement]:
     """The block keeps the comments above its first statement; generated lines must not repeat them."""
     remover = _RemoveComments(set(said))
     return [statement.visit(remover) for statement in statements]  # type: ignore[misc]

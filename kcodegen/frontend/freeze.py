@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
+from typing import Literal
 
 import libcst as cst
 
@@ -83,8 +84,8 @@ def _structure(value: Value | None, record: ModelRecord) -> Structure:
         and value.items
         and all(isinstance(v, TensorVal) for v in value.items)
     ):
-        kind = "list" if value.kind == "list" else "tuple"
-        return Structure(kind, tuple(v.tensor_id for v in value.items))  # type: ignore[union-attr,arg-type]
+        kind: Literal["list", "tuple"] = "list" if value.kind == "list" else "tuple"
+        return Structure(kind, tuple(v.tensor_id for v in value.items if isinstance(v, TensorVal)))
     if (
         isinstance(value, DictVal)
         and value.items
@@ -92,7 +93,7 @@ def _structure(value: Value | None, record: ModelRecord) -> Structure:
     ):
         return Structure(
             "dict",
-            tuple(v.tensor_id for _, _, v in value.items),  # type: ignore[union-attr]
+            tuple(v.tensor_id for _, _, v in value.items if isinstance(v, TensorVal)),
             tuple(key_text for _, key_text, _ in value.items),
         )
     raise Unsupported(
@@ -169,7 +170,7 @@ def _materialize_sequential(record: ModelRecord, interp: Interpreter) -> None:
         if not isinstance(entry.value, LayerVal):
             raise Unsupported(
                 "an input inside a Sequential must be its first entry", entry.value.line
-            )  # type: ignore[attr-defined]
+            )
         layer = builder.layers[entry.value.layer_id]
         tensor = builder.add_node(
             layer.id,
@@ -183,7 +184,7 @@ def _materialize_sequential(record: ModelRecord, interp: Interpreter) -> None:
     record.outputs = TensorVal(tensor, "outputs")
 
 
-def _first_layer_shape(entries, interp: Interpreter):  # type: ignore[no-untyped-def]
+def _first_layer_shape(entries, interp: Interpreter):
     if not entries or not isinstance(entries[0].value, LayerVal):
         return None, None, ()
     layer = interp.builder.layers[entries[0].value.layer_id]
@@ -242,7 +243,7 @@ def _block_body(module: cst.Module, block: str) -> Sequence[cst.CSTNode]:
         return module.body
     for statement in module.body:
         if isinstance(statement, cst.FunctionDef) and statement.name.value == block:
-            return statement.body.body  # type: ignore[return-value]
+            return statement.body.body
     raise LookupError(block)
 
 

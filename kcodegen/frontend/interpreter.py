@@ -215,7 +215,9 @@ class Interpreter:
         frame = self.stack[-1]
         if frame.is_module or frame is keep:
             return self.code(node)
-        return self.code(node.visit(_Substitute(self, frame, keep)))
+        substituted = node.visit(_Substitute(self, frame, keep))
+        assert isinstance(substituted, cst.CSTNode), "names are replaced, never removed"
+        return self.code(substituted)
 
     @property
     def frame(self) -> Frame:
@@ -319,7 +321,9 @@ class Interpreter:
                     -1
                 ] is frame and frame is not self.module_frame else None
 
-    def exec_nested(self, body: Sequence[cst.BaseStatement]) -> None:
+    def exec_nested(
+        self, body: Sequence[cst.BaseStatement] | Sequence[cst.BaseSmallStatement]
+    ) -> None:
         """Statements of a compound statement: they belong to the enclosing statement's index."""
         for statement in body:
             self.exec_statement(statement)
@@ -563,7 +567,7 @@ class Interpreter:
     def eval_subscript(self, node: cst.Subscript) -> Value:
         owner = self.eval(node.value)
         if isinstance(owner, Method) and owner.name == "layers":
-            index = self.eval(node.slice[0].slice.value) if _simple_index(node) else None
+            index = self.eval(node.slice[0].slice.value) if _simple_index(node) else None  # type: ignore[attr-defined]
             if isinstance(index, Const) and index.value == -1:
                 return Method(owner.owner, "layers_item", self.render(node))
             raise Unsupported(
@@ -753,7 +757,7 @@ class Interpreter:
         try:
             if block == outer.block and not func.closure.is_module:
                 frame.statement = outer.statement
-                self.exec_nested(func.node.body.body)  # type: ignore[union-attr]
+                self.exec_nested(func.node.body.body)
             else:
                 self._exec_function_body(func.node, frame)
         except _Return as result:
@@ -815,10 +819,14 @@ class Interpreter:
     ) -> Value:
         owner, name = method.owner, method.name
         if name == "__init__" and isinstance(owner, Method) and owner.name == "super":
-            record = self.current_subclass_record()
-            if record is not None and "name" in kwargs and isinstance(kwargs["name"], Const):
-                record.keras_name = kwargs["name"].value
-                record.name_text = kwargs["name"].text
+            subclass_record = self.current_subclass_record()
+            if (
+                subclass_record is not None
+                and "name" in kwargs
+                and isinstance(kwargs["name"], Const)
+            ):
+                subclass_record.keras_name = kwargs["name"].value
+                subclass_record.name_text = kwargs["name"].text
             return Const(None, "None")
         if isinstance(owner, ModelVal):
             record: ModelRecord = owner.record
@@ -1245,7 +1253,9 @@ class Interpreter:
         keys = _subscript_keys(call, param)
         if unpack:
             record.input_kind = "list"
-            items = [self._subclass_input(record, f"{param}_{i}") for i in range(unpack)]
+            items: list[Value] = [
+                self._subclass_input(record, f"{param}_{i}") for i in range(unpack)
+            ]
             return SequenceVal(items, "list", param)
         if keys and all(isinstance(k, str) for k in keys):
             record.input_kind = "dict"
@@ -1255,7 +1265,7 @@ class Interpreter:
             )
         if keys and all(isinstance(k, int) for k in keys):
             record.input_kind = "list"
-            count = max(keys) + 1  # type: ignore[type-var]
+            count = max(keys) + 1
             items = [self._subclass_input(record, f"{param}_{i}") for i in range(count)]
             return SequenceVal(items, "list", param)
         return self._subclass_input(record, param)

@@ -59,7 +59,7 @@ def import_bindings(statement: cst.Import | cst.ImportFrom) -> dict[str, str]:
         for alias in statement.names:
             full = module_name(alias.name)
             if alias.asname is not None:
-                bound[module_name(alias.asname.name)] = full  # type: ignore[arg-type]
+                bound[module_name(alias.asname.name)] = full
             else:
                 root = full.split(".", 1)[0]
                 bound[root] = root
@@ -73,7 +73,7 @@ def import_bindings(statement: cst.Import | cst.ImportFrom) -> dict[str, str]:
     base = module_name(statement.module)
     for alias in statement.names:
         imported = module_name(alias.name)
-        local = module_name(alias.asname.name) if alias.asname else imported  # type: ignore[arg-type]
+        local = module_name(alias.asname.name) if alias.asname else imported
         bound[local] = f"{base}.{imported}"
     return bound
 

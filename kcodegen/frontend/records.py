@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from kcodegen.frontend.values import ClassVal, SelfVal, Value
+from kcodegen.frontend.values import ClassVal, InputLayerVal, LayerVal, SelfVal, Value
 from kcodegen.ir import Span, Style
 
 
 @dataclass
 class SequentialEntry:
-    value: Value  # LayerVal or InputLayerVal
+    value: LayerVal | InputLayerVal
     origin: tuple[tuple[str, int], ...]
     comments: tuple[str, ...] = ()
     trailing: str | None = None

@@ -42,10 +42,10 @@ def format_graph(graph: ModelGraph) -> str:
             rendered = step.render([names[t] for t in step.inputs])
             lines.append(f"  {outs} = op {rendered}  # line {step.span.line}")
     structure = graph.output_structure
-    outs = [names[t] for t in structure.tensors]
+    output_names = [names[t] for t in structure.tensors]
     if structure.kind == "dict":
-        outs = [f"{k}: {v}" for k, v in zip(structure.keys, outs, strict=False)]
-    lines.append(f"  output {structure.kind} {', '.join(outs)}")
+        output_names = [f"{k}: {v}" for k, v in zip(structure.keys, output_names, strict=False)]
+    lines.append(f"  output {structure.kind} {', '.join(output_names)}")
     return "\n".join(lines) + "\n"
 
 

@@ -72,7 +72,9 @@ def verify_conversion(
         twin = by_name.get(graph.name)
         if twin is None:
             raise ValueError(f"the converted module has no model `{graph.name}`")
-        model_slice(original_text, target_expression(graph), binds, path)  # data needs are named first
+        model_slice(
+            original_text, target_expression(graph), binds, path
+        )  # data needs are named first
         specs, structure = signature(graph, twin)
         report = verify_sources(
             Source(original_text, target_expression(graph), path, binds),
