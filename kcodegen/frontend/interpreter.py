@@ -115,6 +115,8 @@ class Frame:
         self.trailing: str | None = None
         self.commented = False
         self.new_layers: list[str] = []  # layers created by the current statement
+        # Names bound by unrolled loops: generated code has no loop, so they are written as values.
+        self.loop_vars: set[str] = set()
 
     @property
     def is_module(self) -> bool:
@@ -213,7 +215,7 @@ class Interpreter:
         Names bound in ``keep`` (and the frames it encloses) stay as written.
         """
         frame = self.stack[-1]
-        if frame.is_module or frame is keep:
+        if (frame.is_module or frame is keep) and not frame.loop_vars:
             return self.code(node)
         substituted = node.visit(_Substitute(self, frame, keep))
         assert isinstance(substituted, cst.CSTNode), "names are replaced, never removed"
@@ -345,7 +347,10 @@ class Interpreter:
         elif isinstance(statement, (cst.With, cst.Try)):
             self.exec_nested(statement.body.body)
         else:  # while, match, async ...: structure we do not follow
-            self.taint(statement, "inside control flow the converter does not follow")
+            self.taint(
+                statement,
+                f"inside the statement at line {self.line(statement)}, which the converter does not follow",
+            )
 
     def exec_small(self, small: cst.BaseSmallStatement) -> None:
         if isinstance(small, cst.Assign):
@@ -396,7 +401,8 @@ class Interpreter:
                 self.exec_nested(statement.orelse.body.body)
             return
         self.taint(
-            statement, f"the `if` at line {self.line(statement)} depends on a run-time value"
+            statement,
+            f"under the `if` at line {self.line(statement)}, whose test is only known at run time",
         )
 
     def exec_for(self, statement: cst.For) -> None:
@@ -404,9 +410,11 @@ class Interpreter:
         items = _iterate(iterable)
         if items is None:
             self.taint(
-                statement, f"the loop at line {self.line(statement)} runs over a run-time value"
+                statement,
+                f"in the loop at line {self.line(statement)}, which runs over a value only known at run time",
             )
             return
+        self.frame.loop_vars |= _target_names(statement.target)
         for item in items[:_MAX_UNROLL]:
             self.bind(statement.target, item, statement)
             self.exec_nested(statement.body.body)
@@ -1333,8 +1341,11 @@ class _Substitute(cst.CSTTransformer):
 
     def leave_Name(self, original: cst.Name, updated: cst.Name) -> cst.BaseExpression:
         scope: Frame | None = self.frame
-        while scope is not None and not scope.is_module and scope is not self.keep:
+        while scope is not None:
             if original.value in scope.vars:
+                local = not scope.is_module and scope is not self.keep
+                if not (local or original.value in scope.loop_vars):
+                    return updated  # in scope where the generated code goes: keep the name
                 value = scope.vars[original.value]
                 text = value.text
                 if (

@@ -35,8 +35,8 @@ def format_graph(graph: ModelGraph) -> str:
             )
             outs = ", ".join(names[t] for t in step.outputs)
             short = layer.cls.rsplit(".", 1)[-1]
-            label = layer.var_name or layer.id
-            lines.append(f"  {outs} = {label}:{short}({ctor})({call})  # line {step.span.line}")
+            label = f"{layer.var_name}:" if layer.var_name else ""
+            lines.append(f"  {outs} = {label}{short}({ctor})({call})  # line {step.span.line}")
         elif isinstance(step, Op):
             outs = ", ".join(names[t] for t in step.outputs)
             rendered = step.render([names[t] for t in step.inputs])
@@ -50,7 +50,17 @@ def format_graph(graph: ModelGraph) -> str:
 
 
 def _tensor_names(graph: ModelGraph) -> dict[str, str]:
-    return {t.id: f"%{t.name_hint or 't'}.{t.id}" for t in graph.tensors}
+    """``%x``, ``%x.1``, ... in emission order: independent of internal ids, so tests can compare text."""
+    names: dict[str, str] = {}
+    seen: dict[str, int] = {}
+    for step_id in graph.order:
+        for tensor in graph.tensors:
+            if tensor.producer == step_id:
+                base = tensor.name_hint or "t"
+                count = seen.get(base, 0)
+                seen[base] = count + 1
+                names[tensor.id] = f"%{base}" if count == 0 else f"%{base}.{count}"
+    return names
 
 
 def _shape(shape: tuple[int | None, ...]) -> str:

@@ -1,0 +1,171 @@
+"""The frontend on small snippets: import forms, the three styles, sites, and what it refuses."""
+
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+
+from kcodegen.frontend import parse_models
+from kcodegen.ir import format_graph
+
+IMPORT_FORMS = {
+    "keras": ("import keras", "keras.Sequential", "keras.layers.Dense"),
+    "tf.keras": ("import tensorflow as tf", "tf.keras.Sequential", "tf.keras.layers.Dense"),
+    "tensorflow.keras": (
+        "import tensorflow.keras",
+        "tensorflow.keras.Sequential",
+        "tensorflow.keras.layers.Dense",
+    ),
+    "from-names": (
+        "from tensorflow.keras.models import Sequential\nfrom tensorflow.keras.layers import Dense",
+        "Sequential",
+        "Dense",
+    ),
+    "layers-alias": ("from keras import layers as L, models", "models.Sequential", "L.Dense"),
+    "models-module": ("import keras", "keras.models.Sequential", "keras.layers.Dense"),
+    "from-tensorflow": ("from tensorflow import keras", "keras.Sequential", "keras.layers.Dense"),
+}
+
+
+def models_of(source: str, **kwargs):
+    return parse_models(textwrap.dedent(source), **kwargs)
+
+
+@pytest.mark.parametrize("form", IMPORT_FORMS.values(), ids=IMPORT_FORMS.keys())
+def test_every_import_form_names_the_same_layers(form: tuple[str, str, str]) -> None:
+    imports, sequential, dense = form
+    parsed = models_of(
+        f"{imports}\nmodel = {sequential}([{dense}(4, input_shape=(3,)), {dense}(1)])\n"
+    )
+    (graph,) = parsed.models
+    assert graph.style == "sequential"
+    assert [layer.cls for layer in graph.layers] == ["keras.layers.Dense"] * 2
+    assert graph.inputs[0].shape == (3,)
+
+
+def test_functional_graph_prints_stably() -> None:
+    parsed = models_of(
+        """
+        from tensorflow import keras
+        from tensorflow.keras import layers as L
+
+        inputs = keras.Input(shape=(8,))
+        shared = L.Dense(4)
+        a = shared(inputs)
+        b = shared(a)
+        merged = L.add([a, b])
+        outputs = L.Dense(1, name="out")(merged * 0.5)
+        model = keras.Model(inputs, outputs, name="tiny")
+        """
+    )
+    (graph,) = parsed.models
+    assert format_graph(graph) == textwrap.dedent(
+        """\
+        model functional 'model' name='tiny'
+          input %inputs: shape=(8,)
+          %a = shared:Dense(4)(%inputs)  # line 7
+          %b = shared:Dense(4)(%a)  # line 8
+          %merged = Add()([%a, %b])  # line 9
+          %t = op %merged * 0.5  # line 10
+          %outputs = Dense(1, name="out")(%t)  # line 10
+          output single %outputs
+        """
+    )
+
+
+def test_sequential_built_with_add_keeps_name_and_input() -> None:
+    (graph,) = models_of(
+        """
+        import keras
+        model = keras.Sequential(name="reg")
+        model.add(keras.layers.InputLayer(shape=(13,)))
+        for units in (32, 16):
+            model.add(keras.layers.Dense(units, activation="relu"))
+        model.add(keras.layers.Dense(1))
+        """
+    ).models
+    assert graph.keras_name == "reg"
+    assert graph.inputs[0].shape == (13,)
+    assert [layer.args for layer in graph.layers] == [("32",), ("16",), ("1",)]
+
+
+def test_subclass_call_is_interpreted_with_training_forwarded() -> None:
+    (graph,) = models_of(
+        """
+        import tensorflow as tf
+
+        class Net(tf.keras.Model):
+            def __init__(self, units=16):
+                super().__init__()
+                self.hidden = tf.keras.layers.Dense(units)
+                self.drop = tf.keras.layers.Dropout(0.5)
+                self.out = tf.keras.layers.Dense(2)
+
+            def call(self, inputs, training=None):
+                x = self.hidden(inputs)
+                x = self.drop(x, training=training)
+                return self.out(x)
+
+        model = Net(units=8)
+        model(tf.zeros((2, 5)))
+        """
+    ).models
+    assert graph.style == "subclassing"
+    assert graph.inputs[0].shape == (5,)
+    assert [layer.var_name for layer in graph.layers] == ["hidden", "drop", "out"]
+    assert graph.layers[0].args == ("8",)  # the constructor argument, not the parameter name
+    assert all(node.kwargs == () for node in graph.nodes)  # training=training is implicit
+
+
+def test_model_built_in_a_function_is_sited_in_it() -> None:
+    (graph,) = models_of(
+        """
+        import keras
+
+        def build(width=4):
+            inputs = keras.Input((3,))
+            outputs = keras.layers.Dense(width)(inputs)
+            return keras.Model(inputs, outputs)
+
+        model = build()
+        """
+    ).models
+    assert graph.site.function == "build"
+    assert graph.site.binding is None  # returned
+    assert graph.layers[0].local_args == ("width",)
+    assert graph.layers[0].args == ("4",)
+
+
+def test_structure_from_run_time_values_is_refused_with_its_line() -> None:
+    parsed = models_of(
+        """
+        import sys
+        import keras
+        inputs = keras.Input((3,))
+        x = inputs
+        for _ in range(int(sys.argv[1])):
+            x = keras.layers.Dense(4)(x)
+        model = keras.Model(inputs, x)
+        """
+    )
+    assert not parsed.models
+    (problem,) = parsed.problems
+    assert problem.line == 6
+    assert problem.message == (
+        "`x` is bound in the loop at line 6, which runs over a value only known at run time"
+    )
+
+
+def test_disconnected_graph_is_refused() -> None:
+    parsed = models_of(
+        """
+        import keras
+        a = keras.Input((3,))
+        b = keras.Input((3,))
+        out = keras.layers.Add()([a, b])
+        model = keras.Model(a, out)
+        """
+    )
+    assert not parsed.models
+    assert "graph disconnected" in parsed.problems[0].message
