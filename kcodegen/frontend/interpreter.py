@@ -15,6 +15,7 @@ import builtins
 import operator
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
+from functools import lru_cache
 from typing import Any
 
 import libcst as cst
@@ -161,6 +162,8 @@ class Interpreter:
         self.backbone_io: dict[tuple[str, str], str] = {}
         self.classes: dict[str, ClassVal] = {}
         self.record_of_self: dict[int, ModelRecord] = {}
+        self._code: dict[int, str] = {}
+        self._names: dict[int, frozenset[str]] = {}
 
     # --- entry points -------------------------------------------------------------------------
     def run(self) -> None:
@@ -207,7 +210,11 @@ class Interpreter:
         return self.positions[node].start.line
 
     def code(self, node: cst.CSTNode) -> str:
-        return self.module.code_for_node(node)
+        """Source text of a node of the module (cached: unrolled loops ask for the same nodes often)."""
+        key = id(node)
+        if key not in self._code:
+            self._code[key] = self.module.code_for_node(node)
+        return self._code[key]
 
     def render(self, node: cst.BaseExpression, keep: Frame | None = None) -> str:
         """Source text of an expression, with names local to an inlined function replaced.
@@ -217,9 +224,24 @@ class Interpreter:
         frame = self.stack[-1]
         if (frame.is_module or frame is keep) and not frame.loop_vars:
             return self.code(node)
+        if not self._names_in(node) & _substitutable(frame, keep):
+            return self.code(node)
         substituted = node.visit(_Substitute(self, frame, keep))
         assert isinstance(substituted, cst.CSTNode), "names are replaced, never removed"
         return self.code(substituted)
+
+    def _names_in(self, node: cst.CSTNode) -> frozenset[str]:
+        key = id(node)
+        if key not in self._names:
+            found: set[str] = set()
+
+            class Collector(cst.CSTVisitor):
+                def visit_Name(self, name: cst.Name) -> None:
+                    found.add(name.value)
+
+            node.visit(Collector())
+            self._names[key] = frozenset(found)
+        return self._names[key]
 
     @property
     def frame(self) -> Frame:
@@ -1331,6 +1353,25 @@ class Interpreter:
                 return  # folded into an Opaque: only structural uses are refused
 
 
+@lru_cache(maxsize=4096)
+def _parse_expression(text: str) -> cst.BaseExpression | None:
+    """Parsed value texts, shared: libcst nodes are immutable, and loops substitute the same values."""
+    try:
+        return cst.parse_expression(text)
+    except cst.ParserSyntaxError:
+        return None
+
+
+def _substitutable(frame: Frame, keep: Frame | None) -> set[str]:
+    """Names ``render`` may replace: an inlined function's own, and unrolled loop variables."""
+    names: set[str] = set()
+    scope: Frame | None = frame
+    while scope is not None:
+        names |= scope.loop_vars if scope.is_module or scope is keep else set(scope.vars)
+        scope = scope.parent
+    return names
+
+
 class _Substitute(cst.CSTTransformer):
     """Replace names bound in an inlined function's frame by the text of their values."""
 
@@ -1353,9 +1394,8 @@ class _Substitute(cst.CSTTransformer):
                     or not text
                 ):
                     return updated
-                try:
-                    expression = cst.parse_expression(text)
-                except cst.ParserSyntaxError:
+                expression = _parse_expression(text)
+                if expression is None:
                     return updated
                 if isinstance(
                     expression, (cst.BinaryOperation, cst.BooleanOperation, cst.IfExp, cst.Lambda)

@@ -1,4 +1,8 @@
-"""ModelGraph: one Keras model as a dataflow graph. The only module that touches networkx."""
+"""ModelGraph: one Keras model as a dataflow graph of steps (inputs, layer calls, ops) and tensors.
+
+The graph algorithms it needs are small (a topological order, consumer lists) and live here, in
+plain Python: importing networkx would cost the static paths more start-up time than libcst does.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +10,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 
-import networkx as nx
+import heapq
 
 from kcodegen.ir.nodes import (
     Arg,
@@ -85,22 +89,26 @@ class ModelGraph:
 
     # --- graph views ----------------------------------------------------------------------------
     @cached_property
-    def dataflow(self) -> nx.MultiDiGraph:
-        """Steps (inputs, nodes, ops) as vertices; an edge per tensor passed from one to another."""
-        graph = nx.MultiDiGraph()
-        for order, step_id in enumerate(self.step_by_id):
-            graph.add_node(step_id, order=order)
-        for step in self.step_by_id.values():
-            for tensor_id in self.step_inputs(step):
-                producer = self.tensor_by_id[tensor_id].producer
-                graph.add_edge(producer, step.id, tensor=tensor_id)
-        return graph
-
-    @cached_property
     def order(self) -> list[str]:
         """Steps in topological order, ties broken by source order: the order code is emitted in."""
         position = {step_id: i for i, step_id in enumerate(self.step_by_id)}
-        return list(nx.lexicographical_topological_sort(self.dataflow, key=position.__getitem__))
+        waiting = {step_id: 0 for step_id in self.step_by_id}
+        users: dict[str, list[str]] = {step_id: [] for step_id in self.step_by_id}
+        for step in self.step_by_id.values():
+            for tensor_id in self.step_inputs(step):
+                users[self.tensor_by_id[tensor_id].producer].append(step.id)
+                waiting[step.id] += 1
+        ready = [(position[s], s) for s, count in waiting.items() if count == 0]
+        heapq.heapify(ready)
+        ordered: list[str] = []
+        while ready:
+            _, step_id = heapq.heappop(ready)
+            ordered.append(step_id)
+            for user in users[step_id]:
+                waiting[user] -= 1
+                if waiting[user] == 0:
+                    heapq.heappush(ready, (position[user], user))
+        return ordered
 
     @cached_property
     def consumers(self) -> dict[str, list[str]]:
@@ -110,18 +118,3 @@ class ModelGraph:
             for tensor_id in self.step_inputs(step):
                 uses[tensor_id].append(step.id)
         return uses
-
-    def reachable_from_inputs(self) -> set[str]:
-        seen: set[str] = set()
-        for spec in self.inputs:
-            seen.add(spec.id)
-            seen |= nx.descendants(self.dataflow, spec.id)
-        return seen
-
-    def ancestors_of_outputs(self) -> set[str]:
-        seen: set[str] = set()
-        for tensor_id in self.output_structure.tensors:
-            producer = self.tensor_by_id[tensor_id].producer
-            seen.add(producer)
-            seen |= nx.ancestors(self.dataflow, producer)
-        return seen
