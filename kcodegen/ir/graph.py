@@ -6,11 +6,10 @@ plain Python: importing networkx would cost the static paths more start-up time 
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
-
-import heapq
 
 from kcodegen.ir.nodes import (
     Arg,
