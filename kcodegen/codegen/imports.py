@@ -4,6 +4,7 @@ conversion made unused (and nothing else)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 import libcst as cst
 
@@ -15,6 +16,7 @@ _SPELLINGS = {
     "keras.Sequential": ("keras.Sequential", "keras.models.Sequential"),
     "keras.Input": ("keras.Input", "keras.layers.Input"),
 }
+ImportT = TypeVar("ImportT", cst.Import, cst.ImportFrom)
 _HOME_MODULE = {"keras.Model": "models", "keras.Sequential": "models", "keras.Input": "layers"}
 
 
@@ -111,24 +113,23 @@ class _RemoveUnused(cst.CSTTransformer):
     ) -> cst.ImportFrom | cst.RemovalSentinel:
         if isinstance(updated.names, cst.ImportStar):
             return updated
-        kept = [a for a in updated.names if _local(a) not in self.unused]
-        if len(kept) == len(updated.names):
-            return updated
-        if not kept:
-            return cst.RemoveFromParent()
-        kept[-1] = kept[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
-        return updated.with_changes(names=kept)
+        return self._without_unused(updated)
 
     def leave_Import(
         self, original: cst.Import, updated: cst.Import
     ) -> cst.Import | cst.RemovalSentinel:
-        kept = [a for a in updated.names if _local(a) not in self.unused]
-        if len(kept) == len(updated.names):
-            return updated
+        return self._without_unused(updated)
+
+    def _without_unused(self, statement: ImportT) -> ImportT | cst.RemovalSentinel:
+        names = statement.names
+        assert not isinstance(names, cst.ImportStar)
+        kept = [alias for alias in names if _local(alias) not in self.unused]
+        if len(kept) == len(names):
+            return statement
         if not kept:
             return cst.RemoveFromParent()
         kept[-1] = kept[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
-        return updated.with_changes(names=kept)
+        return statement.with_changes(names=kept)
 
 
 def _local(alias: cst.ImportAlias) -> str:

@@ -9,7 +9,7 @@ from typing import Literal
 import libcst as cst
 
 from kcodegen.frontend.errors import Unsupported
-from kcodegen.frontend.interpreter import Interpreter, _const_shape
+from kcodegen.frontend.interpreter import Interpreter, _const_shape, _string_literal
 from kcodegen.frontend.records import ModelRecord
 from kcodegen.frontend.values import DictVal, InputLayerVal, LayerVal, SequenceVal, TensorVal, Value
 from kcodegen.ir import InputSpec, ModelGraph, Node, Site, Structure, TensorRef, tensor_refs
@@ -159,8 +159,8 @@ def _materialize_sequential(record: ModelRecord, interp: Interpreter) -> None:
         "name": "inputs",
         "shape": shape,
         "shape_text": shape_text,
-        "dtype": _literal(dict(kwargs).get("dtype")),
-        "keras_name": _literal(dict(kwargs).get("name")),
+        "dtype": _string_literal(dict(kwargs).get("dtype")),
+        "keras_name": _string_literal(dict(kwargs).get("name")),
         "kwargs": tuple((k, v) for k, v in kwargs if k not in ("shape", "input_shape")),
         "span": record.span,
     }
@@ -271,15 +271,3 @@ def _model_name(record: ModelRecord, site: Site) -> str:
     if record.class_val is not None:
         return record.class_val.node.name.value
     return record.keras_name or "model"
-
-
-def _literal(text: str | None) -> str | None:
-    import ast
-
-    if text is None:
-        return None
-    try:
-        value = ast.literal_eval(text)
-    except (ValueError, SyntaxError):
-        return None
-    return value if isinstance(value, str) else None

@@ -783,13 +783,20 @@ class Interpreter:
         block = func.node.name.value if func.closure is self.module_frame else outer.block
         frame = Frame(block, func.closure)
         self._bind_params(func.node.params, args, kwargs, frame)
+        nested = block == outer.block and not func.closure.is_module
+        if nested:
+            frame.statement = outer.statement
+        return self._invoke(func.node, frame, nested)
+
+    def _invoke(self, node: cst.FunctionDef, frame: Frame, nested: bool = False) -> Value:
+        """Run a function body in ``frame``; its return value. A nested function's statements count
+        as the statement that called it."""
         self.stack.append(frame)
         try:
-            if block == outer.block and not func.closure.is_module:
-                frame.statement = outer.statement
-                self.exec_nested(func.node.body.body)
+            if nested:
+                self.exec_nested(node.body.body)
             else:
-                self._exec_function_body(func.node, frame)
+                self._exec_function_body(node, frame)
         except _Return as result:
             return result.value
         finally:
@@ -1324,14 +1331,7 @@ class Interpreter:
     ) -> Value:
         frame = Frame(f"{cls.node.name.value}.{method}", self.module_frame)
         self._bind_params(func.node.params, args, kwargs, frame)
-        self.stack.append(frame)
-        try:
-            self._exec_function_body(func.node, frame)
-        except _Return as result:
-            return result.value
-        finally:
-            self.stack.pop()
-        return Const(None, "None")
+        return self._invoke(func.node, frame)
 
     def current_subclass_record(self) -> ModelRecord | None:
         self_val = self.lookup("self")
