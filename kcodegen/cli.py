@@ -13,10 +13,6 @@ import click
 from kcodegen.ir import STYLES
 
 
-class Findings(Exception):
-    """Exit 1 after the messages were printed."""
-
-
 def _fail(message: str, code: int = 2) -> NoReturn:
     click.echo(f"kcg: {message}", err=True)
     sys.exit(code)
@@ -30,8 +26,6 @@ def _guarded(command: Callable[..., Any]) -> Callable[..., Any]:
         debug = kwargs.get("debug", False)
         try:
             return command(*args, **kwargs)
-        except Findings:
-            sys.exit(1)
         except (click.exceptions.Exit, click.ClickException, SystemExit):
             raise
         except Exception as error:

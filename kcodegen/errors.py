@@ -4,8 +4,6 @@ from __future__ import annotations
 
 
 class KcgError(Exception):
-    exit_code = 2
-
     def __init__(self, message: str, line: int = 0, col: int = 0) -> None:
         super().__init__(message)
         self.message = message

@@ -283,12 +283,7 @@ def emit_subclassing(graph: ModelGraph, plan: ImportPlan, taken_names: set[str])
         ):
             pending.pop()
             returned = expression
-            lines.extend(_lines(pending))
-            pending = []
-            if isinstance(step, Node) and step.comments:
-                lines.append(Line("", step.comments))
     lines.extend(_lines(pending))
-    lines = [line for line in lines if line.code or line.comments]
     name = class_name(graph, taken_names)
     if needs_training:
         params += ", training=None"
@@ -298,7 +293,7 @@ def emit_subclassing(graph: ModelGraph, plan: ImportPlan, taken_names: set[str])
         base=plan.ref("keras.Model"),
         init_lines=init_lines,
         call_params=params,
-        lines=[Line(line.code, line.comments, line.trailing) for line in lines if line.code],
+        lines=lines,
         returned=returned,
     )
     body = render(

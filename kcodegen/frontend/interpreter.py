@@ -44,7 +44,7 @@ from kcodegen.frontend.values import (
     Value,
     const_value,
 )
-from kcodegen.ir import Arg, LayerSpec, Literal_, Mapping_, Seq, Span, TensorRef
+from kcodegen.ir import Arg, LayerSpec, Literal_, Mapping_, Seq, Span, TensorRef, tensor_refs
 
 _PURE_BUILTINS: dict[str, Callable[..., Any]] = {
     name: getattr(builtins, name)
@@ -282,9 +282,7 @@ class Interpreter:
                 owner.attrs[attr] = value
                 self._note_binding(attr, value)
             elif isinstance(owner, LayerVal):
-                self.builder.set_layer_attr(
-                    owner.layer_id, attr, self.render_value(value), self.origin()
-                )
+                self.builder.set_layer_attr(owner.layer_id, attr, value.text, self.origin())
         # subscript targets and the like change nothing the model graph depends on
 
     def _note_binding(self, name: str, value: Value) -> None:
@@ -321,29 +319,24 @@ class Interpreter:
 
     # --- statements -------------------------------------------------------------------------
     def exec_block(self, body: Sequence[cst.BaseStatement], frame: Frame) -> None:
-        """Run a block's statements, recording their indexes for the splice."""
-        self.stack.append(frame) if frame is not self.stack[-1] else None
-        try:
-            for index, statement in enumerate(body):
-                frame.statement = index
-                frame.comments = _comments(statement)
-                frame.trailing = _trailing_comment(statement)
-                frame.commented = False
-                frame.new_layers = []
-                if frame.is_module:
-                    try:
-                        self.exec_statement(statement)
-                    except Unsupported as problem:
-                        self.problems.append(problem)
-                        self.taint(statement, problem.message)
-                else:
+        """Run a block's statements in ``frame`` (already on the stack), recording their indexes
+        for the splice. At module level a statement the interpreter cannot follow is noted and its
+        names become Unknown; inside a function it stops the call."""
+        for index, statement in enumerate(body):
+            frame.statement = index
+            frame.comments = _comments(statement)
+            frame.trailing = _trailing_comment(statement)
+            frame.commented = False
+            frame.new_layers = []
+            if frame.is_module:
+                try:
                     self.exec_statement(statement)
-                self._comment_layers(frame)
-        finally:
-            if frame is not self.module_frame or len(self.stack) > 1:
-                self.stack.pop() if self.stack[
-                    -1
-                ] is frame and frame is not self.module_frame else None
+                except Unsupported as problem:
+                    self.problems.append(problem)
+                    self.taint(statement, problem.message)
+            else:
+                self.exec_statement(statement)
+            self._comment_layers(frame)
 
     def exec_nested(
         self, body: Sequence[cst.BaseStatement] | Sequence[cst.BaseSmallStatement]
@@ -673,9 +666,8 @@ class Interpreter:
                     template.append(len(inputs))
                     inputs.append(value)
                 else:
-                    template.append(self.render_value(value))
+                    template.append(value.text)
             return self.make_op(tuple(template), inputs, node)
-        self.require_structure_known([left, right], node)
         return Opaque(text)
 
     # --- calls ------------------------------------------------------------------------------
@@ -796,23 +788,12 @@ class Interpreter:
             if nested:
                 self.exec_nested(node.body.body)
             else:
-                self._exec_function_body(node, frame)
+                self.exec_block(node.body.body, frame)  # type: ignore[arg-type]
         except _Return as result:
             return result.value
         finally:
             self.stack.pop()
         return Const(None, "None")
-
-    def _exec_function_body(self, node: cst.FunctionDef, frame: Frame) -> None:
-        body = node.body.body
-        for index, statement in enumerate(body):
-            frame.statement = index
-            frame.comments = _comments(statement)
-            frame.trailing = _trailing_comment(statement)
-            frame.commented = False
-            frame.new_layers = []
-            self.exec_statement(statement)  # type: ignore[arg-type]
-            self._comment_layers(frame)
 
     def _comment_layers(self, frame: Frame) -> None:
         """Comments above a statement that only creates a layer (``shared = Dense(8)``) describe it."""
@@ -939,7 +920,7 @@ class Interpreter:
             if isinstance(value, TrainingFlag):
                 continue  # forwarding the model's own flag: every style does that implicitly
             converted = self.to_arg(value, arg.value)
-            has_tensor = has_tensor or any(True for _ in _tensor_args(converted))
+            has_tensor = has_tensor or any(True for _ in tensor_refs(converted))
             if arg.keyword is None:
                 args.append(converted)
             else:
@@ -1009,10 +990,7 @@ class Interpreter:
             )
         if isinstance(value, Unknown):
             raise Unsupported(f"`{value.text}` is bound {value.reason}", value.line)
-        return Literal_(self.render(node) if node is not None else self.render_value(value))
-
-    def render_value(self, value: Value) -> str:
-        return value.text
+        return Literal_(self.render(node) if node is not None else value.text)
 
     def make_op(
         self, template: tuple[str | int, ...], inputs: list[TensorVal], node: cst.CSTNode
@@ -1347,11 +1325,6 @@ class Interpreter:
             )
         return Opaque(self.render(node))
 
-    def require_structure_known(self, values: list[Value], node: cst.CSTNode) -> None:
-        for value in values:
-            if isinstance(value, Unknown) and isinstance(node, cst.BaseExpression):
-                return  # folded into an Opaque: only structural uses are refused
-
 
 @lru_cache(maxsize=4096)
 def _parse_expression(text: str) -> cst.BaseExpression | None:
@@ -1427,12 +1400,6 @@ def _walk_values(value: Value) -> Iterator[Value]:
 
 def _has_tensor(value: Value | None) -> bool:
     return value is not None and any(isinstance(v, TensorVal) for v in _walk_values(value))
-
-
-def _tensor_args(arg: Arg) -> Iterator[str]:
-    from kcodegen.ir import tensor_refs
-
-    return tensor_refs(arg)
 
 
 def _iterate(value: Value) -> list[Value] | None:
