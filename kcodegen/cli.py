@@ -3,61 +3,11 @@
 from __future__ import annotations
 
 import sys
-import traceback
-from collections.abc import Callable
-from functools import wraps
-from typing import Any, NoReturn
 
 import click
 
+from kcodegen.cli_support import fail, guarded, parse_bind, parse_shape
 from kcodegen.ir import STYLES
-
-
-def _fail(message: str, code: int = 2) -> NoReturn:
-    click.echo(f"kcg: {message}", err=True)
-    sys.exit(code)
-
-
-def _guarded(command: Callable[..., Any]) -> Callable[..., Any]:
-    """No traceback for users: bad input exits 2 with path:line, internal errors point to --debug."""
-
-    @wraps(command)
-    def run(*args: Any, **kwargs: Any) -> Any:
-        debug = kwargs.get("debug", False)
-        try:
-            return command(*args, **kwargs)
-        except (click.exceptions.Exit, click.ClickException, SystemExit):
-            raise
-        except Exception as error:
-            if debug:
-                traceback.print_exc()
-            _fail(
-                f"internal error: {type(error).__name__}: {error} (run with --debug for the traceback)"
-            )
-
-    return run
-
-
-def _parse_shape(text: str) -> tuple[str, tuple[int | None, ...]]:
-    name, sep, dims = text.partition("=")
-    if not sep or not name.isidentifier():
-        raise click.BadParameter(f"{text!r}: expected NAME=D1,D2,... such as inputs=28,28")
-    try:
-        shape = tuple(
-            None if d.strip().lower() in ("none", "?") else int(d)
-            for d in dims.strip("()").split(",")
-            if d.strip()
-        )
-    except ValueError:
-        raise click.BadParameter(f"{text!r}: dimensions must be integers or None") from None
-    return name, shape
-
-
-def _parse_bind(text: str) -> tuple[str, str]:
-    name, sep, value = text.partition("=")
-    if not sep or not name.isidentifier() or not value:
-        raise click.BadParameter(f"{text!r}: expected NAME=VALUE such as num_labels=10")
-    return name, value
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -107,7 +57,7 @@ def main() -> None:
     "--timeout", default=120.0, show_default=True, help="Seconds verification may take per model."
 )
 @click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")
-@_guarded
+@guarded
 def convert(
     paths: tuple[str, ...],
     style: str,
@@ -126,11 +76,11 @@ def convert(
     from kcodegen.commands.convert import ConvertOptions, run_convert
 
     if sum(map(bool, (output, in_place, show_diff, check))) > 1:
-        _fail("use only one of -o, --in-place, --diff and --check")
+        fail("use only one of -o, --in-place, --diff and --check")
     if output and len(paths) > 1:
-        _fail("-o takes a single input file")
+        fail("-o takes a single input file")
     if in_place and "-" in paths:
-        _fail("--in-place cannot rewrite stdin")
+        fail("--in-place cannot rewrite stdin")
     options = ConvertOptions(
         style=style,  # type: ignore[arg-type]
         model=model_name,
@@ -139,13 +89,16 @@ def convert(
         diff=show_diff,
         check=check,
         verify=verify,
-        input_shapes=dict(_parse_shape(s) for s in input_shapes),
-        binds=dict(_parse_bind(b) for b in binds),
+        input_shapes=dict(parse_shape(s) for s in input_shapes),
+        binds=dict(parse_bind(b) for b in binds),
         timeout=timeout,
     )
     worst = max((run_convert(path, options) for path in paths), default=0)
     if worst:
         sys.exit(worst)
 
+
+# Further commands live in kcodegen/commands/<name>.py, each a click command named ``command``;
+# they import their heavy parts lazily so that ``kcg --help`` stays fast.
 
 __all__ = ["main"]
