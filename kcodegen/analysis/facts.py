@@ -39,7 +39,9 @@ def facts(graph: ModelGraph) -> Facts:
         branch_points=tuple(t for t, users in consumers.items() if len(users) > 1),
         merges=tuple(node.id for node in graph.nodes if is_merge(graph, node)),
         nested_models=tuple(
-            layer.id for layer in graph.layers if layer.cls.startswith("keras.applications.")
+            layer.id
+            for layer in graph.layers
+            if layer.is_model or layer.cls.startswith("keras.applications.")
         ),
         ops=tuple(op.id for op in graph.ops),
         multi_input=len(graph.inputs) > 1 or graph.input_structure.kind != "single",

@@ -73,6 +73,8 @@ def constructor(
     ``site`` is the function the code goes into: a layer made there keeps the names of that function.
     """
     callee = layer.callee
+    if layer.is_model:
+        return callee
     args, kwargs = layer.args, layer.kwargs
     if (
         site
@@ -176,6 +178,8 @@ def emit_functional(graph: ModelGraph, plan: ImportPlan) -> Generated:
             layer = graph.layer_by_id[step.layer]
             drop = _fed_by_input(graph, layer.id)
             site = graph.site.function
+            if layer.id in shared and layer.is_model and layer.callee.isidentifier():
+                defined[layer.id] = layer.callee
             if layer.id in shared and layer.id not in defined:
                 var = layer_vars.assign(
                     layer.id, layer.var_name or snake_case(layer.cls.rsplit(".", 1)[-1])
@@ -231,7 +235,7 @@ def emit_sequential(graph: ModelGraph, plan: ImportPlan) -> Generated:
         target=_binding_prefix(graph),
         sequential=plan.ref("keras.Sequential"),
         entries=entries,
-        name=repr(graph.keras_name) if graph.keras_name else None,
+        name=(graph.name_text or repr(graph.keras_name)) if graph.keras_name else None,
         model_comments=graph.call_comments,
     )
     return Generated(body)
@@ -245,9 +249,14 @@ def emit_subclassing(graph: ModelGraph, plan: ImportPlan, taken_names: set[str])
         order = [layer.id for layer in graph.layers]
     attributes = layer_attributes(graph, order)
     init_lines: list[str] = []
+    nested: list[tuple[str, str]] = []  # models used as layers come in as __init__ parameters
     for layer_id in order:
         layer = graph.layer_by_id[layer_id]
         attr = attributes[layer_id]
+        if layer.is_model:
+            nested.append((attr, layer.callee))
+            init_lines.append(f"self.{attr} = {attr}")
+            continue
         ctor = constructor(layer, plan, as_class=True, drop_shape=_fed_by_input(graph, layer_id))
         init_lines.extend(layer.comments)
         init_lines.append(f"self.{attr} = {ctor}")
@@ -291,6 +300,7 @@ def emit_subclassing(graph: ModelGraph, plan: ImportPlan, taken_names: set[str])
         "subclassing",
         class_name=name,
         base=plan.ref("keras.Model"),
+        init_params=[param for param, _ in nested],
         init_lines=init_lines,
         call_params=params,
         lines=lines,
@@ -300,7 +310,7 @@ def emit_subclassing(graph: ModelGraph, plan: ImportPlan, taken_names: set[str])
         "instantiate",
         target=_binding_prefix(graph),
         class_name=name,
-        arguments=", ".join(_model_name_kwarg(graph)),
+        arguments=", ".join([*(argument for _, argument in nested), *_model_name_kwarg(graph)]),
         model_comments=graph.call_comments,
     )
     return Generated(body, definition)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import libcst as cst
 
@@ -50,18 +50,36 @@ def parse_models(
     interp.run()
     models: list[ModelGraph] = []
     problems = list(interp.problems)
-    seen_sites: set[tuple[str, int, str]] = set()
+    by_site: dict[tuple[str, int, str], ModelGraph | None] = {}
+    name_of: dict[str, str] = {}  # record id -> model name, for models used as layers
     for record in interp.records:
+        if "." in record.block:
+            continue  # made inside a method (``self.tower = Tower()``): a part of its owner only
         key = (record.block, record.statement, record.style)
-        if key in seen_sites:
-            continue  # a builder function called twice defines one model
-        seen_sites.add(key)
-        try:
-            models.append(freeze(record, interp))
-        except Unsupported as problem:
-            problems.append(problem)
+        if key not in by_site:  # a builder function called twice defines one model
+            try:
+                by_site[key] = freeze(record, interp)
+                models.append(by_site[key])  # type: ignore[arg-type]
+            except Unsupported as problem:
+                by_site[key] = None
+                problems.append(problem)
+        graph = by_site[key]
+        if graph is not None:
+            name_of[record.id] = graph.name
+    models = [_name_submodels(graph, name_of) for graph in models]
     models.sort(key=lambda m: (m.span.line, m.span.col))  # type: ignore[attr-defined]
     return ParsedModule(module, tuple(models), tuple(problems))
+
+
+def _name_submodels(graph: ModelGraph, name_of: dict[str, str]) -> ModelGraph:
+    """Layers that are models refer to them by record id until every model has its name."""
+    if not any(layer.submodel for layer in graph.layers):
+        return graph
+    layers = tuple(
+        replace(layer, submodel=name_of.get(layer.submodel)) if layer.submodel else layer
+        for layer in graph.layers
+    )
+    return replace(graph, layers=layers)
 
 
 __all__ = ["FrontendError", "ParsedModule", "Unsupported", "parse_models", "parse_module"]

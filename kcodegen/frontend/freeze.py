@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 from collections.abc import Sequence
 from dataclasses import replace
 from typing import Literal
@@ -32,6 +33,7 @@ def freeze(record: ModelRecord, interp: Interpreter) -> ModelGraph:
     if record.style == "subclassing":
         input_specs = [_with_known_shape(spec, record, interp) for spec in input_specs]
     input_specs = [_named(spec, builder.tensors[spec.tensor].name_hint) for spec in input_specs]
+    input_specs = [_given_shape(spec, interp.input_shapes) for spec in input_specs]
     nodes = [_in_block(node, record, interp) for node in builder.nodes.values() if node.id in steps]
     ops = [op for op in builder.ops.values() if op.id in steps]
     layer_ids = {node.layer for node in nodes}
@@ -201,14 +203,25 @@ def _named(spec: InputSpec, hint: str | None) -> InputSpec:
     return replace(spec, name=hint or spec.keras_name or spec.name)
 
 
+def _given_shape(spec: InputSpec, shapes: dict[str, tuple[int | None, ...]]) -> InputSpec:
+    """``--input-shape user=12`` names an input the way the refusal did: by its final name."""
+    if spec.shape is None and spec.name in shapes:
+        shape = shapes[spec.name]
+        return replace(spec, shape=shape, shape_text=repr(shape))
+    return spec
+
+
 def _with_known_shape(spec: InputSpec, record: ModelRecord, interp: Interpreter) -> InputSpec:
     """A subclass's input shape comes from model.build(...), model(zeros(...)) or --input-shape."""
 
     if spec.shape is not None:
         return spec
-    if record.built_shapes and len(record.input_tensors) == 1:
-        shape = record.built_shapes[0][1:]
-        return replace(spec, shape=shape, shape_text=repr(shape))
+    position = record.input_tensors.index(spec.tensor)
+    key = ast.literal_eval(record.input_keys[position]) if record.input_kind == "dict" else position
+    for observed in record.built_shapes:
+        if len(observed) == len(record.input_tensors) and key in observed:
+            shape = observed[key][1:]
+            return replace(spec, shape=shape, shape_text=repr(shape))
     for node in interp.builder.nodes.values():
         if any(isinstance(a, TensorRef) and a.tensor == spec.tensor for a in node.args):
             layer = interp.builder.layers[node.layer]

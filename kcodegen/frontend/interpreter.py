@@ -154,6 +154,7 @@ class Interpreter:
         self.positions: dict[cst.CSTNode, CodeRange] = dict(wrapper.resolve(PositionProvider))
         self.builder = GraphBuilder()
         self.records: list[ModelRecord] = []
+        self.nested_layers: dict[str, str] = {}  # model record id -> the layer it is as a part
         self.problems: list[Unsupported] = []
         self.input_shapes = input_shapes
         self.module_frame = Frame("", None)
@@ -852,9 +853,9 @@ class Interpreter:
                 self.add_to_sequential(record, args[0], node)
                 return Const(None, "None")
             if name == "build" and args:
-                shape = _const_shape(args[0])
-                if shape is not None:
-                    record.built_shapes.append(shape)
+                observed = _observed_shapes(args[0])
+                if observed is not None:
+                    record.built_shapes.append(observed)
                 return Const(None, "None")
             if name in _UNTRACKED_METHODS:
                 return Opaque(self.render(node))
@@ -1199,6 +1200,8 @@ class Interpreter:
                 value = InputLayerVal(
                     list(spec.kwargs), spec.shape_text, spec.shape, value.text, self.line(node)
                 )
+        if isinstance(value, ModelVal):
+            value = self.nested_layer(value, value.text if value.text.isidentifier() else None)
         if not isinstance(value, (LayerVal, InputLayerVal)):
             if isinstance(value, Unknown):
                 raise Unsupported(f"`{value.text}` is bound {value.reason}", value.line)
@@ -1269,23 +1272,27 @@ class Interpreter:
         if unpack:
             record.input_kind = "list"
             items: list[Value] = [
-                self._subclass_input(record, f"{param}_{i}") for i in range(unpack)
+                self._subclass_input(record, f"{param}_{i}", named=False) for i in range(unpack)
             ]
             return SequenceVal(items, "list", param)
         if keys and all(isinstance(k, str) for k in keys):
             record.input_kind = "dict"
             record.input_keys = [repr(k) for k in keys]
             return DictVal(
-                [(k, repr(k), self._subclass_input(record, str(k))) for k in keys], param
+                [(k, repr(k), self._subclass_input(record, str(k), named=False)) for k in keys],
+                param,
             )
         if keys and all(isinstance(k, int) for k in keys):
             record.input_kind = "list"
             count = max(keys) + 1
-            items = [self._subclass_input(record, f"{param}_{i}") for i in range(count)]
+            items = [
+                self._subclass_input(record, f"{param}_{i}", named=False) for i in range(count)
+            ]
             return SequenceVal(items, "list", param)
         return self._subclass_input(record, param)
 
-    def _subclass_input(self, record: ModelRecord, name: str) -> TensorVal:
+    def _subclass_input(self, record: ModelRecord, name: str, named: bool = True) -> TensorVal:
+        """One abstract input; a part of ``inputs`` is named by the variable that unpacks it."""
         fields = {
             "name": name,
             "shape": self.input_shapes.get(name),
@@ -1295,7 +1302,7 @@ class Interpreter:
             "kwargs": (),
             "span": None,
         }
-        tensor_id = self.builder.add_input(fields, self.origin(), name)
+        tensor_id = self.builder.add_input(fields, self.origin(), name if named else None)
         record.input_tensors.append(tensor_id)
         return TensorVal(tensor_id, name)
 
@@ -1316,14 +1323,49 @@ class Interpreter:
         return self.record_of_self.get(id(self_val)) if isinstance(self_val, SelfVal) else None
 
     def call_model(self, model: ModelVal, args: list[Value], node: cst.Call) -> Value:
-        if args and isinstance(args[0], Array):
-            model.record.built_shapes.append(args[0].shape)
+        observed = _observed_shapes(args[0]) if args and not _has_tensor(args[0]) else None
+        if observed is not None:
+            model.record.built_shapes.append(observed)
             return Opaque(self.render(node))
         if args and _has_tensor(args[0]):
-            raise Unsupported(
-                "a model called as a layer of another model is not supported yet", self.line(node)
-            )
+            name = _callee_name(node.func)
+            if isinstance(node.func, cst.Name):  # the name the code uses is in scope at the site
+                model = ModelVal(model.record, node.func.value)
+            return self.call_layer(self.nested_layer(model, name), node)
         return Opaque(self.render(node))
+
+    def nested_layer(self, model: ModelVal, var_name: str | None) -> LayerVal:
+        """A model used as a layer of another: one LayerSpec per model object, so reuse is sharing.
+
+        The layer is the model as the outer code refers to it (``encoder``): nothing is constructed.
+        """
+        record = model.record
+        layer_id = self.nested_layers.get(record.id)
+        if layer_id is None:
+            layer_id = self.builder.new_id("l")
+            spec = LayerSpec(
+                layer_id,
+                api.MODEL,
+                model.text,
+                (),
+                (),
+                var_name or record.binding,
+                record.keras_name,
+                record.span,
+                submodel=record.id,
+            )
+            self.builder.add_layer(spec, self.origin())
+            self.nested_layers[record.id] = layer_id
+        return LayerVal(layer_id, model.text)
+
+
+def _callee_name(func: cst.BaseExpression) -> str | None:
+    """``encoder`` for ``encoder(x)`` and ``self.encoder(x)``: the name a nested model goes by."""
+    if isinstance(func, cst.Name):
+        return func.value
+    if isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name):
+        return func.attr.value if func.value.value == "self" else None
+    return None
 
 
 @lru_cache(maxsize=4096)
@@ -1416,6 +1458,43 @@ def _const(value: Any) -> Value:
     if isinstance(value, tuple):
         return SequenceVal([_const(v) for v in value], "tuple", repr(value))
     return Const(value, repr(value))
+
+
+def _observed_shapes(value: Value) -> dict[object, tuple[int | None, ...]] | None:
+    """Input shapes (with batch) from ``build(...)``'s argument or arrays a model is called on,
+    keyed by input position, or by key for dict inputs."""
+    if isinstance(value, Array):
+        return {0: value.shape}
+    if (
+        isinstance(value, SequenceVal)
+        and value.items
+        and all(isinstance(i, Array) for i in value.items)
+    ):
+        return {index: item.shape for index, item in enumerate(value.items)}  # type: ignore[attr-defined]
+    if isinstance(value, DictVal) and all(isinstance(v, Array) for _, _, v in value.items):
+        return {key: item.shape for key, _, item in value.items}  # type: ignore[attr-defined]
+    shape = _const_shape(value)
+    if shape is not None:
+        return {0: shape}
+    try:
+        raw = const_value(value)
+    except LookupError:
+        return None
+    items = (
+        raw.items()
+        if isinstance(raw, dict)
+        else enumerate(raw)
+        if isinstance(raw, (list, tuple))
+        else ()
+    )
+    shapes = {key: _shape_of(item) for key, item in items}
+    return shapes if shapes and all(v is not None for v in shapes.values()) else None  # type: ignore[return-value]
+
+
+def _shape_of(raw: object) -> tuple[int | None, ...] | None:
+    if isinstance(raw, (list, tuple)) and all(d is None or isinstance(d, int) for d in raw):
+        return tuple(raw)
+    return None
 
 
 def _const_shape(value: Value | None) -> tuple[int | None, ...] | None:

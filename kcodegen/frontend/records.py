@@ -40,6 +40,7 @@ class ModelRecord:
     input_keys: list[str] = field(default_factory=list)
     call_param: str = "inputs"
     # Shapes observed after creation: model.build((None, 7)) or model(tf.zeros((2, 7))), with batch.
-    built_shapes: list[tuple[int | None, ...]] = field(default_factory=list)
+    # Keyed by input position, or by key for dict inputs.
+    built_shapes: list[dict[object, tuple[int | None, ...]]] = field(default_factory=list)
     # Statements (block, index) that configure the model after it exists (.add).
     extra_statements: set[int] = field(default_factory=set)

@@ -47,9 +47,17 @@ class LayerSpec:
     local_args: tuple[str, ...] | None = None
     local_kwargs: tuple[tuple[str, str], ...] | None = None
     comments: tuple[str, ...] = ()  # comment lines above the statement that created it
+    # A model used as a layer: the ``ModelGraph.name`` of that model in the same module. Its
+    # ``callee`` is how the outer code refers to it (``encoder``); it has no arguments.
+    submodel: str | None = None
 
     def kwarg(self, key: str) -> str | None:
         return next((value for k, value in self.kwargs if k == key), None)
+
+    @property
+    def is_model(self) -> bool:
+        """A model used as a layer: it exists already, the code only refers to it."""
+        return self.cls == "keras.Model"
 
 
 @dataclass(frozen=True)

@@ -34,6 +34,10 @@ def format_graph(graph: ModelGraph) -> str:
                 + [f"{k}={_arg(a, names)}" for k, a in step.kwargs]
             )
             outs = ", ".join(names[t] for t in step.outputs)
+            if layer.is_model:
+                where = f"model {layer.submodel}" if layer.submodel else "model"
+                lines.append(f"  {outs} = {layer.callee}({call})  # {where}, line {step.span.line}")
+                continue
             short = layer.cls.rsplit(".", 1)[-1]
             label = f"{layer.var_name}:" if layer.var_name else ""
             lines.append(f"  {outs} = {label}{short}({ctor})({call})  # line {step.span.line}")

@@ -9,7 +9,7 @@ def build_model(num_classes=5):
             keras.layers.Dropout(0.5),
             keras.layers.Dense(num_classes, activation="softmax"),
         ],
-        name='clf',
+        name="clf",
     )
 
 

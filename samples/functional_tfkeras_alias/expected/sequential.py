@@ -8,6 +8,6 @@ model = tf.keras.Sequential(
         Dense(32, activation="relu"),  # hidden representation
         Dense(1, activation="sigmoid", name="score"),
     ],
-    name='mixed',
+    name="mixed",
 )
 model.compile(optimizer="adam", loss="binary_crossentropy", metrics=[tf.keras.metrics.AUC()])

@@ -1,0 +1,42 @@
+"""A dense autoencoder for flattened 28x28 images: encoder and decoder are models of their own."""
+
+import keras
+from keras import layers
+
+latent_dim = 32
+
+# Encoder: image -> latent code
+encoder = keras.Sequential(
+    [
+        keras.Input(shape=(784,), name="image"),
+        layers.Dense(128, activation="relu"),
+        layers.Dense(latent_dim, activation="relu", name="code"),
+    ],
+    name="encoder",
+)
+
+# Decoder: latent code -> image
+decoder = keras.Sequential(
+    [
+        keras.Input(shape=(latent_dim,), name="latent"),
+        layers.Dense(128, activation="relu"),
+        layers.Dense(784, activation="sigmoid"),
+    ],
+    name="decoder",
+)
+
+# The autoencoder chains the two; training it trains both.
+autoencoder = keras.Sequential(
+    [
+        keras.Input(shape=(784,)),
+        encoder,
+        decoder,
+    ],
+    name="autoencoder",
+)
+autoencoder.compile(optimizer="adam", loss="binary_crossentropy")
+
+if __name__ == "__main__":
+    (x_train, _), _ = keras.datasets.mnist.load_data()
+    x_train = x_train.reshape(-1, 784).astype("float32") / 255.0
+    autoencoder.fit(x_train, x_train, epochs=5, batch_size=256)
