@@ -7,6 +7,7 @@ import sys
 import click
 
 from kcodegen.cli_support import fail, guarded, parse_bind, parse_shape
+from kcodegen.commands import analyze, graph
 from kcodegen.ir import STYLES
 
 
@@ -97,6 +98,9 @@ def convert(
     if worst:
         sys.exit(worst)
 
+
+main.add_command(analyze.command)
+main.add_command(graph.command)
 
 # Further commands live in kcodegen/commands/<name>.py, each a click command named ``command``;
 # they import their heavy parts lazily so that ``kcg --help`` stays fast.

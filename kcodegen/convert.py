@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from kcodegen.analysis import Reason, reasons_against
 from kcodegen.codegen import rewrite
 from kcodegen.errors import BadInput
-from kcodegen.frontend import ParsedModule, parse_models
+from kcodegen.frontend import parse_models, select_models
 from kcodegen.ir import STYLES, ModelGraph, Style
 
 
@@ -32,31 +32,6 @@ class Conversion:
         return self.output != self.original
 
 
-def select_models(parsed: ParsedModule, model: str | None) -> tuple[ModelGraph, ...]:
-    """The models to work on: all, or the one called ``model`` (variable, ``name=`` or class)."""
-    graphs = tuple(
-        g for g in parsed.models if g.site.problem is None or not _has_instance(parsed, g)
-    )
-    if not graphs:
-        if parsed.problems:
-            return ()
-        raise BadInput("no Keras model found")
-    if model is None:
-        return graphs
-    chosen = tuple(g for g in graphs if model in (g.name, g.keras_name, g.class_name))
-    if not chosen:
-        known = ", ".join(sorted({g.name for g in graphs}))
-        raise BadInput(f"no model named {model!r} (models in this file: {known})")
-    return chosen
-
-
-def _has_instance(parsed: ParsedModule, graph: ModelGraph) -> bool:
-    """A class that is instantiated is converted through its instance, not on its own."""
-    return any(
-        g is not graph and g.class_name == graph.class_name and g.class_name for g in parsed.models
-    )
-
-
 def convert(
     source: str,
     to: Style,
@@ -72,8 +47,8 @@ def convert(
     graphs = select_models(parsed, model)
     refusals: list[Refusal] = []
     if not graphs:
-        reasons = tuple(Reason(p.line, p.message) for p in parsed.problems)
-        refusals.append(Refusal("model", reasons))
+        problems = tuple(Reason(p.line, p.message) for p in parsed.problems)
+        refusals.append(Refusal("model", problems))
     todo: list[ModelGraph] = []
     unchanged: list[str] = []
     for graph in graphs:

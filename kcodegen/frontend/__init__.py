@@ -9,6 +9,7 @@ import libcst as cst
 from kcodegen.frontend.errors import FrontendError, Unsupported
 from kcodegen.frontend.freeze import freeze
 from kcodegen.frontend.interpreter import Interpreter
+from kcodegen.frontend.select import select_models
 from kcodegen.ir import ModelGraph
 
 
@@ -82,4 +83,11 @@ def _name_submodels(graph: ModelGraph, name_of: dict[str, str]) -> ModelGraph:
     return replace(graph, layers=layers)
 
 
-__all__ = ["FrontendError", "ParsedModule", "Unsupported", "parse_models", "parse_module"]
+__all__ = [
+    "FrontendError",
+    "ParsedModule",
+    "Unsupported",
+    "parse_models",
+    "parse_module",
+    "select_models",
+]

@@ -1,0 +1,36 @@
+"""Which of a module's models a command works on: all of them, or the one the user named."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from kcodegen.errors import BadInput
+from kcodegen.ir import ModelGraph
+
+if TYPE_CHECKING:
+    from kcodegen.frontend import ParsedModule
+
+
+def select_models(parsed: ParsedModule, model: str | None) -> tuple[ModelGraph, ...]:
+    """The models to work on: all, or the one called ``model`` (variable, ``name=`` or class)."""
+    graphs = tuple(
+        g for g in parsed.models if g.site.problem is None or not _has_instance(parsed, g)
+    )
+    if not graphs:
+        if parsed.problems:
+            return ()
+        raise BadInput("no Keras model found")
+    if model is None:
+        return graphs
+    chosen = tuple(g for g in graphs if model in (g.name, g.keras_name, g.class_name))
+    if not chosen:
+        known = ", ".join(sorted({g.name for g in graphs}))
+        raise BadInput(f"no model named {model!r} (models in this file: {known})")
+    return chosen
+
+
+def _has_instance(parsed: ParsedModule, graph: ModelGraph) -> bool:
+    """A class that is instantiated is converted through its instance, not on its own."""
+    return any(
+        g is not graph and g.class_name == graph.class_name and g.class_name for g in parsed.models
+    )
