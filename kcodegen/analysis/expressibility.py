@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from kcodegen.analysis.facts import facts, is_merge
+from kcodegen.analysis.facts import facts, is_merge, step_line
 from kcodegen.ir import InputSpec, ModelGraph, Node, Op, Style
 
 
@@ -30,7 +30,7 @@ def reasons_against(graph: ModelGraph, style: Style) -> tuple[Reason, ...]:
 
 def _label(graph: ModelGraph, node: Node) -> str:
     layer = graph.layer_by_id[node.layer]
-    short = layer.merge_function or layer.cls.rsplit(".", 1)[-1]
+    short = layer.cls.rsplit(".", 1)[-1]
     return (
         f"{layer.var_name or layer.name or short} ({short})"
         if (layer.var_name or layer.name)
@@ -119,13 +119,19 @@ def _against_functional(graph: ModelGraph) -> tuple[Reason, ...]:
 
 
 def _line(step: Node | Op | InputSpec) -> int:
-    """Where the user sees the step: the helper's call site when the step was made inside a helper."""
-    if isinstance(step, Node) and step.via is not None:
-        return step.via
-    span = step.span
-    return span.line if span else 0
+    return step_line(step) or 0
 
 
 def _op_text(graph: ModelGraph, op: Op) -> str:
-    names = [graph.tensor_by_id[t].name_hint or "x" for t in op.inputs]
-    return op.render(names)
+    """The operation as written; an unnamed operand made by another op is shown inline."""
+
+    def operand(tensor_id: str) -> str:
+        tensor = graph.tensor_by_id[tensor_id]
+        producer = graph.step_by_id[tensor.producer]
+        if tensor.name_hint:
+            return tensor.name_hint
+        if isinstance(producer, Op):
+            return f"({_op_text(graph, producer)})"
+        return "x"
+
+    return op.render([operand(t) for t in op.inputs])

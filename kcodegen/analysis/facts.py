@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from kcodegen.frontend.keras_api import MERGE_LAYERS
-from kcodegen.ir import ModelGraph, Node
+from kcodegen.ir import InputSpec, ModelGraph, Node, Op
 
 
 @dataclass(frozen=True)
@@ -53,3 +53,10 @@ def facts(graph: ModelGraph) -> Facts:
 def is_merge(graph: ModelGraph, node: Node) -> bool:
     layer = graph.layer_by_id[node.layer]
     return layer.cls in MERGE_LAYERS or len(graph.step_inputs(node)) > 1
+
+
+def step_line(step: Node | Op | InputSpec) -> int | None:
+    """Where a user sees a step: for a layer called inside a helper, the line that called the helper."""
+    if isinstance(step, Node) and step.via is not None:
+        return step.via
+    return step.span.line if step.span else None

@@ -15,7 +15,7 @@ import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
 from kcodegen.analysis.expressibility import Reason, reasons_against
-from kcodegen.analysis.facts import facts
+from kcodegen.analysis.facts import facts, step_line
 from kcodegen.frontend import ParsedModule, parse_models, select_models
 from kcodegen.ir import STYLES, InputSpec, LayerSpec, ModelGraph, Node, Op, Style
 
@@ -195,13 +195,6 @@ def tensor_name(graph: ModelGraph, tensor_id: str) -> str:
 def op_text(graph: ModelGraph, op: Op) -> str:
     """``0.5 * x``: the operation as written, its tensors named by the author's variables."""
     return op.render([graph.tensor_by_id[t].name_hint or "x" for t in op.inputs])
-
-
-def step_line(step: Node | Op | InputSpec) -> int | None:
-    """Where a user sees a step: for a layer called inside a helper, the line that called the helper."""
-    if isinstance(step, Node) and step.via is not None:
-        return step.via
-    return step.span.line if step.span else None
 
 
 def key_text(key: str) -> str:
