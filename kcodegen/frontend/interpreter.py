@@ -1185,8 +1185,10 @@ class Interpreter:
                 raise Unsupported(
                     "the Sequential's layer list is only known at run time", self.line(node)
                 )
-            for item in items:
+            notes = _element_comments(_argument(node, 0, "layers"), len(items))
+            for item, (comments, trailing) in zip(items, notes, strict=True):
                 self.add_to_sequential(record, item, node, in_constructor=True)
+                record.entries[-1].comments, record.entries[-1].trailing = comments, trailing
         self.builder.touch(self.origin(), {record.id})
         return ModelVal(record, self.render(node))
 
@@ -1529,6 +1531,39 @@ def _argument(node: cst.Call, position: int | None, keyword: str) -> cst.BaseExp
     if position is not None and position < len(positional):
         return positional[position].value
     return None
+
+
+def _element_comments(
+    node: cst.BaseExpression | None, count: int
+) -> list[tuple[tuple[str, ...], str | None]]:
+    """Comments written in a literal list of layers: the lines above each element and the one
+    after it, so that they stay with their layer whatever style the model is rewritten in."""
+    if not isinstance(node, (cst.List, cst.Tuple)) or len(node.elements) != count:
+        return [((), None)] * count
+    above = _whitespace_comments(
+        node.lbracket.whitespace_after
+        if isinstance(node, cst.List)
+        else (node.lpar[0].whitespace_after if node.lpar else None)
+    )
+    notes = []
+    for index, element in enumerate(node.elements):
+        after = element.comma.whitespace_after if isinstance(element.comma, cst.Comma) else None
+        if index == count - 1 and not isinstance(after, cst.ParenthesizedWhitespace):
+            after = node.rbracket.whitespace_before if isinstance(node, cst.List) else None
+        trailing = (
+            after.first_line.comment.value
+            if isinstance(after, cst.ParenthesizedWhitespace) and after.first_line.comment
+            else None
+        )
+        notes.append((above, trailing))
+        above = _whitespace_comments(after)
+    return notes
+
+
+def _whitespace_comments(whitespace: cst.BaseParenthesizableWhitespace | None) -> tuple[str, ...]:
+    if not isinstance(whitespace, cst.ParenthesizedWhitespace):
+        return ()
+    return tuple(line.comment.value for line in whitespace.empty_lines if line.comment)
 
 
 def _simple_index(node: cst.Subscript) -> bool:
