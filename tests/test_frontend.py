@@ -169,3 +169,58 @@ def test_disconnected_graph_is_refused() -> None:
     )
     assert not parsed.models
     assert "graph disconnected" in parsed.problems[0].message
+
+
+SUBCLASS_TWO_INPUTS = """\
+import keras
+
+
+class Net(keras.Model):
+    def __init__(self):
+        super().__init__()
+        self.a = keras.layers.Dense(4)
+        self.b = keras.layers.Dense(4)
+
+    def call(self, inputs):
+        {unpack}
+        return self.a(left) + self.b(right)
+
+
+model = Net()
+{shapes}
+"""
+
+
+@pytest.mark.parametrize(
+    ("unpack", "shapes"),
+    [
+        ("left, right = inputs", "model.build([(None, 6), (None, 3)])"),
+        ("left, right = inputs", "model([keras.ops.zeros((2, 6)), keras.ops.zeros((2, 3))])"),
+        (
+            'left, right = inputs["l"], inputs["r"]',
+            'model.build({"r": (None, 3), "l": (None, 6)})',
+        ),
+    ],
+)
+def test_subclass_input_shapes_come_from_build_or_a_call(unpack: str, shapes: str) -> None:
+    source = SUBCLASS_TWO_INPUTS.format(unpack=unpack, shapes=shapes)
+    (graph,) = parse_models(source).models
+    assert {spec.name: spec.shape for spec in graph.inputs} == {"left": (6,), "right": (3,)}
+
+
+def test_a_model_called_on_tensors_is_one_shared_layer_of_the_outer_model() -> None:
+    source = textwrap.dedent(
+        """\
+        import keras
+
+        encoder = keras.Sequential([keras.Input(shape=(5,)), keras.layers.Dense(3)])
+        a = keras.Input(shape=(5,))
+        b = keras.Input(shape=(5,))
+        merged = keras.layers.Add()([encoder(a), encoder(b)])
+        pair = keras.Model([a, b], merged)
+        """
+    )
+    encoder, pair = parse_models(source).models
+    (nested,) = [layer for layer in pair.layers if layer.is_model]
+    assert (nested.callee, nested.submodel) == ("encoder", encoder.name)
+    assert len(pair.nodes_of(nested.id)) == 2

@@ -1473,8 +1473,12 @@ def _observed_shapes(value: Value) -> dict[object, tuple[int | None, ...]] | Non
         and all(isinstance(i, Array) for i in value.items)
     ):
         return {index: item.shape for index, item in enumerate(value.items)}  # type: ignore[attr-defined]
-    if isinstance(value, DictVal) and all(isinstance(v, Array) for _, _, v in value.items):
-        return {key: item.shape for key, _, item in value.items}  # type: ignore[attr-defined]
+    if isinstance(value, DictVal):
+        shapes = {
+            key: item.shape if isinstance(item, Array) else _const_shape(item)
+            for key, _, item in value.items
+        }
+        return shapes if all(shape is not None for shape in shapes.values()) else None  # type: ignore[return-value]
     shape = _const_shape(value)
     if shape is not None:
         return {0: shape}
