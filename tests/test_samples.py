@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 from sample_cases import Case, expectation, pairs
 
 from kcodegen.convert import convert
 from kcodegen.frontend import parse_models
+from kcodegen.verify import ModelSource, VerifyCase, VerifyReport, VerifySession
 
 PAIRS = pairs()
 IDS = [f"{case.name}-{style}" for case, style in PAIRS]
@@ -52,28 +55,39 @@ def test_output_is_stable(case: Case, style: str) -> None:
 CONVERTED = [(case, style) for case, style in PAIRS if case.convert(style).converted]
 
 
+@pytest.fixture(scope="module")
+def session() -> Iterator[VerifySession]:
+    """One worker for every sample: TensorFlow is imported once."""
+    pytest.importorskip("tensorflow")
+    with VerifySession(timeout_per_case=120) as running:
+        yield running
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize(
     ("case", "style"), CONVERTED, ids=[f"{case.name}-{style}" for case, style in CONVERTED]
 )
-def test_conversion_computes_the_same(case: Case, style: str) -> None:
-    """Build original and converted models, copy weights across, compare outputs on random inputs."""
-    pytest.importorskip("tensorflow")
-    from kcodegen.verify.conversion import verify_conversion
-
+def test_conversion_computes_the_same(case: Case, style: str, session: VerifySession) -> None:
+    """Build original and converted models, copy weights by correspondence, compare outputs."""
     conversion = case.convert(style)
-    converted = tuple(g for g in conversion.models if g.name in conversion.converted)
-    reports = verify_conversion(
-        conversion.original,
-        conversion.output,
-        converted,
-        path=f"samples/{case.name}/model.py",
-        binds=case.binds,
-        input_shapes=case.input_shapes,
-    )
-    assert reports
-    for name, report in reports:
-        assert report.error is None, f"{name}: {report.error}"
-        assert report.weights_match, f"{name}: weight shapes differ: {report.details()}"
+    converted = {
+        g.name: g for g in parse_models(conversion.output, case.input_shapes, case.binds).models
+    }
+    path = f"samples/{case.name}/model.py"
+    cases = [
+        VerifyCase(
+            ModelSource(conversion.original, graph, path, case.binds),
+            ModelSource(
+                conversion.output, converted[graph.name], f"{path} (converted)", case.binds
+            ),
+            input_shapes=case.input_shapes,
+        )
+        for graph in conversion.models
+        if graph.name in conversion.converted
+    ]
+    assert cases
+    for verified, report in zip(cases, session.verify(cases), strict=True):
+        name = verified.original.graph.name
+        assert isinstance(report, VerifyReport), f"{name}: {report.summary()}"
         assert report.equivalent, report.details()
         assert report.max_abs is not None and report.max_abs <= 1e-5

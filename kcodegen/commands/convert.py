@@ -68,6 +68,7 @@ def run_convert(path: str, options: ConvertOptions) -> int:
 
 
 def _verify(shown: str, result: Conversion, options: ConvertOptions) -> int:
+    """Run every converted model against its original in one worker; one line per model."""
     if options.verify is False or not result.changed:
         return OK
     if importlib.util.find_spec("tensorflow") is None:
@@ -78,40 +79,34 @@ def _verify(shown: str, result: Conversion, options: ConvertOptions) -> int:
             return BAD_INPUT
         _say(f"{shown}: not verified (TensorFlow is not installed)")
         return OK
-    from kcodegen.verify import NeedsData, SliceError, VerifyError, VerifyUnavailable
+    from kcodegen.verify import LOCATED_FAILURES, VerifyFailure
     from kcodegen.verify.conversion import verify_conversion
 
     converted = tuple(g for g in result.models if g.name in result.converted)
-    try:
-        reports = verify_conversion(
-            result.original,
-            result.output,
-            converted,
-            path=shown,
-            binds=options.binds,
-            input_shapes=options.input_shapes,
-            timeout=options.timeout,
-        )
-    except (NeedsData, ValueError) as error:  # the model needs data or shapes only a user can give
-        where = "" if isinstance(error, NeedsData) else f"{shown}: "
-        if options.verify:
-            _say(f"{where}cannot verify: {error}")
-            return BAD_INPUT
-        _say(f"{where}not verified: {error}")
-        return OK
-    except (SliceError, VerifyError, VerifyUnavailable) as error:
-        _say(f"{shown}: cannot verify: {error}")
-        return BAD_INPUT
+    results = verify_conversion(
+        result.original,
+        result.output,
+        converted,
+        path=shown,
+        binds=options.binds,
+        input_shapes=options.input_shapes,
+        timeout=options.timeout,
+    )
     worst = OK
-    for name, report in reports:
-        if report.error:
-            _say(f"{shown}: `{name}`: cannot verify: {report.error}")
+    for name, outcome in results:
+        if isinstance(outcome, VerifyFailure):
+            where = "" if outcome.kind in LOCATED_FAILURES else f"{shown}: "
+            # Data or a shape only the user can give: a note, unless verification was asked for.
+            if outcome.kind in ("needs-data", "input") and not options.verify:
+                _say(f"{where}{outcome.message} (`{name}` not verified)")
+                continue
+            _say(f"{where}{outcome.message} (cannot verify `{name}`)")
             worst = max(worst, BAD_INPUT)
-        elif report.equivalent:
-            _say(f"{shown}: `{name}`: {report.summary()}")
+        elif outcome.equivalent:
+            _say(f"{shown}: `{name}`: {outcome.summary()}")
         else:
             _say(f"{shown}: `{name}`: the converted model computes something else; nothing written")
-            _say(report.details())
+            _say(outcome.details())
             worst = max(worst, FINDINGS)
     return worst
 

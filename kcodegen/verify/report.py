@@ -1,12 +1,13 @@
-"""The result of running an original model and its conversion side by side.
+"""What verifying one model pair found: a verdict (VerifyReport) or why none was reached (VerifyFailure).
 
-Kept apart from the runner so the CLI and library can print or serialize a report without knowing
-how it was produced.
+Kept apart from the runner so the CLI and library can print or serialize a result without knowing
+how it was produced. The JSON form (``result_json``) is what ``kcg verify --format json`` prints; its
+keys are stable and documented by tests/verify/test_report.py.
 """
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Any
 
 Shape = tuple[int, ...]
@@ -17,17 +18,27 @@ class OutputComparison:
     """One output of the original model against the same output of the converted one."""
 
     name: str  # "output" for a single tensor, "0", "1", ... for lists, the key for dicts
-    shape: Shape | None  # None: the model has no such output
-    converted_shape: Shape | None
+    shape: Shape | None  # None: the original has no such output
+    converted_shape: Shape | None  # None: the converted model has no such output
     dtype: str | None
     converted_dtype: str | None
     max_abs: float | None  # over positions where both values are finite
     max_rel: float | None  # relative to the original's value
+    nonfinite_mismatches: int  # positions where NaN or Inf appear in only one of the outputs
     problem: str | None  # why the outputs differ; None when equal within tolerance
 
     @property
     def ok(self) -> bool:
         return self.problem is None
+
+    def describe(self) -> str:
+        if self.shape is None or self.converted_shape is None:
+            return f"{self.name}: DIFFERS: {self.problem}"
+        numbers = ""
+        if self.max_abs is not None:
+            numbers = f", max abs diff {self.max_abs:.2g}, max rel diff {self.max_rel:.2g}"
+        verdict = "ok" if self.ok else f"DIFFERS: {self.problem}"
+        return f"{self.name}: shape {self.shape} {self.dtype}{numbers}: {verdict}"
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> OutputComparison:
@@ -40,50 +51,84 @@ class OutputComparison:
             converted_dtype=data["converted_dtype"],
             max_abs=data["max_abs"],
             max_rel=data["max_rel"],
+            nonfinite_mismatches=data["nonfinite_mismatches"],
             problem=data["problem"],
         )
 
 
 @dataclass(frozen=True)
-class VerifyReport:
-    """Whether two models compute the same function on the same seeded inputs, and why not."""
+class LayerRef:
+    """A layer as its author knows it: class, their name for it, where it is created and called."""
 
-    original_weights: tuple[Shape, ...]
-    converted_weights: tuple[Shape, ...]
+    cls: str  # "Dense", or the user's class
+    name: str | None  # attribute or variable, name=, or the variable its output was bound to
+    path: str
+    line: int  # where the layer is created
+    call_line: int  # where this call of it is written
+
+    def describe(self) -> str:
+        named = f" `{self.name}`" if self.name else ""
+        called = f", called at line {self.call_line}" if self.call_line != self.line else ""
+        return f"{self.cls}{named} ({self.path}:{self.line}{called})"
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> LayerRef:
+        return cls(data["cls"], data["name"], data["path"], data["line"], data["call_line"])
+
+
+@dataclass(frozen=True)
+class LayerDifference:
+    """The first layer call, in the original's order, whose outputs differ between the models."""
+
+    original: LayerRef
+    converted: LayerRef
+    max_abs: float | None
+    problem: str
+
+    def describe(self) -> str:
+        return (
+            f"first differing layer: {self.converted.describe()}, "
+            f"original {self.original.describe()}: {self.problem}"
+        )
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> LayerDifference:
+        return cls(
+            LayerRef.from_dict(data["original"]),
+            LayerRef.from_dict(data["converted"]),
+            data["max_abs"],
+            data["problem"],
+        )
+
+
+@dataclass(frozen=True)
+class VerifyReport:
+    """Both models ran: whether they compute the same function on the same inputs, and why not."""
+
     outputs: tuple[OutputComparison, ...]
-    error: str | None  # "file:line: Type: message" when a model failed to build or run
+    weight_problems: tuple[str, ...]  # per layer: shapes that differ, layers without a counterpart
+    copied: int  # weight arrays copied from the original into the converted model
+    first_difference: LayerDifference | None
     atol: float
     rtol: float
 
     @property
-    def weights_match(self) -> bool:
-        return self.original_weights == self.converted_weights
-
-    @property
     def equivalent(self) -> bool:
-        return (
-            self.error is None
-            and self.weights_match
-            and bool(self.outputs)
-            and all(o.ok for o in self.outputs)
-        )
+        return not self.weight_problems and bool(self.outputs) and all(o.ok for o in self.outputs)
 
     @property
     def max_abs(self) -> float | None:
-        diffs = [o.max_abs for o in self.outputs if o.max_abs is not None]
-        return max(diffs, default=None)
+        return max((o.max_abs for o in self.outputs if o.max_abs is not None), default=None)
 
     def summary(self) -> str:
         """One line: the verdict and the single most useful number or reason."""
-        if self.error is not None:
-            return f"error: {self.error.splitlines()[0]}"
-        if not self.weights_match:
-            return f"not equivalent: {self._weight_difference()}"
+        if self.weight_problems:
+            extra = len(self.weight_problems) - 1
+            more = f" (and {extra} more weight problem{'s' * (extra != 1)})" if extra else ""
+            return f"not equivalent: {self.weight_problems[0]}{more}"
         failed = [o for o in self.outputs if not o.ok]
         if failed:
-            more = (
-                f" ({len(failed)} of {len(self.outputs)} outputs differ)" if len(failed) > 1 else ""
-            )
+            more = f" ({len(failed)} of {len(self.outputs)} outputs differ)" * (len(failed) > 1)
             return f"not equivalent: output {failed[0].name!r}: {failed[0].problem}{more}"
         if not self.outputs:
             return "not equivalent: the models returned no outputs"
@@ -91,47 +136,81 @@ class VerifyReport:
         return f"verified: {count} output{'s' * (count != 1)}, max abs diff {self.max_abs:.2g}"
 
     def details(self) -> str:
-        """Several lines: weights, one line per output, then the verdict."""
-        lines = []
-        if self.error is None:
-            if self.weights_match:
-                lines.append(f"weights: {len(self.original_weights)} arrays, shapes match, copied")
-            else:
-                lines.append(f"weights: {self._weight_difference()}")
-        for output in self.outputs:
-            lines.append(f"  {output.name}: {_describe(output)}")
+        """One line per output (or weight problem), the first differing layer, then the verdict."""
+        lines = [f"weights: {problem}" for problem in self.weight_problems]
+        lines += [f"  {output.describe()}" for output in self.outputs]
+        if self.first_difference is not None:
+            lines.append(self.first_difference.describe())
         lines.append(self.summary())
         return "\n".join(lines)
 
-    def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready form (for `kcg verify --format json`)."""
-        return {**asdict(self), "equivalent": self.equivalent, "summary": self.summary()}
-
     @classmethod
     def from_dict(cls, data: dict[str, Any], *, atol: float, rtol: float) -> VerifyReport:
+        difference = data["first_difference"]
         return cls(
-            original_weights=tuple(tuple(s) for s in data["original_weights"]),
-            converted_weights=tuple(tuple(s) for s in data["converted_weights"]),
             outputs=tuple(OutputComparison.from_dict(o) for o in data["outputs"]),
-            error=data["error"],
+            weight_problems=tuple(data["weight_problems"]),
+            copied=data["copied"],
+            first_difference=None if difference is None else LayerDifference.from_dict(difference),
             atol=atol,
             rtol=rtol,
         )
 
-    def _weight_difference(self) -> str:
-        ours, theirs = self.original_weights, self.converted_weights
-        text = f"weight shapes differ, original has {len(ours)} arrays, converted {len(theirs)}"
-        for index, (a, b) in enumerate(zip(ours, theirs, strict=False)):
-            if a != b:
-                return f"{text}; first difference at #{index}: {a} vs {b}"
-        return text
+
+# Why no verdict was reached. A user can act on all but "crash": bind data, give a shape, fix code.
+FAILURE_KINDS = ("needs-data", "slice", "input", "build", "run", "timeout", "crash")
+LOCATED_FAILURES = ("needs-data", "slice", "input", "build", "run")  # messages start with the path
 
 
-def _describe(output: OutputComparison) -> str:
-    if output.shape is None or output.converted_shape is None:
-        return output.problem or ""
-    numbers = ""
-    if output.max_abs is not None:
-        numbers = f", max abs diff {output.max_abs:.2g}, max rel diff {output.max_rel:.2g}"
-    verdict = "ok" if output.ok else f"DIFFERS: {output.problem}"
-    return f"shape {output.shape} {output.dtype}{numbers}: {verdict}"
+@dataclass(frozen=True)
+class VerifyFailure:
+    """The models could not be run side by side; ``message`` starts with ``path:line:col:`` when known."""
+
+    kind: str  # one of FAILURE_KINDS
+    message: str
+
+    equivalent = False
+
+    def summary(self) -> str:
+        return f"cannot verify: {self.message}"
+
+
+VerifyResult = VerifyReport | VerifyFailure
+
+
+def result_json(model: str, result: VerifyResult) -> dict[str, Any]:
+    """The stable JSON form of one model's result (the same keys for reports and failures)."""
+    if isinstance(result, VerifyFailure):
+        return {
+            "model": model,
+            "verdict": "error",
+            "summary": result.summary(),
+            "error": {"kind": result.kind, "message": result.message},
+            "outputs": [],
+            "weights": None,
+            "first_difference": None,
+        }
+    difference = result.first_difference
+    return {
+        "model": model,
+        "verdict": "equivalent" if result.equivalent else "different",
+        "summary": result.summary(),
+        "error": None,
+        "outputs": [_output_json(o) for o in result.outputs],
+        "weights": {"copied": result.copied, "problems": list(result.weight_problems)},
+        "first_difference": None
+        if difference is None
+        else {
+            "original": vars(difference.original),
+            "converted": vars(difference.converted),
+            "max_abs": difference.max_abs,
+            "problem": difference.problem,
+        },
+    }
+
+
+def _output_json(output: OutputComparison) -> dict[str, Any]:
+    data = dict(vars(output))
+    for key in ("shape", "converted_shape"):
+        data[key] = None if data[key] is None else list(data[key])
+    return data

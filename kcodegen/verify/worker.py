@@ -1,8 +1,10 @@
-"""Subprocess that builds two model slices, gives them the same weights and inputs, and compares.
+"""Subprocess that runs verification cases: build both models, copy weights, compare outputs.
 
-Runs as `python -m kcodegen.verify.worker`: one JSON request on stdin, one JSON report on stdout.
-It is a separate process so that user code, TensorFlow's start-up and any crash or hang stay out of
-the caller; Keras is imported once for both models.
+Runs as ``python -m kcodegen.verify.worker``. It imports Keras once, says ``{"ready": true}``, then
+reads one JSON request per line on stdin and answers each with one JSON line on stdout:
+``{"report": ...}`` or ``{"failure": {"kind": ..., "message": ...}}``. Whatever user code prints
+goes to stderr, so it cannot corrupt the answers. Each case starts from a clear Keras session and
+default settings, and leaves ``sys.path`` and ``sys.modules`` as it found them.
 """
 
 from __future__ import annotations
@@ -13,8 +15,9 @@ import re
 import sys
 import traceback
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 os.environ["TF_CPP_MIN_LOG_LEVEL"] = "3"
 os.environ["CUDA_VISIBLE_DEVICES"] = ""
@@ -23,13 +26,14 @@ os.environ["KERAS_BACKEND"] = "tensorflow"
 import keras
 import numpy as np
 
+from kcodegen.verify.compare import compare_arrays, compare_outputs, flatten
+from kcodegen.verify.feed import make_inputs
+from kcodegen.verify.locate import Located, locate
 from kcodegen.verify.slice import TARGET_NAME
+from kcodegen.verify.transfer import copy_weights
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 ROLES = ("original", "converted")
-BATCH = 2
-UNKNOWN_DIM = 4  # stands in for a None dimension other than the batch
-DEFAULT_MAXVAL = 10
 # Global Keras settings a slice may change (the slicer keeps `set_floatx` and the like); each slice
 # starts from the defaults so the original's settings never leak into the converted model.
 _CONFIG_DEFAULTS = {
@@ -40,102 +44,211 @@ _CONFIG_DEFAULTS = {
 }
 
 
-class _Failed(Exception):
-    """A model failed to build or run; carries the report's error text."""
+class Failed(Exception):
+    """No verdict for this case: user code raised, or the models cannot be compared at all."""
+
+    def __init__(self, kind: str, message: str) -> None:
+        super().__init__(message)
+        self.kind = kind
+        self.message = message
 
 
 def main() -> None:
-    report_fd = os.dup(1)
-    os.dup2(2, 1)  # whatever user code prints must not corrupt the JSON report
+    answers = _claim_stdout()
+    _answer(answers, {"ready": True})
+    for line in sys.stdin:
+        if line.strip():
+            _answer(answers, run_case(json.loads(line)))
+
+
+def _claim_stdout() -> TextIO:
+    """Keep the real stdout for answers; point fd 1 and sys.stdout at stderr for everything else."""
+    answers = os.fdopen(os.dup(1), "w")
+    os.dup2(2, 1)
     sys.stdout = sys.stderr
-    report = run(json.load(sys.stdin))
-    with os.fdopen(report_fd, "w") as out:
-        json.dump(report, out)
+    return answers
 
 
-def run(request: dict[str, Any]) -> dict[str, Any]:
-    """Build both models, copy weights when the shapes allow, and compare their outputs."""
-    report: dict[str, Any] = {
-        "original_weights": [],
-        "converted_weights": [],
-        "outputs": [],
-        "error": None,
-    }
-    rng = np.random.default_rng(request.get("seed", 0))
+def _answer(out: TextIO, message: dict[str, Any]) -> None:
+    out.write(json.dumps(message) + "\n")
+    out.flush()
+
+
+def run_case(request: dict[str, Any]) -> dict[str, Any]:
     try:
-        inputs = make_inputs(request["signature"], request["structure"], rng)
-        models = {role: _build(request[role], inputs) for role in ROLES}
-        for role, model in models.items():
-            report[f"{role}_weights"] = [list(w.shape) for w in model.weights]
-        if report["original_weights"] != report["converted_weights"]:
+        with _isolated(request):
+            return {"report": _Case(request).run()}
+    except Failed as failure:
+        return {"failure": {"kind": failure.kind, "message": failure.message}}
+    except Exception as error:  # a bug of ours must not take the other cases down
+        where = traceback.extract_tb(error.__traceback__)[-1]
+        message = f"internal error in the verification worker: {type(error).__name__}: {error} "
+        return {
+            "failure": {"kind": "crash", "message": f"{message}({where.filename}:{where.lineno})"}
+        }
+
+
+@contextmanager
+def _isolated(request: dict[str, Any]) -> Iterator[None]:
+    """The user's folders on sys.path for the case; their modules forgotten after it."""
+    folders = {
+        str(Path(request[role]["path"]).parent.resolve())
+        for role in ROLES
+        if Path(request[role]["path"]).parent.is_dir()
+    }
+    path_before, modules_before = list(sys.path), set(sys.modules)
+    sys.path[:0] = sorted(folders)
+    try:
+        yield
+    finally:
+        sys.path[:] = path_before
+        for name in set(sys.modules) - modules_before:
+            if _under(getattr(sys.modules[name], "__file__", None), folders):
+                del sys.modules[name]
+        keras.backend.clear_session()
+
+
+def _under(file: str | None, folders: set[str]) -> bool:
+    return file is not None and str(Path(file).resolve().parent) in folders
+
+
+class _Case:
+    def __init__(self, request: dict[str, Any]) -> None:
+        self.request = request
+        self.atol, self.rtol = request["atol"], request["rtol"]
+
+    def run(self) -> dict[str, Any]:
+        request = self.request
+        keras.utils.set_random_seed(request["seed"])
+        original, namespace = self._build("original")
+        rng = np.random.default_rng(request["seed"])
+        inputs = make_inputs(request["signature"], request["structure"], rng, namespace)
+        self._call("original", original, inputs, "building")
+        converted, converted_namespace = self._build("converted")
+        self._call("converted", converted, inputs, "building")
+        found = {
+            "original": locate(original, request["original"]["plan"], namespace),
+            "converted": locate(converted, request["converted"]["plan"], converted_namespace),
+        }
+        pairs = request["pairs"]
+        notes = pairs["notes"]
+        transfer = copy_weights(
+            pairs["layers"],
+            found["original"],
+            found["converted"],
+            self._describe,
+            f" (the structures differ: {notes[0]})" if notes else "",
+        )
+        report: dict[str, Any] = {
+            "outputs": [],
+            "weight_problems": transfer.problems,
+            "copied": transfer.copied,
+            "first_difference": None,
+        }
+        if transfer.problems:
             return report
-        weights = models["original"].get_weights()
-        _guard(
-            request["converted"], "copying weights into", models["converted"].set_weights, weights
+        results = {}
+        for role, model in (("original", original), ("converted", converted)):
+            with found[role].recording():
+                results[role] = self._call(role, model, inputs, "running")
+        report["outputs"] = compare_outputs(
+            _numpy(results["original"]),
+            _numpy(results["converted"]),
+            atol=self.atol,
+            rtol=self.rtol,
         )
-        results = [
-            _guard(request[role], "running", model, inputs, training=False)
-            for role, model in models.items()
-        ]
-        report["outputs"] = compare(*results, atol=request["atol"], rtol=request["rtol"])
-    except _Failed as failure:
-        report["error"] = str(failure)
-    return report
+        if any(output["problem"] for output in report["outputs"]):
+            report["first_difference"] = self._first_difference(found, inputs)
+        return report
+
+    def _build(self, role: str) -> tuple[Any, dict[str, Any]]:
+        """Execute a slice in a fresh namespace; its model and the namespace."""
+        source = self.request[role]
+        keras.backend.clear_session()  # fresh global state: names, config set by the other slice
+        for name, value in _CONFIG_DEFAULTS.items():
+            getattr(keras.config, name)(value)
+        namespace: dict[str, Any] = {"__name__": "__kcg_slice__", "__file__": source["path"]}
+        code = compile(source["source"], source["path"], "exec")  # the slicer checked the syntax
+        _guard(source["path"], "build", "building", exec, code, namespace)
+        model = namespace[TARGET_NAME]
+        if not isinstance(model, keras.Model):
+            raise Failed(
+                "build",
+                f"{source['path']}: the model expression gave {type(model).__name__}, "
+                "not a keras.Model",
+            )
+        return model, namespace
+
+    def _call(self, role: str, model: Any, inputs: Any, doing: str) -> Any:
+        # A subclassed model creates its weights on its first call, even after `model.build(shape)`.
+        kind = "build" if doing == "building" else "run"
+        path = self.request[role]["path"]
+        return _guard(path, kind, doing, model, inputs, training=False)
+
+    def _first_difference(self, found: dict[str, Located], inputs: Any) -> dict[str, Any] | None:
+        """The first paired call, in the original's order, whose outputs differ beyond tolerance.
+
+        Only a hint next to the verdict, so a model that cannot give its intermediate outputs
+        (one of them raises) goes without it.
+        """
+        try:
+            values = {role: found[role].call_outputs(inputs) for role in ROLES}
+        except Exception:
+            return None
+        for ours, theirs in self.request["pairs"]["nodes"]:
+            if ours not in values["original"] or theirs not in values["converted"]:
+                continue
+            a = [array for _, array in flatten(_numpy(values["original"][ours]))]
+            b = [array for _, array in flatten(_numpy(values["converted"][theirs]))]
+            if len(a) != len(b):
+                problem, max_abs = f"{len(a)} outputs vs {len(b)}", None
+            else:
+                compared = [
+                    compare_arrays(x, y, atol=self.atol, rtol=self.rtol)
+                    for x, y in zip(a, b, strict=True)
+                ]
+                differing = [c for c in compared if c["problem"]]
+                if not differing:
+                    continue
+                problem, max_abs = differing[0]["problem"], differing[0]["max_abs"]
+            return {
+                "original": self._ref("original", ours),
+                "converted": self._ref("converted", theirs),
+                "max_abs": max_abs,
+                "problem": problem,
+            }
+        return None
+
+    def _ref(self, role: str, node_id: str) -> dict[str, Any]:
+        plan = self.request[role]["plan"]
+        layer_id = plan["calls"][node_id][0]
+        return {
+            **plan["labels"][layer_id],
+            "path": self.request[role]["path"],
+            "call_line": plan["call_lines"][node_id],
+        }
+
+    def _describe(self, role: str, layer_id: str) -> str:
+        label = self.request[role]["plan"]["labels"][layer_id]
+        named = f" `{label['name']}`" if label["name"] else ""
+        return f"{label['cls']}{named} ({self.request[role]['path']}:{label['line']})"
 
 
-def make_inputs(signature: list[dict[str, Any]], structure: str, rng: np.random.Generator) -> Any:
-    """Seeded inputs with a batch of 2: floats standard normal, integers in [0, maxval)."""
-    arrays = [_array(spec, rng) for spec in signature]
-    if structure == "dict":
-        return {spec["key"]: array for spec, array in zip(signature, arrays, strict=True)}
-    if structure == "list":
-        return arrays
-    return arrays[0]
+def _numpy(value: Any) -> Any:
+    return keras.tree.map_structure(keras.ops.convert_to_numpy, value)
 
 
-def _array(spec: dict[str, Any], rng: np.random.Generator) -> np.ndarray:
-    shape = (BATCH, *(UNKNOWN_DIM if dim is None else dim for dim in spec["shape"]))
-    dtype = np.dtype(spec["dtype"])
-    if dtype.kind == "f":
-        return rng.standard_normal(shape).astype(dtype)
-    if dtype.kind in "iu":
-        return rng.integers(0, spec.get("maxval") or DEFAULT_MAXVAL, shape).astype(dtype)
-    if dtype.kind == "b":
-        return rng.random(shape) < 0.5
-    raise ValueError(f"unsupported input dtype {spec['dtype']!r}")
-
-
-def _build(source: dict[str, str], inputs: Any) -> Any:
-    """Execute a slice in a fresh namespace and return its built model."""
-    path = source["path"]
-    keras.backend.clear_session()  # fresh global state: names, config set by the other slice
-    for name, value in _CONFIG_DEFAULTS.items():
-        getattr(keras.config, name)(value)
-    if Path(path).parent.is_dir():
-        sys.path.insert(0, str(Path(path).parent.resolve()))  # so the file's own imports work
-    namespace = {"__name__": "__kcg_slice__", "__file__": path}
-    code = compile(source["source"], path, "exec")  # the slicer already checked the syntax
-    _guard(source, "building", exec, code, namespace)
-    model = namespace[TARGET_NAME]
-    if not isinstance(model, keras.Model):
-        raise _Failed(
-            f"{path}: the model expression gave {type(model).__name__}, not a keras.Model"
-        )
-    # A subclassed model creates its weights on its first call, even after `model.build(shape)`.
-    _guard(source, "building", model, inputs, training=False)
-    return model
-
-
-def _guard(source: dict[str, str], doing: str, func: Any, *args: Any, **kwargs: Any) -> Any:
-    """Call `func`; turn an exception into `_Failed` pointing at the user's file and line."""
+def _guard(path: str, kind: str, doing: str, func: Any, *args: Any, **kwargs: Any) -> Any:
+    """Call `func`; turn an exception into a one-line failure at the user's file, line and column."""
     try:
         return func(*args, **kwargs)
     except Exception as exc:
-        path = source["path"]
-        line = _user_line(exc, path)
-        where = f"{path}:{line}" if line else path
-        message = f"{type(exc).__name__} while {doing} the model: {_message(exc)}"
-        raise _Failed(f"{where}: {message}") from exc
+        where = _user_position(exc, path)
+        position = f"{path}:{where[0]}:{where[1]}" if where else path
+        message = " ".join(_message(exc).split())
+        raise Failed(
+            kind, f"{position}: {type(exc).__name__} while {doing} the model: {message}"
+        ) from exc
 
 
 def _message(exc: Exception) -> str:
@@ -146,93 +259,14 @@ def _message(exc: Exception) -> str:
     return "\n\n".join(parts)
 
 
-def _user_line(exc: BaseException, path: str) -> int | None:
-    """The line of the deepest traceback frame in the user's file (the slice keeps line numbers)."""
-    lines = [
-        frame.lineno for frame in traceback.extract_tb(exc.__traceback__) if frame.filename == path
-    ]
-    if lines:
-        return lines[-1]
+def _user_position(exc: BaseException, path: str) -> tuple[int, int] | None:
+    """Line and column of the innermost traceback frame in the user's file (slices keep lines)."""
+    frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename == path]
+    if frames:
+        frame = frames[-1]
+        return frame.lineno or 0, (frame.colno or 0) + 1
     cause = exc.__cause__ or exc.__context__
-    return _user_line(cause, path) if cause is not None else None
-
-
-def compare(original: Any, converted: Any, *, atol: float, rtol: float) -> list[dict[str, Any]]:
-    """Compare outputs pairwise in a stable order (dicts by sorted key)."""
-    ours, theirs = list(_flatten(original)), list(_flatten(converted))
-    results = []
-    for index in range(max(len(ours), len(theirs))):
-        if index >= len(theirs):
-            results.append(_missing(ours[index], "the converted model has no such output", True))
-        elif index >= len(ours):
-            results.append(_missing(theirs[index], "the original model has no such output", False))
-        else:
-            results.append(_compare(*ours[index], *theirs[index], atol, rtol))
-    return results
-
-
-def _flatten(value: Any, name: str = "") -> Iterator[tuple[str, np.ndarray]]:
-    if isinstance(value, dict):
-        for key in sorted(value):
-            yield from _flatten(value[key], f"{name}/{key}" if name else str(key))
-    elif isinstance(value, list | tuple):
-        for index, item in enumerate(value):
-            yield from _flatten(item, f"{name}/{index}" if name else str(index))
-    else:
-        yield name or "output", np.asarray(keras.ops.convert_to_numpy(value))
-
-
-def _missing(output: tuple[str, np.ndarray], problem: str, in_original: bool) -> dict[str, Any]:
-    name, array = output
-    shape, dtype = list(array.shape), str(array.dtype)
-    return {
-        "name": name,
-        "shape": shape if in_original else None,
-        "converted_shape": None if in_original else shape,
-        "dtype": dtype if in_original else None,
-        "converted_dtype": None if in_original else dtype,
-        "max_abs": None,
-        "max_rel": None,
-        "problem": problem,
-    }
-
-
-def _compare(
-    name: str, a: np.ndarray, other_name: str, b: np.ndarray, atol: float, rtol: float
-) -> dict[str, Any]:
-    result: dict[str, Any] = {
-        "name": name,
-        "shape": list(a.shape),
-        "converted_shape": list(b.shape),
-        "dtype": str(a.dtype),
-        "converted_dtype": str(b.dtype),
-        "max_abs": None,
-        "max_rel": None,
-        "problem": None,
-    }
-    if name != other_name:
-        result["problem"] = f"the converted model names this output {other_name!r}"
-    elif a.shape != b.shape:
-        result["problem"] = f"shape {a.shape} vs {b.shape}"
-    elif a.dtype != b.dtype:
-        result["problem"] = f"dtype {a.dtype} vs {b.dtype}"
-    if result["problem"] or a.dtype.kind not in "biuf":
-        result["problem"] = result["problem"] or f"cannot compare dtype {a.dtype}"
-        return result
-    x, y = a.astype(np.float64), b.astype(np.float64)
-    finite = np.isfinite(x) & np.isfinite(y)
-    diff = np.abs(x - y)[finite]
-    scale = np.abs(x[finite])
-    rel = np.divide(diff, scale, out=np.where(diff > 0, np.inf, 0.0), where=scale > 0)
-    result["max_abs"] = float(diff.max(initial=0.0))
-    result["max_rel"] = float(rel.max(initial=0.0))
-    if any(not np.array_equal(test(x), test(y)) for test in (np.isnan, np.isposinf, np.isneginf)):
-        result["problem"] = "NaN or Inf at different positions"
-    elif not np.all(diff <= atol + rtol * np.abs(y[finite])):
-        result["problem"] = (
-            f"values differ, max abs diff {result['max_abs']:.2g} (atol {atol:g}, rtol {rtol:g})"
-        )
-    return result
+    return _user_position(cause, path) if cause is not None else None
 
 
 if __name__ == "__main__":
