@@ -26,6 +26,8 @@ class Conversion:
     converted: tuple[str, ...]  # names of models rewritten
     unchanged: tuple[str, ...]  # names of models already in the target style
     refusals: tuple[Refusal, ...]  # when not empty, ``output`` is ``original``
+    # Constructs that kept some model of the file from being understood (and so from converting).
+    problems: tuple[Reason, ...] = ()
 
     @property
     def changed(self) -> bool:
@@ -46,8 +48,8 @@ def convert(
     parsed = parse_models(source, input_shapes, binds)
     graphs = select_models(parsed, model)
     refusals: list[Refusal] = []
+    problems = tuple(Reason(p.line, p.message) for p in parsed.problems)
     if not graphs:
-        problems = tuple(Reason(p.line, p.message) for p in parsed.problems)
         refusals.append(Refusal("model", problems))
     todo: list[ModelGraph] = []
     unchanged: list[str] = []
@@ -65,4 +67,5 @@ def convert(
     if refusals or not todo:
         return Conversion(source, source, to, graphs, (), tuple(unchanged), tuple(refusals))
     output = rewrite(parsed.module, todo, to)
-    return Conversion(source, output, to, graphs, tuple(g.name for g in todo), tuple(unchanged), ())
+    converted = tuple(g.name for g in todo)
+    return Conversion(source, output, to, graphs, converted, tuple(unchanged), (), problems)

@@ -407,3 +407,19 @@ def test_model_option_converts_only_that_model(convert, tmp_path, model, style, 
     assert kept in result.stdout
     assert written in result.stdout
     assert result.stdout.startswith(b"import keras\nfrom keras import layers\n")
+
+
+def test_a_model_that_is_not_understood_is_named_in_a_note(run_kcg, tmp_path: Path) -> None:
+    source = tmp_path / "tap.py"
+    source.write_text(
+        "import keras\n"
+        "from keras import layers\n"
+        "base = keras.Sequential([keras.Input(shape=(4,)), layers.Dense(3)])\n"
+        "x = base.layers[-1].output\n"
+        "model = keras.Model(base.inputs, layers.Dense(1)(x))\n"
+    )
+    done = run_kcg("convert", source, "--to", "functional", "--no-verify")
+    assert done.returncode == 0
+    assert f"{source}:4: note: not converted: `base.layers[-1].output` reaches into a model" in (
+        done.stderr.decode()
+    )

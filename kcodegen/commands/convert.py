@@ -55,6 +55,8 @@ def run_convert(path: str, options: ConvertOptions) -> int:
             for reason in refusal.reasons:
                 _say(f"{shown}:{reason.line}: {reason.message}")
         return FINDINGS
+    for problem in result.problems:  # the models that were understood convert; say what was not
+        _say(f"{shown}:{problem.line}: note: not converted: {problem.message}")
     code = _verify(shown, result, options)
     if code:
         return code

@@ -536,7 +536,11 @@ class Interpreter:
         if isinstance(owner, LayerVal) and attr == "layers":
             return Method(owner, "layers", text)
         if isinstance(owner, Method) and owner.name == "layers_item" and attr == "output":
-            return self.backbone_tensor(owner.owner, "output", node)  # type: ignore[arg-type]
+            if isinstance(owner.owner, LayerVal):
+                return self.backbone_tensor(owner.owner, "output", node)
+            raise Unsupported(_TAPPED_MODEL.format(text=text), self.line(node))
+        if isinstance(owner, ModelVal) and attr in ("input", "inputs", "output", "outputs"):
+            raise Unsupported(_TAPPED_MODEL.format(text=text), self.line(node))
         if isinstance(owner, (ModelVal, SequenceVal, Symbol)) or (
             isinstance(owner, Method) and owner.name == "super"
         ):
@@ -1359,6 +1363,12 @@ class Interpreter:
             self.builder.add_layer(spec, self.origin())
             self.nested_layers[record.id] = layer_id
         return LayerVal(layer_id, model.text)
+
+
+_TAPPED_MODEL = (
+    "`{text}` reaches into a model of this file; calling the model on a tensor "
+    "(`model(x)`) is supported, its inner tensors are not yet"
+)
 
 
 def _callee_name(func: cst.BaseExpression) -> str | None:
