@@ -224,3 +224,7 @@ def test_a_model_called_on_tensors_is_one_shared_layer_of_the_outer_model() -> N
     (nested,) = [layer for layer in pair.layers if layer.is_model]
     assert (nested.callee, nested.submodel) == ("encoder", encoder.name)
     assert len(pair.nodes_of(nested.id)) == 2
+
+
+def test_builtins_that_would_fail_or_explode_stay_opaque() -> None:
+    assert parse_models("x = None\ny = len(x)\nz = list(range(10**12))\n").models == ()

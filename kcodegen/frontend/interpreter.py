@@ -764,9 +764,14 @@ class Interpreter:
             ):
                 return args[0]
             return Opaque(self.render(node))
-        result = _PURE_BUILTINS[qualname.removeprefix("builtins.")](*plain, **named)
-        if isinstance(result, (range, enumerate, zip, reversed)) or hasattr(result, "__next__"):
-            result = list(result)
+        try:
+            result = _PURE_BUILTINS[qualname.removeprefix("builtins.")](*plain, **named)
+            if isinstance(result, range) and len(result) > _MAX_UNROLL:
+                return Opaque(self.render(node))
+            if isinstance(result, (range, enumerate, zip, reversed)) or hasattr(result, "__next__"):
+                result = list(result)
+        except (TypeError, ValueError, ArithmeticError, IndexError, KeyError, MemoryError):
+            return Opaque(self.render(node))  # the call fails at run time too; not ours to judge
             if len(result) > _MAX_UNROLL:
                 return Opaque(self.render(node))
         return Const(result, self.render(node))
