@@ -7,7 +7,7 @@ import sys
 import click
 
 from kcodegen.cli_support import fail, guarded, parse_bind, parse_shape
-from kcodegen.commands import analyze, graph, verify
+from kcodegen.commands import analyze, graph, lint, verify
 from kcodegen.ir import STYLES
 
 
@@ -102,6 +102,7 @@ def convert(
 main.add_command(analyze.command)
 main.add_command(graph.command)
 main.add_command(verify.command)
+main.add_command(lint.command)
 
 # Further commands live in kcodegen/commands/<name>.py, each a click command named ``command``;
 # they import their heavy parts lazily so that ``kcg --help`` stays fast.

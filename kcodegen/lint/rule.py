@@ -9,6 +9,8 @@ or the IR of the file's models) and only when one of its ``triggers`` occurs in 
 
 from __future__ import annotations
 
+import ast
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
@@ -20,7 +22,11 @@ if TYPE_CHECKING:
 
     from kcodegen.frontend import ParsedModule
 
+# "text": the source and the stdlib ``ast`` tree (``ctx.tree``, a fast C parser); "cst": the libcst
+# tree and positions; "models": the IR of the file's models (interpreting the module; the slowest).
 Needs = Literal["text", "cst", "models"]
+# Where Python ends a line: after \n, \r\n or a lone \r.
+_LINE_BREAK = re.compile(r"(?<=\n)|(?<=\r)(?!\n)")
 
 
 @dataclass(frozen=True)
@@ -69,7 +75,9 @@ class LintContext:
 
     @cached_property
     def lines(self) -> list[str]:
-        return self.source.splitlines(keepends=True)
+        """Lines with their ends, split as Python splits them (str.splitlines also splits at
+        form feeds and other separators, which would shift every position after them)."""
+        return [line for line in _LINE_BREAK.split(self.source) if line]
 
     @cached_property
     def line_offsets(self) -> list[int]:
@@ -83,6 +91,27 @@ class LintContext:
 
     def offset(self, line: int, col: int) -> int:
         return self.line_offsets[line - 1] + col
+
+    def char_col(self, line: int, byte_col: int) -> int:
+        """The character column of ``ast``'s UTF-8 byte column ``byte_col`` on ``line``."""
+        text = self.lines[line - 1] if line <= len(self.lines) else ""
+        if text.isascii():
+            return byte_col
+        return len(text.encode()[:byte_col].decode(errors="ignore"))
+
+    @cached_property
+    def tree(self) -> ast.Module:
+        """The stdlib ``ast`` of the file: many times faster to build than the libcst tree."""
+        from kcodegen.frontend.errors import FrontendError
+
+        try:
+            return ast.parse(self.source)
+        except SyntaxError as error:
+            raise FrontendError(
+                f"syntax error: {error.msg}", error.lineno or 0, error.offset or 0
+            ) from None
+        except ValueError as error:  # NUL bytes
+            raise FrontendError(f"syntax error: {error}") from None
 
     @cached_property
     def wrapper(self) -> cst.MetadataWrapper:
