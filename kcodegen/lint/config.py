@@ -11,18 +11,14 @@ from __future__ import annotations
 
 import os
 import re
-import sys
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from functools import cache, cached_property
 from pathlib import Path, PurePosixPath
 
-from kcodegen.errors import BadInput
+import tomllib
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - the same parser, before it joined the standard library
-    import tomli as tomllib
+from kcodegen.errors import BadInput
 
 TABLE = "[tool.kcg.lint]"
 EVERYTHING = ""  # the selector every code starts with
