@@ -8,10 +8,9 @@ expectations; read every change before committing it.
 
 from __future__ import annotations
 
+import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import tomllib
 
 from kcodegen.convert import Conversion, convert
 from kcodegen.ir import STYLES

@@ -152,7 +152,7 @@ def test_fashion_mnist_subclassing_fits_every_style_once_its_input_shape_is_know
     assert (model["style"], model["class_name"]) == ("subclassing", "MyModel")
     assert (model["line"], model["class_line"]) == (48, 34)  # model = MyModel(); class MyModel
     assert model["inputs"][0]["shape"] == [28, 28]
-    assert model["inputs"][0]["line"] is None  # a call() parameter, not an Input(...)
+    assert model["inputs"][0]["line"] == 42  # the call(self, inputs) parameter
     assert all(fit["fits"] for fit in model["styles"].values())
     assert model["linear_chain"] is True
 
@@ -247,7 +247,7 @@ def test_a_class_never_instantiated_is_analyzed_but_cannot_be_rewritten_in_place
     assert (model["name"], model["class_line"]) == ("Net", 5)
     assert model["inputs"][0]["shape"] is None
     assert model["rewrite_problem"] == "Net is never instantiated in this file"
-    assert rows(text, "inputs") == ["x  shape unknown  call() argument"]
+    assert rows(text, "inputs") == ["x  shape unknown  call() argument, line 10"]
     assert rows(text, "convert") == [
         "cannot rewrite it in place: Net is never instantiated in this file"
     ]

@@ -84,7 +84,7 @@ def _against_sequential(graph: ModelGraph) -> tuple[Reason, ...]:
             )
         )
     for tensor_id in info.branch_points:
-        users = graph.consumers[tensor_id]
+        users = set(graph.consumers[tensor_id])
         producer = graph.step_by_id[graph.tensor_by_id[tensor_id].producer]
         name = graph.tensor_by_id[tensor_id].name_hint or "a tensor"
         user_lines = sorted({_line(graph.step_by_id[u]) for u in users})
@@ -107,10 +107,9 @@ def _against_functional(graph: ModelGraph) -> tuple[Reason, ...]:
     found: list[Reason] = []
     for spec in graph.inputs:
         if spec.shape is None and spec.shape_text is None:
-            line = spec.span.line if spec.span else graph.span.line  # type: ignore[attr-defined]
             found.append(
                 Reason(
-                    line,
+                    graph.span.line,  # type: ignore[attr-defined]  # where build() would go
                     f"the shape of input `{spec.name}` is unknown; call model.build((None, ...)) "
                     f"in the file or pass --input-shape {spec.name}=D1,D2,...",
                 )
@@ -132,6 +131,10 @@ def _op_text(graph: ModelGraph, op: Op) -> str:
             return tensor.name_hint
         if isinstance(producer, Op):
             return f"({_op_text(graph, producer)})"
+        if isinstance(producer, Node):  # an unnamed layer output: the call that makes it
+            layer = graph.layer_by_id[producer.layer]
+            callee = layer.var_name or layer.name or layer.cls.rsplit(".", 1)[-1]
+            return f"{callee}(...)"
         return "x"
 
     return op.render([operand(t) for t in op.inputs])

@@ -11,7 +11,7 @@ from kcodegen.ir import InputSpec, ModelGraph, Node, Op
 @dataclass(frozen=True)
 class Facts:
     shared_layers: tuple[str, ...]  # layer ids called more than once
-    branch_points: tuple[str, ...]  # tensor ids used by more than one step
+    branch_points: tuple[str, ...]  # tensor ids used by more than one step (not: twice by one)
     merges: tuple[str, ...]  # node ids whose call takes more than one tensor
     nested_models: tuple[str, ...]  # layer ids that are whole models (applications, sub-models)
     ops: tuple[str, ...]  # op ids
@@ -36,7 +36,7 @@ def facts(graph: ModelGraph) -> Facts:
         shared_layers=tuple(
             layer.id for layer in graph.layers if len(graph.nodes_of(layer.id)) > 1
         ),
-        branch_points=tuple(t for t, users in consumers.items() if len(users) > 1),
+        branch_points=tuple(t for t, users in consumers.items() if len(set(users)) > 1),
         merges=tuple(node.id for node in graph.nodes if is_merge(graph, node)),
         nested_models=tuple(
             layer.id

@@ -255,7 +255,7 @@ def _branch_point(graph: ModelGraph, tensor_id: str) -> BranchPoint:
         {line for user in users if (line := step_line(graph.step_by_id[user])) is not None}
     )
     return BranchPoint(
-        tensor_name(graph, tensor_id), step_line(producer), len(users), tuple(user_lines)
+        tensor_name(graph, tensor_id), step_line(producer), len(set(users)), tuple(user_lines)
     )
 
 

@@ -1278,31 +1278,40 @@ class Interpreter:
 
     def subclass_inputs(self, record: ModelRecord, param: str, call: cst.FunctionDef) -> Value:
         """One abstract input for ``call(self, inputs)``; several when the body unpacks or indexes it."""
+        params = call.params.params
+        where = self.span(params[1] if len(params) > 1 else call)  # the `call(self, inputs)` line
         unpack = _unpacked_count(call, param)
         keys = _subscript_keys(call, param)
         if unpack:
             record.input_kind = "list"
             items: list[Value] = [
-                self._subclass_input(record, f"{param}_{i}", named=False) for i in range(unpack)
+                self._subclass_input(record, where, f"{param}_{i}", named=False)
+                for i in range(unpack)
             ]
             return SequenceVal(items, "list", param)
         if keys and all(isinstance(k, str) for k in keys):
             record.input_kind = "dict"
             record.input_keys = [repr(k) for k in keys]
             return DictVal(
-                [(k, repr(k), self._subclass_input(record, str(k), named=False)) for k in keys],
+                [
+                    (k, repr(k), self._subclass_input(record, where, str(k), named=False))
+                    for k in keys
+                ],
                 param,
             )
         if keys and all(isinstance(k, int) for k in keys):
             record.input_kind = "list"
             count = max(keys) + 1
             items = [
-                self._subclass_input(record, f"{param}_{i}", named=False) for i in range(count)
+                self._subclass_input(record, where, f"{param}_{i}", named=False)
+                for i in range(count)
             ]
             return SequenceVal(items, "list", param)
-        return self._subclass_input(record, param)
+        return self._subclass_input(record, where, param)
 
-    def _subclass_input(self, record: ModelRecord, name: str, named: bool = True) -> TensorVal:
+    def _subclass_input(
+        self, record: ModelRecord, where: Span, name: str, named: bool = True
+    ) -> TensorVal:
         """One abstract input; a part of ``inputs`` is named by the variable that unpacks it."""
         fields = {
             "name": name,
@@ -1311,7 +1320,7 @@ class Interpreter:
             "dtype": None,
             "keras_name": None,
             "kwargs": (),
-            "span": None,
+            "span": where,
         }
         tensor_id = self.builder.add_input(fields, self.origin(), name if named else None)
         record.input_tensors.append(tensor_id)

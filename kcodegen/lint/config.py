@@ -11,12 +11,11 @@ from __future__ import annotations
 
 import os
 import re
+import tomllib
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from functools import cache, cached_property
 from pathlib import Path, PurePosixPath
-
-import tomllib
 
 from kcodegen.errors import BadInput
 

@@ -49,7 +49,7 @@ def _model(path: str, model: ModelReport) -> str:
 def _rows(model: ModelReport) -> list[tuple[str, list[str]]]:
     """(row label, its values) in the order the report shows them; no values reads ``none``."""
     rows: list[tuple[str, list[str]]] = [
-        ("inputs", _table([_input_cells(i) for i in model.inputs])),
+        ("inputs", _table([_input_cells(i, model.style) for i in model.inputs])),
         (
             "outputs",
             _table([_output_cells(o, i, model.output_kind) for i, o in enumerate(model.outputs)]),
@@ -92,7 +92,7 @@ def _rows(model: ModelReport) -> list[tuple[str, list[str]]]:
     return rows
 
 
-def _input_cells(spec: InputInfo) -> list[str]:
+def _input_cells(spec: InputInfo, style: str) -> list[str]:
     return [
         spec.name,
         f"key {spec.key!r}" if spec.key is not None else "",
@@ -101,7 +101,7 @@ def _input_cells(spec: InputInfo) -> list[str]:
         f"name {spec.keras_name!r}"
         if spec.keras_name and spec.keras_name not in (spec.name, spec.key)
         else "",
-        f"line {spec.line}" if spec.line else "call() argument",
+        f"call() argument, line {spec.line}" if style == "subclassing" else f"line {spec.line}",
     ]
 
 
