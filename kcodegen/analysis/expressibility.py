@@ -86,7 +86,9 @@ def _against_sequential(graph: ModelGraph) -> tuple[Reason, ...]:
     for tensor_id in info.branch_points:
         users = set(graph.consumers[tensor_id])
         producer = graph.step_by_id[graph.tensor_by_id[tensor_id].producer]
-        name = graph.tensor_by_id[tensor_id].name_hint or "a tensor"
+        name = graph.tensor_by_id[tensor_id].name_hint or (
+            producer.name if isinstance(producer, InputSpec) else "a tensor"
+        )
         user_lines = sorted({_line(graph.step_by_id[u]) for u in users})
         where = (
             f"lines {', '.join(map(str, user_lines))}"
@@ -122,7 +124,9 @@ def _line(step: Node | Op | InputSpec) -> int:
 
 
 def _op_text(graph: ModelGraph, op: Op) -> str:
-    """The operation as written; an unnamed operand made by another op is shown inline."""
+    """The operation as written; else rebuilt, an unnamed operand made by another op inline."""
+    if op.text:
+        return op.text
 
     def operand(tensor_id: str) -> str:
         tensor = graph.tensor_by_id[tensor_id]

@@ -161,7 +161,7 @@ def _model_name_kwarg(graph: ModelGraph) -> list[str]:
 
 # --- functional ---------------------------------------------------------------------------------
 def emit_functional(graph: ModelGraph, plan: ImportPlan) -> Generated:
-    names = TensorNames(graph, reserved=set())
+    names = TensorNames(graph, reserved=set(), inputs_live=True)
     inputs: list[str] = []
     lines: list[Line] = []
     defined: dict[str, str] = {}

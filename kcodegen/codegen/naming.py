@@ -117,13 +117,17 @@ class TensorNames:
     later; then it gets a numbered variant. This keeps ``x = Dense(..)(x)`` chains as written.
     """
 
-    def __init__(self, graph: ModelGraph, reserved: set[str]) -> None:
+    def __init__(self, graph: ModelGraph, reserved: set[str], inputs_live: bool = False) -> None:
         self.graph = graph
         self.remaining = {t: len(users) for t, users in graph.consumers.items()}
-        for t in graph.output_structure.tensors:
-            self.remaining[t] = (
-                self.remaining.get(t, 0) + 1
-            )  # outputs stay live until the model is built
+        # Outputs stay live until the model is built; so do inputs in Functional code, whose
+        # ``Model(inputs=...)`` comes last.
+        live = [
+            *graph.output_structure.tensors,
+            *(graph.input_structure.tensors if inputs_live else ()),
+        ]
+        for t in live:
+            self.remaining[t] = self.remaining.get(t, 0) + 1
         self.holder: dict[str, str] = {}  # variable -> tensor id it holds now
         self.name_of: dict[str, str] = {}
         self.reserved = reserved

@@ -67,11 +67,16 @@ class GraphBuilder:
         return tensor_id
 
     def add_op(
-        self, template: tuple[str | int, ...], inputs: tuple[str, ...], span: Span, origin: Origin
+        self,
+        template: tuple[str | int, ...],
+        inputs: tuple[str, ...],
+        span: Span,
+        origin: Origin,
+        text: str = "",
     ) -> str:
         op_id = self.new_id("o")
         tensor_id = self._new_tensor(op_id, 0, None, origin)
-        self.ops[op_id] = Op(op_id, template, inputs, (tensor_id,), span)
+        self.ops[op_id] = Op(op_id, template, inputs, (tensor_id,), span, text)
         self.origins[op_id] = origin
         self.touch(origin, {op_id})
         return tensor_id

@@ -1006,7 +1006,11 @@ class Interpreter:
         self, template: tuple[str | int, ...], inputs: list[TensorVal], node: cst.CSTNode
     ) -> Value:
         tensor_id = self.builder.add_op(
-            template, tuple(t.tensor_id for t in inputs), self.span(node), self.origin()
+            template,
+            tuple(t.tensor_id for t in inputs),
+            self.span(node),
+            self.origin(),
+            " ".join(self.code(node).split()),
         )
         return TensorVal(
             tensor_id, self.render(node) if isinstance(node, cst.BaseExpression) else ""

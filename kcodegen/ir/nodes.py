@@ -117,6 +117,7 @@ class Op:
     inputs: tuple[str, ...]  # tensor ids
     outputs: tuple[str, ...]
     span: Span
+    text: str = ""  # the expression as written, for messages (operands may be inlined calls)
 
     def render(self, names: list[str]) -> str:
         return "".join(names[part] if isinstance(part, int) else part for part in self.template)
