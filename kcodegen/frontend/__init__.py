@@ -47,7 +47,7 @@ def parse_models(
     the values their (data-dependent) statements would compute, as Python literals.
     """
     module = parse_module(source)
-    interp = Interpreter(module, input_shapes or {}, binds)
+    interp = Interpreter(module, source, input_shapes or {}, binds)
     interp.run()
     models: list[ModelGraph] = []
     problems = list(interp.problems)

@@ -19,12 +19,12 @@ from functools import lru_cache
 from typing import Any
 
 import libcst as cst
-from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
 
 from kcodegen.frontend import keras_api as api
 from kcodegen.frontend.builder import GraphBuilder, Origin
 from kcodegen.frontend.errors import Unsupported
 from kcodegen.frontend.names import canonical, import_bindings
+from kcodegen.frontend.positions import LazyPositions
 from kcodegen.frontend.records import ModelRecord, SequentialEntry
 from kcodegen.frontend.values import (
     ClassVal,
@@ -145,13 +145,13 @@ class Interpreter:
     def __init__(
         self,
         module: cst.Module,
+        source: str,
         input_shapes: dict[str, tuple[int | None, ...]],
         binds: dict[str, str] | None = None,
     ) -> None:
         self.module = module
         self.binds = binds or {}
-        wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
-        self.positions: dict[cst.CSTNode, CodeRange] = dict(wrapper.resolve(PositionProvider))
+        self.positions = LazyPositions(module, source)
         self.builder = GraphBuilder()
         self.records: list[ModelRecord] = []
         self.nested_layers: dict[str, str] = {}  # model record id -> the layer it is as a part
@@ -330,6 +330,7 @@ class Interpreter:
             frame.commented = False
             frame.new_layers = []
             if frame.is_module:
+                self.positions.near = index
                 try:
                     self.exec_statement(statement)
                 except Unsupported as problem:
@@ -352,7 +353,7 @@ class Interpreter:
                 self.exec_small(small)
         elif isinstance(statement, cst.FunctionDef):
             self.frame.vars[statement.name.value] = FunctionVal(
-                statement, self.frame, statement.name.value
+                statement, self.frame, statement.name.value, self.positions.near
             )
         elif isinstance(statement, cst.ClassDef):
             self.define_class(statement)
@@ -451,7 +452,7 @@ class Interpreter:
             elif isinstance(value, ClassVal) and value.kind != "other":
                 kind = value.kind
         statement_index = self.frame.statement if self.frame.is_module else None
-        cls = ClassVal(statement, kind, statement.name.value, statement_index)
+        cls = ClassVal(statement, kind, statement.name.value, statement_index, self.positions.near)
         self.frame.vars[statement.name.value] = cls
         if self.frame.is_module:
             self.classes[statement.name.value] = cls
@@ -788,12 +789,14 @@ class Interpreter:
         nested = block == outer.block and not func.closure.is_module
         if nested:
             frame.statement = outer.statement
-        return self._invoke(func.node, frame, nested)
+        return self._invoke(func, frame, nested)
 
-    def _invoke(self, node: cst.FunctionDef, frame: Frame, nested: bool = False) -> Value:
+    def _invoke(self, func: FunctionVal, frame: Frame, nested: bool = False) -> Value:
         """Run a function body in ``frame``; its return value. A nested function's statements count
-        as the statement that called it."""
+        as the statement that called it. Positions are looked for where the function is defined."""
+        node = func.node
         self.stack.append(frame)
+        caller, self.positions.near = self.positions.near, func.home
         try:
             if nested:
                 self.exec_nested(node.body.body)
@@ -803,6 +806,7 @@ class Interpreter:
             return result.value
         finally:
             self.stack.pop()
+            self.positions.near = caller
         return Const(None, "None")
 
     def _comment_layers(self, frame: Frame) -> None:
@@ -1251,7 +1255,7 @@ class Interpreter:
             self._record_name(record, node)
         init = _method(cls.node, "__init__")
         if init is not None:
-            func = FunctionVal(init, self.module_frame, f"{cls.node.name.value}.__init__")
+            func = FunctionVal(init, self.module_frame, f"{cls.node.name.value}.__init__", cls.home)
             self.run_method(func, cls, "__init__", [record.self_val, *args], kwargs)
         call = _method(cls.node, "call")
         if call is None:
@@ -1267,7 +1271,7 @@ class Interpreter:
                 call_kwargs["training"] = TrainingFlag()
             elif param.default is not None:
                 call_kwargs[param.name.value] = self.eval_in(param.default, self.module_frame)
-        func = FunctionVal(call, self.module_frame, f"{cls.node.name.value}.call")
+        func = FunctionVal(call, self.module_frame, f"{cls.node.name.value}.call", cls.home)
         record.outputs = self.run_method(func, cls, "call", call_args, call_kwargs)
         if not _has_tensor(record.outputs):
             raise Unsupported(
@@ -1340,7 +1344,7 @@ class Interpreter:
     ) -> Value:
         frame = Frame(f"{cls.node.name.value}.{method}", self.module_frame)
         self._bind_params(func.node.params, args, kwargs, frame)
-        return self._invoke(func.node, frame)
+        return self._invoke(func, frame)
 
     def current_subclass_record(self) -> ModelRecord | None:
         self_val = self.lookup("self")

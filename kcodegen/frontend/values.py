@@ -86,6 +86,7 @@ class FunctionVal(Value):
     node: cst.FunctionDef
     closure: Any  # the Frame the function was defined in
     text: str
+    home: int  # the top-level statement holding the definition (where its positions are found)
 
 
 @dataclass
@@ -94,6 +95,7 @@ class ClassVal(Value):
     kind: str  # "model", "layer" or "other"
     text: str
     statement: int | None  # module-level statement index
+    home: int  # the top-level statement holding the definition (where its positions are found)
 
 
 @dataclass

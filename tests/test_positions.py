@@ -1,0 +1,100 @@
+"""Positions computed one top-level statement at a time are libcst's, node for node."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import libcst as cst
+import pytest
+from libcst.metadata import MetadataWrapper, PositionProvider
+
+from kcodegen.frontend.positions import LazyPositions
+
+ROOT = Path(__file__).parents[1]
+# Whitespace nodes can be shared between places in a tree; nothing asks for their positions.
+WHITESPACE = (
+    cst.SimpleWhitespace,
+    cst.ParenthesizedWhitespace,
+    cst.Newline,
+    cst.EmptyLine,
+    cst.TrailingWhitespace,
+    cst.Comment,
+)
+
+TRICKY = (
+    "#!/usr/bin/env python\n"
+    "'''Module docstring\n"
+    "over lines.'''\n"
+    "import keras; import numpy as np\n"
+    "\n"
+    "# a comment\n"
+    "@decorator\n"
+    "# between decorators\n"
+    "@other(\n"
+    "    1)\n"
+    "def f(a,\n"
+    "      b=2):\n"
+    "    return a + \\\n"
+    "        b\n"
+    "\f\n"
+    "class C(keras.layers.Layer):\n"
+    "    \"\"\"Doc.\"\"\"\n"
+    "    async def g(self):\n"
+    "        text = '''\n"
+    "  inside a string\n"
+    "'''\n"
+    "        return text\n"
+    "x = [\n"
+    "    f(1),  # trailing\n"
+    "]; y = x[0]\n"
+    "match y:\n"
+    "    case 1:\n"
+    "        pass\n"
+)
+
+
+def assert_same_positions(source: str) -> None:
+    module = cst.parse_module(source)
+    expected = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
+    lazy = LazyPositions(module, source)
+    for node, where in expected.items():
+        if node is not module and not isinstance(node, WHITESPACE):
+            assert lazy[node] == where, (type(node).__name__, module.code_for_node(node))
+
+
+@pytest.mark.parametrize(
+    "source",
+    [TRICKY, TRICKY.replace("\n", "\r\n"), "x = 1", "", "# only a comment\n"],
+    ids=["tricky", "crlf", "no-final-newline", "empty", "comment"],
+)
+def test_lazy_positions_are_libcst_positions(source: str) -> None:
+    assert_same_positions(source)
+
+
+def test_on_the_samples_and_the_tests_own_sources() -> None:
+    for path in [*ROOT.glob("samples/*/*.py"), *ROOT.glob("tests/*.py")]:
+        assert_same_positions(path.read_text(encoding="utf-8"))
+
+
+def test_nodes_are_found_from_any_statement_first() -> None:
+    source = "a = 1\ndef f():\n    return 2\nb = f()\n"
+    module = cst.parse_module(source)
+    lazy = LazyPositions(module, source)
+    lazy.near = 3
+    returned = module.body[1].body.body[0]  # type: ignore[attr-defined]
+    assert lazy[returned].start.line == 3
+    assert lazy[module.body[0]].start.line == 1
+
+
+def test_what_the_standard_parser_rejects_falls_back_to_the_whole_module() -> None:
+    source = "x = 1\ntype Vector = list[float]\n"  # Python 3.12: libcst reads it, 3.11's ast not
+    module = cst.parse_module(source)
+    expected = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
+    lazy = LazyPositions(module, source)
+    assert lazy[module.body[1]] == expected[module.body[1]]
+
+
+def test_a_node_of_another_module_is_not_found() -> None:
+    lazy = LazyPositions(cst.parse_module("x = 1\n"), "x = 1\n")
+    with pytest.raises(KeyError):
+        lazy[cst.parse_module("y = 2\n").body[0]]
