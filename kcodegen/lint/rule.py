@@ -133,9 +133,11 @@ class LintContext:
 
     @cached_property
     def parsed(self) -> ParsedModule:
+        """The file's models, read from the part of it that can build one (``model_source``)."""
         from kcodegen.frontend import parse_models
+        from kcodegen.lint.model_source import model_source
 
-        return parse_models(self.source)
+        return parse_models(model_source(self.tree, self.lines))
 
 
 class Rule:

@@ -48,7 +48,7 @@ class Index:
     @cached_property
     def calls(self) -> list[ast.Call]:
         """Every call, in source order."""
-        found = [node for node in ast.walk(self.tree) if isinstance(node, ast.Call)]
+        found = [node for node in _walk(self.tree) if type(node) is ast.Call]
         return sorted(found, key=lambda call: (call.lineno, call.col_offset))
 
     @cached_property
@@ -93,7 +93,8 @@ class Index:
 
     def scope_of(self, node: Located) -> int:
         """An id for the innermost function around ``node`` (0 for the module)."""
-        return id(self.function_around(node) or 0)
+        function = self.function_around(node)
+        return 0 if function is None else id(function)
 
     def single_value(self, name: str) -> ast.expr | None:
         """The value of ``name`` when the module assigns it exactly once."""
@@ -141,6 +142,29 @@ def index(ctx: LintContext) -> Index:
     if found is None:
         found = _INDEXES[ctx] = Index(ctx.tree)
     return found
+
+
+# Nodes that hold no call (or no node at all): not worth visiting.
+_LEAVES = (ast.Name, ast.Constant, ast.expr_context, ast.operator, ast.unaryop, ast.cmpop)
+
+
+def _walk(tree: ast.AST) -> Iterator[ast.AST]:
+    """The nodes of ``tree`` but names, constants and operators, in no particular order: a walk
+    over every file's every expression, about twice as fast as ``ast.walk``."""
+    pending = [tree]
+    while pending:
+        node = pending.pop()
+        yield node
+        for field in node._fields:
+            value = getattr(node, field, None)
+            if type(value) is list:
+                pending.extend(
+                    item
+                    for item in value
+                    if isinstance(item, ast.AST) and not isinstance(item, _LEAVES)
+                )
+            elif isinstance(value, ast.AST) and not isinstance(value, _LEAVES):
+                pending.append(value)
 
 
 def statements(body: list[ast.stmt], nested: bool = True) -> Iterator[ast.stmt]:

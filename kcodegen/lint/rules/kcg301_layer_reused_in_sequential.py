@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import ast
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterator
 
 from kcodegen.lint.rule import Finding, Invalid, LintContext, Rule
@@ -75,8 +75,9 @@ class LayerReusedInSequential(Rule):
             if call.args:
                 yield from self._repeated_in_list(ctx, call.args[0])
         names = sequential_names(found)
-        if names:
-            for scope in _scopes(ctx.tree):
+        adds = Counter(found.scope_of(call) for call in found.calls if _is_add(call, names))
+        for scope in _scopes(ctx.tree):  # only where a layer is added
+            if adds[id(scope) if scope is not ctx.tree else 0]:
                 yield from self._repeated_adds(ctx, scope, names)
 
     def _repeated_in_list(self, ctx: LintContext, layers: ast.expr) -> Iterator[Finding]:
