@@ -34,6 +34,7 @@ class Index:
         self.guarded: set[int] = set()  # ids of imports a try/except ImportError tries
         self.assigned: dict[str, list[ast.expr]] = {}  # ``name = value`` values
         self.classes: dict[str, ast.ClassDef] = {}
+        self._resolved: dict[int, str | None] = {}  # by the id of a node of ``tree``
         self.functions: list[ast.FunctionDef | ast.AsyncFunctionDef] = []
         for statement in statements(tree.body):
             self._note(statement)
@@ -78,9 +79,14 @@ class Index:
         return ".".join([head, *reversed(parts)])
 
     def resolve(self, node: ast.expr) -> str | None:
-        """The canonical Keras name of ``node`` (``keras.layers.Dense``), or None when unknown."""
-        name = self.qualname(node)
-        return None if name is None else canonical(name)
+        """The canonical Keras name of ``node`` (``keras.layers.Dense``), or None when unknown.
+
+        Remembered by node: every rule resolves every call's callee."""
+        key = id(node)
+        if key not in self._resolved:
+            name = self.qualname(node)
+            self._resolved[key] = None if name is None else canonical(name)
+        return self._resolved[key]
 
     def function_around(self, node: Located) -> ast.FunctionDef | ast.AsyncFunctionDef | None:
         """The innermost function whose body holds ``node``."""
@@ -144,6 +150,7 @@ def index(ctx: LintContext) -> Index:
     return found
 
 
+_DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 # Nodes that hold no call (or no node at all): not worth visiting.
 _LEAVES = (ast.Name, ast.Constant, ast.expr_context, ast.operator, ast.unaryop, ast.cmpop)
 
@@ -170,18 +177,19 @@ def _walk(tree: ast.AST) -> Iterator[ast.AST]:
 def statements(body: list[ast.stmt], nested: bool = True) -> Iterator[ast.stmt]:
     """Every statement in ``body`` and the blocks nested in it, in source order; with
     ``nested=False``, not those in the bodies of functions and classes defined there."""
-    for statement in body:
-        yield statement
-        if not nested and isinstance(
-            statement, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef
-        ):
+    pending: list[Iterator[ast.stmt]] = [iter(body)]
+    while pending:
+        statement = next(pending[-1], None)
+        if statement is None:
+            pending.pop()
             continue
-        for block in ("body", "orelse", "finalbody"):
-            yield from statements(getattr(statement, block, []), nested)
-        for handler in getattr(statement, "handlers", []):
-            yield from statements(handler.body, nested)
-        for case in getattr(statement, "cases", []):
-            yield from statements(case.body, nested)
+        yield statement
+        if not nested and isinstance(statement, _DEFINITIONS):
+            continue
+        blocks = [getattr(statement, block, ()) for block in ("body", "orelse", "finalbody")]
+        blocks += [handler.body for handler in getattr(statement, "handlers", ())]
+        blocks += [case.body for case in getattr(statement, "cases", ())]
+        pending.extend(iter(block) for block in reversed(blocks) if block)
 
 
 def _catches_import_error(handler: ast.ExceptHandler) -> bool:
