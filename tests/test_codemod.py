@@ -48,6 +48,7 @@ class TestConvertModels(CodemodTest):
 
 
             model = MyModel()
+            model(keras.Input(shape=(16,)))
             model.compile(loss="mse")
         """
         self.assertCodemod(before, after, to="subclassing", expected_warnings=[])

@@ -200,12 +200,38 @@ model = Net()
             'left, right = inputs["l"], inputs["r"]',
             'model.build({"r": (None, 3), "l": (None, 6)})',
         ),
+        ("left, right = inputs", "model([keras.Input(shape=(6,)), keras.Input(shape=(3,))])"),
+        (
+            'left, right = inputs["l"], inputs["r"]',
+            'model({"l": keras.Input(shape=(6,)), "r": keras.Input((3,))})',
+        ),
     ],
 )
 def test_subclass_input_shapes_come_from_build_or_a_call(unpack: str, shapes: str) -> None:
     source = SUBCLASS_TWO_INPUTS.format(unpack=unpack, shapes=shapes)
     (graph,) = parse_models(source).models
     assert {spec.name: spec.shape for spec in graph.inputs} == {"left": (6,), "right": (3,)}
+    assert graph.site.statements[-1] == 3  # the build right after the model is part of its site
+
+
+def test_a_call_on_a_symbolic_input_gives_shape_and_dtype() -> None:
+    source = SUBCLASS_TWO_INPUTS.format(
+        unpack="left, right = inputs",
+        shapes='model([keras.Input(shape=(None, 6), dtype="int32"), keras.Input(shape=(3,))])',
+    )
+    (graph,) = parse_models(source).models
+    left, right = graph.inputs
+    assert (left.shape, left.dtype, right.shape, right.dtype) == ((None, 6), "int32", (3,), None)
+    assert ("dtype", '"int32"') in left.kwargs
+
+
+def test_a_build_apart_from_the_model_stays_where_it_is() -> None:
+    source = SUBCLASS_TWO_INPUTS.format(
+        unpack="left, right = inputs", shapes="model.summary()\nmodel.build([(None, 6), (None, 3)])"
+    )
+    (graph,) = parse_models(source).models
+    assert graph.inputs[0].shape == (6,)
+    assert graph.site.statements == (2,)  # `model = Net()` only
 
 
 def test_a_model_called_on_tensors_is_one_shared_layer_of_the_outer_model() -> None:

@@ -130,9 +130,13 @@ def structure_text(structure: Structure, names: dict[str, str]) -> str:
     return f"[{', '.join(items)}]"
 
 
-def input_expression(spec: InputSpec, plan: ImportPlan) -> str:
+def input_expression(spec: InputSpec, plan: ImportPlan, key: str | None = None) -> str:
+    """``keras.Input(...)`` as written; an input of a dict gets its key as its name, which Keras
+    requires of a Functional model's dict inputs."""
     shape = spec.shape_text if spec.shape_text is not None else repr(spec.shape)
     parts = [f"shape={shape}", *(f"{k}={v}" for k, v in spec.kwargs)]
+    if key is not None and spec.keras_name is None and "name" not in dict(spec.kwargs):
+        parts.append(f"name={key}")
     return call_text(plan.ref("keras.Input"), parts)
 
 
@@ -169,11 +173,13 @@ def emit_functional(graph: ModelGraph, plan: ImportPlan) -> Generated:
         layer.id for layer in graph.layers if len(graph.nodes_of(layer.id)) > 1 or layer.attrs
     }
     layer_vars = TensorNames(graph, reserved=set())
+    structure = graph.input_structure
+    keys = dict(zip(structure.tensors, structure.keys, strict=False)) if structure.keys else {}
     for step_id in graph.order:
         step = graph.step_by_id[step_id]
         if isinstance(step, InputSpec):
             name = names.assign(step.tensor, step.name)
-            inputs.append(f"{name} = {input_expression(step, plan)}")
+            inputs.append(f"{name} = {input_expression(step, plan, keys.get(step.tensor))}")
         elif isinstance(step, Node):
             layer = graph.layer_by_id[step.layer]
             drop = _fed_by_input(graph, layer.id)
@@ -312,8 +318,29 @@ def emit_subclassing(graph: ModelGraph, plan: ImportPlan, taken_names: set[str])
         class_name=name,
         arguments=", ".join([*(argument for _, argument in nested), *_model_name_kwarg(graph)]),
         model_comments=graph.call_comments,
+        build=_symbolic_build(graph, plan),
     )
     return Generated(body, definition)
+
+
+def _symbolic_build(graph: ModelGraph, plan: ImportPlan) -> str | None:
+    """``model(keras.Input(shape=...))``: a subclass has no weights until it is called (its
+    ``build()`` creates none in Keras 3), and this call keeps the input shapes and dtypes in the
+    code, where converting back finds them."""
+    if graph.site.binding is None or any(spec.shape is None for spec in graph.inputs):
+        return None
+    by_tensor = {spec.tensor: spec for spec in graph.inputs}
+    inputs = {tensor: input_expression(by_tensor[tensor], plan) for tensor in by_tensor}
+    structure = graph.input_structure
+    flat = f"{graph.site.binding}({structure_text(structure, inputs)})"
+    if len(flat) <= _WIDTH or structure.kind == "single":
+        return flat if len(flat) <= _WIDTH else call_text(graph.site.binding, list(inputs.values()))
+    items = [inputs[tensor] for tensor in structure.tensors]
+    if structure.kind == "dict":
+        items = [f"{key}: {item}" for key, item in zip(structure.keys, items, strict=True)]
+    open_, close = {"dict": "{}", "tuple": "()"}.get(structure.kind, "[]")
+    lines = "".join(f"{_INDENT * 2}{item},\n" for item in items)
+    return f"{graph.site.binding}(\n{_INDENT}{open_}\n{lines}{_INDENT}{close}\n)"
 
 
 def _lines(pending: list[tuple[str, str, Node | Op]]) -> list[Line]:

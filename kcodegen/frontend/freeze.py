@@ -221,7 +221,11 @@ def _with_known_shape(spec: InputSpec, record: ModelRecord, interp: Interpreter)
     for observed in record.built_shapes:
         if len(observed) == len(record.input_tensors) and key in observed:
             shape = observed[key][1:]
-            return replace(spec, shape=shape, shape_text=repr(shape))
+            dtype = spec.dtype or record.built_dtypes.get(key)
+            kwargs = spec.kwargs
+            if dtype is not None and "dtype" not in dict(kwargs):
+                kwargs += (("dtype", f'"{dtype}"'),)
+            return replace(spec, shape=shape, shape_text=repr(shape), dtype=dtype, kwargs=kwargs)
     for node in interp.builder.nodes.values():
         if any(isinstance(a, TensorRef) and a.tensor == spec.tensor for a in node.args):
             layer = interp.builder.layers[node.layer]
@@ -238,17 +242,30 @@ def _site(record: ModelRecord, interp: Interpreter, owned: set[str]) -> Site:
     for (block, index), ids in interp.builder.touched.items():
         if block == record.block and ids & owned:
             statements.add(index)
+    body = _block_body(interp.module, record.block) if record.block != "<class>" else ()
+    for block, index, call in sorted(record.builds, key=lambda build: build[1]):
+        if block == record.block and index == max(statements) + 1 and _only(body[index], call):
+            statements.add(index)  # ``model.build(...)`` right after the model: the target's own
     class_statement = record.class_val.statement if record.class_val else None
     if record.block == "<class>":
         name = record.class_val.node.name.value if record.class_val else "the class"
         return Site("", (), None, class_statement, f"{name} is never instantiated in this file")
-    body = _block_body(interp.module, record.block)
     binding, problem = _binding(body[record.statement], record)
     for index in statements:
         if not isinstance(body[index], cst.SimpleStatementLine):
             line = interp.line(body[index])
             problem = problem or f"line {line}: the model is defined inside a compound statement"
     return Site(record.block, tuple(sorted(statements)), binding, class_statement, problem)
+
+
+def _only(statement: cst.CSTNode, call: cst.Call) -> bool:
+    """The statement is ``call`` alone, its value unused."""
+    return (
+        isinstance(statement, cst.SimpleStatementLine)
+        and len(statement.body) == 1
+        and isinstance(statement.body[0], cst.Expr)
+        and statement.body[0].value is call
+    )
 
 
 def _block_body(module: cst.Module, block: str) -> Sequence[cst.CSTNode]:

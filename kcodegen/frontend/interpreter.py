@@ -869,6 +869,7 @@ class Interpreter:
                 observed = _observed_shapes(args[0])
                 if observed is not None:
                     record.built_shapes.append(observed)
+                    record.builds.append((self.frame.block, self.frame.statement, node))
                 return Const(None, "None")
             if name in _UNTRACKED_METHODS:
                 return Opaque(self.render(node))
@@ -1299,10 +1300,10 @@ class Interpreter:
             return SequenceVal(items, "list", param)
         if keys and all(isinstance(k, str) for k in keys):
             record.input_kind = "dict"
-            record.input_keys = [repr(k) for k in keys]
+            record.input_keys = [_quoted(k) for k in keys]
             return DictVal(
                 [
-                    (k, repr(k), self._subclass_input(record, where, str(k), named=False))
+                    (k, _quoted(k), self._subclass_input(record, where, k, named=False))
                     for k in keys
                 ],
                 param,
@@ -1351,9 +1352,13 @@ class Interpreter:
         return self.record_of_self.get(id(self_val)) if isinstance(self_val, SelfVal) else None
 
     def call_model(self, model: ModelVal, args: list[Value], node: cst.Call) -> Value:
+        record = model.record
         observed = _observed_shapes(args[0]) if args and not _has_tensor(args[0]) else None
+        if observed is None and args and self._fresh_inputs(node.args[0].value):
+            observed = self._input_shapes(args[0], record.built_dtypes)
         if observed is not None:
-            model.record.built_shapes.append(observed)
+            record.built_shapes.append(observed)
+            record.builds.append((self.frame.block, self.frame.statement, node))
             return Opaque(self.render(node))
         if args and _has_tensor(args[0]):
             name = _callee_name(node.func)
@@ -1361,6 +1366,45 @@ class Interpreter:
                 model = ModelVal(model.record, node.func.value)
             return self.call_layer(self.nested_layer(model, name), node)
         return Opaque(self.render(node))
+
+    def _fresh_inputs(self, node: cst.BaseExpression) -> bool:
+        """``keras.Input(...)`` written in place (or a list or dict of them): a call on it only
+        builds the model (``model(keras.Input(shape=(7,)))``)."""
+        if isinstance(node, cst.List | cst.Tuple):
+            return bool(node.elements) and all(self._fresh_inputs(e.value) for e in node.elements)
+        if isinstance(node, cst.Dict):
+            return bool(node.elements) and all(
+                isinstance(e, cst.DictElement) and self._fresh_inputs(e.value)
+                for e in node.elements
+            )
+        if not isinstance(node, cst.Call):
+            return False
+        callee = self.eval(node.func)
+        return isinstance(callee, Symbol) and callee.qualname == api.INPUT
+
+    def _input_shapes(
+        self, value: Value, dtypes: dict[object, str]
+    ) -> dict[object, tuple[int | None, ...]] | None:
+        """Shapes (with batch) of the inputs a model is called on, keyed as ``_observed_shapes``
+        keys them; their dtypes go to ``dtypes``."""
+        specs = {spec.tensor: spec for spec in self.builder.inputs.values()}
+        if isinstance(value, TensorVal):
+            keyed: list[tuple[object, Value]] = [(0, value)]
+        elif isinstance(value, SequenceVal):
+            keyed = list(enumerate(value.items))
+        elif isinstance(value, DictVal):
+            keyed = [(key, item) for key, _, item in value.items]
+        else:
+            return None
+        shapes: dict[object, tuple[int | None, ...]] = {}
+        for key, item in keyed:
+            spec = specs.get(item.tensor_id) if isinstance(item, TensorVal) else None
+            if spec is None or spec.shape is None:
+                return None
+            shapes[key] = (None, *spec.shape)
+            if spec.dtype is not None:
+                dtypes[key] = spec.dtype
+        return shapes
 
     def nested_layer(self, model: ModelVal, var_name: str | None) -> LayerVal:
         """A model used as a layer of another: one LayerSpec per model object, so reuse is sharing.
@@ -1666,6 +1710,13 @@ def _unpacked_count(call: cst.FunctionDef, param: str) -> int:
 
     call.visit(Finder())
     return found
+
+
+def _quoted(text: str) -> str:
+    """``text`` as a Python string literal, double-quoted as formatters write them."""
+    if '"' in text or "\\" in text or not text.isprintable():
+        return repr(text)
+    return f'"{text}"'
 
 
 def _subscript_keys(call: cst.FunctionDef, param: str) -> list[Any]:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import libcst as cst
+
 from kcodegen.frontend.values import ClassVal, InputLayerVal, LayerVal, SelfVal, Value
 from kcodegen.ir import Span, Style
 
@@ -42,5 +44,9 @@ class ModelRecord:
     # Shapes observed after creation: model.build((None, 7)) or model(tf.zeros((2, 7))), with batch.
     # Keyed by input position, or by key for dict inputs.
     built_shapes: list[dict[object, tuple[int | None, ...]]] = field(default_factory=list)
+    built_dtypes: dict[object, str] = field(default_factory=dict)  # from model(keras.Input(...))
+    # The calls that only build the model, with their (block, statement index): part of the site
+    # when they directly follow it, so a conversion replaces them with what the target needs.
+    builds: list[tuple[str, int, cst.Call]] = field(default_factory=list)
     # Statements (block, index) that configure the model after it exists (.add).
     extra_statements: set[int] = field(default_factory=set)

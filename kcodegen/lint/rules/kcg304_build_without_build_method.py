@@ -29,7 +29,7 @@ class BuildWithoutBuildMethod(Rule):
 
     Use instead:
         model = Classifier()
-        model(keras.ops.zeros((1, 784)))  # runs call() once: every layer creates its weights
+        model(keras.Input(shape=(784,)))  # a symbolic call: every layer creates its weights
         model.load_weights("classifier.weights.h5")
     """
 

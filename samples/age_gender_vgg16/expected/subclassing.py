@@ -2,7 +2,7 @@ import os
 
 import numpy as np
 from tensorflow.keras.applications import VGG16
-from tensorflow.keras.layers import Dense, Flatten
+from tensorflow.keras.layers import Dense, Flatten, Input
 from tensorflow.keras.models import Model
 from tensorflow.keras.utils import img_to_array, load_img
 
@@ -47,6 +47,7 @@ class MyModel(Model):
 
 
 model = MyModel()
+model(Input(shape=(200,200,3)))
 model.compile(optimizer='adam', loss=['mse', 'binary_crossentropy'], metrics={'Age': 'mae', 'Gender': 'accuracy'})
 model.summary()
 

@@ -18,6 +18,7 @@ class Encoder(keras.Model):
 
 
 encoder = Encoder(name="encoder")
+encoder(keras.Input(shape=(784,), name="image"))
 
 # Decoder: latent code -> image
 class Decoder(keras.Model):
@@ -32,6 +33,7 @@ class Decoder(keras.Model):
 
 
 decoder = Decoder(name="decoder")
+decoder(keras.Input(shape=(latent_dim,), name="latent"))
 
 # The autoencoder chains the two; training it trains both.
 class Autoencoder(keras.Model):
@@ -46,6 +48,7 @@ class Autoencoder(keras.Model):
 
 
 autoencoder = Autoencoder(encoder, decoder, name="autoencoder")
+autoencoder(keras.Input(shape=(784,)))
 autoencoder.compile(optimizer="adam", loss="binary_crossentropy")
 
 if __name__ == "__main__":

@@ -63,6 +63,7 @@ class InceptionMini(keras.Model):
 
 
 model = InceptionMini(name="inception_mini")
+model(keras.Input(shape=(32, 32, 3)))
 model.summary()
 
 keras.utils.plot_model(model, "inception.png", show_shapes=True)

@@ -23,6 +23,12 @@ class MyModel(keras.Model):
 
 
 model = MyModel()
+model(
+    {
+        "title": keras.Input(shape=(10,), name="title"),
+        "body": keras.Input(shape=(20,), name="body"),
+    }
+)
 
 model.compile(
     optimizer="rmsprop",

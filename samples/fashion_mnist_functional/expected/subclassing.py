@@ -47,6 +47,7 @@ class MyModel(tf.keras.Model):
 
 
 model = MyModel()
+model(tf.keras.Input(shape=(28, 28)))
 
 # Compile the model
 model.compile(loss="sparse_categorical_crossentropy", optimizer="sgd", metrics=["accuracy"])

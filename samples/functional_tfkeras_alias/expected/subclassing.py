@@ -1,5 +1,5 @@
 import tensorflow as tf
-from tensorflow.keras.layers import Dense
+from tensorflow.keras.layers import Dense, Input
 
 class Mixed(tf.keras.Model):
     def __init__(self, **kwargs):
@@ -15,4 +15,5 @@ class Mixed(tf.keras.Model):
 
 
 model = Mixed(name="mixed")
+model(Input(shape=(8, 8)))
 model.compile(optimizer="adam", loss="binary_crossentropy", metrics=[tf.keras.metrics.AUC()])

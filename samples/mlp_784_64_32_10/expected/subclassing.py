@@ -1,5 +1,5 @@
 from tensorflow.keras.models import Model
-from tensorflow.keras.layers import Dense
+from tensorflow.keras.layers import Dense, Input
 
 class MyModel(Model):
     def __init__(self, **kwargs):
@@ -15,5 +15,6 @@ class MyModel(Model):
 
 
 model = MyModel()
+model(Input(shape=(784,)))
 
 model.compile(optimizer='adam', loss='categorical_crossentropy', metrics=['accuracy'])

@@ -1,5 +1,5 @@
 import numpy as np
-from keras.layers import Dense, Dropout
+from keras.layers import Dense, Dropout, Input
 from keras.layers import Conv2D, MaxPooling2D, Flatten
 from keras.models import Model
 from keras.datasets import mnist
@@ -51,6 +51,7 @@ class MyModel(Model):
 
 # build the model by supplying inputs/outputs
 model = MyModel()
+model(Input(shape=input_shape))
 # network model in text
 model.summary()
 plot_model(model, to_file='cnn-mnist.png', show_shapes=True)

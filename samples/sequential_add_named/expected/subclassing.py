@@ -24,6 +24,7 @@ class Regressor(keras.Model):
 
 
 model = Regressor(name="regressor")
+model(keras.Input(shape=(13,)))
 
 model.compile(optimizer="adam", loss="mse", metrics=["mae"])
 model.summary()

@@ -19,6 +19,7 @@ class MyModel(models.Model):
 
 
 model = MyModel()
+model(L.Input(shape=(NUM_FEATURES,)))
 
 model.compile(
     optimizer="adam",

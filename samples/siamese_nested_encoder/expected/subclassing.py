@@ -15,6 +15,7 @@ class Encoder(keras.Model):
 
 
 encoder = Encoder(name="encoder")
+encoder(keras.Input(shape=(64,)))
 
 class Siamese(keras.Model):
     def __init__(self, encoder, **kwargs):
@@ -32,4 +33,5 @@ class Siamese(keras.Model):
 
 
 siamese = Siamese(encoder, name="siamese")
+siamese([keras.Input(shape=(64,), name="left"), keras.Input(shape=(64,), name="right")])
 siamese.compile(optimizer="adam", loss="binary_crossentropy", metrics=["accuracy"])

@@ -19,5 +19,6 @@ class MyModel(keras.Model):
 
 
 model = MyModel()
+model([keras.Input(shape=(16,), name="left"), keras.Input(shape=(16,), name="right")])
 model.compile(optimizer="adam", loss="binary_crossentropy", metrics=["accuracy"])
 model.summary()

@@ -11,6 +11,5 @@ model = keras.Sequential(
         layers.Dense(10, activation="softmax"),
     ]
 )
-model.build((None, 32))
 model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
 model.summary()

@@ -7,7 +7,6 @@ x = tf.keras.layers.Dense(32, activation="relu")(x)
 value = tf.keras.layers.Dense(1, name="value")(x)
 label = tf.keras.layers.Dense(3, activation="softmax", name="label")(x)
 model = tf.keras.Model(inputs=inputs, outputs=(value, label))
-model(tf.zeros((1, 12)))  # build the weights
 model.compile(
     optimizer="adam",
     loss=["mse", "sparse_categorical_crossentropy"],

@@ -1,5 +1,5 @@
 from tensorflow.keras.models import Model
-from tensorflow.keras.layers import Dense, Concatenate
+from tensorflow.keras.layers import Input, Dense, Concatenate
 
 # Define two input layers
 class MyModel(Model):
@@ -26,5 +26,6 @@ class MyModel(Model):
 
 # Define the model with two inputs and one output
 model = MyModel()
+model([Input(shape=(784,), name='input_1'), Input(shape=(784,), name='input_2')])
 
 model.compile(optimizer='adam', loss='categorical_crossentropy', metrics=['accuracy'])

@@ -22,4 +22,3 @@ v = tower(item)  # shared: one set of tower weights
 x = layers.concatenate([u, v])
 outputs = layers.Dense(1)(x)
 model = keras.Model(inputs=[user, item], outputs=outputs)
-model.build([(None, 12), (None, 12)])
