@@ -38,7 +38,7 @@ TRICKY = (
     "        b\n"
     "\f\n"
     "class C(keras.layers.Layer):\n"
-    "    \"\"\"Doc.\"\"\"\n"
+    '    """Doc."""\n'
     "    async def g(self):\n"
     "        text = '''\n"
     "  inside a string\n"

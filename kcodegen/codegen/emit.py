@@ -338,9 +338,9 @@ def _symbolic_build(graph: ModelGraph, plan: ImportPlan) -> str | None:
     items = [inputs[tensor] for tensor in structure.tensors]
     if structure.kind == "dict":
         items = [f"{key}: {item}" for key, item in zip(structure.keys, items, strict=True)]
-    open_, close = {"dict": "{}", "tuple": "()"}.get(structure.kind, "[]")
+    brackets = {"dict": "{}", "tuple": "()"}.get(structure.kind, "[]")
     lines = "".join(f"{_INDENT * 2}{item},\n" for item in items)
-    return f"{graph.site.binding}(\n{_INDENT}{open_}\n{lines}{_INDENT}{close}\n)"
+    return f"{graph.site.binding}(\n{_INDENT}{brackets[0]}\n{lines}{_INDENT}{brackets[1]}\n)"
 
 
 def _lines(pending: list[tuple[str, str, Node | Op]]) -> list[Line]:
