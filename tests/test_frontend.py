@@ -254,3 +254,32 @@ def test_a_model_called_on_tensors_is_one_shared_layer_of_the_outer_model() -> N
 
 def test_builtins_that_would_fail_or_explode_stay_opaque() -> None:
     assert parse_models("x = None\ny = len(x)\nz = list(range(10**12))\n").models == ()
+
+
+LOOP_BUILT = """\
+import keras
+
+inputs = keras.Input(shape=(4,))
+x = inputs
+for units in (8, 4):
+    x = keras.layers.Dense(units)(x)
+{extra}model = keras.Model(inputs, x)
+{after}"""
+
+
+def test_a_loop_that_only_builds_is_part_of_the_site() -> None:
+    (graph,) = parse_models(LOOP_BUILT.format(extra="", after="")).models
+    assert graph.site.problem is None
+    assert graph.site.statements == (1, 2, 3, 4)
+
+
+@pytest.mark.parametrize(
+    ("extra", "after", "why"),
+    [
+        ("", "print(units)\n", "`units`, which the statement around it sets, is used elsewhere"),
+        ("    print(units)\n", "", "the statement around it also runs `print(units)`"),
+    ],
+)
+def test_a_loop_that_does_more_keeps_the_model_in_place(extra: str, after: str, why: str) -> None:
+    (graph,) = parse_models(LOOP_BUILT.format(extra=extra, after=after)).models
+    assert graph.site.problem == f"line 5: the model is built in a compound statement: {why}"

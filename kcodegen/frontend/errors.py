@@ -12,7 +12,10 @@ class FrontendError(BadInput):
 class Unsupported(Exception):
     """A construct the interpreter cannot follow inside a model's definition (exit code 1)."""
 
-    def __init__(self, message: str, line: int) -> None:
+    def __init__(self, message: str, line: int, cause: object = None) -> None:
         super().__init__(message)
         self.message = message
         self.line = line
+        # The unknown value whose use raised this: names the failed statement binds inherit it, so
+        # a later use names the root cause instead of the chain of statements in between.
+        self.cause = cause

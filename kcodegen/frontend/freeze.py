@@ -9,6 +9,7 @@ from typing import Literal
 
 import libcst as cst
 
+from kcodegen.frontend.compound import why_not_replaceable
 from kcodegen.frontend.errors import Unsupported
 from kcodegen.frontend.interpreter import Interpreter, _const_shape, _string_literal
 from kcodegen.frontend.records import ModelRecord
@@ -251,10 +252,14 @@ def _site(record: ModelRecord, interp: Interpreter, owned: set[str]) -> Site:
         name = record.class_val.node.name.value if record.class_val else "the class"
         return Site("", (), None, class_statement, f"{name} is never instantiated in this file")
     binding, problem = _binding(body[record.statement], record)
-    for index in statements:
+    for index in sorted(statements):
         if not isinstance(body[index], cst.SimpleStatementLine):
-            line = interp.line(body[index])
-            problem = problem or f"line {line}: the model is defined inside a compound statement"
+            why = why_not_replaceable(body[index], body, statements)
+            if why is not None:
+                line = interp.line(body[index])
+                problem = (
+                    problem or f"line {line}: the model is built in a compound statement: {why}"
+                )
     return Site(record.block, tuple(sorted(statements)), binding, class_statement, problem)
 
 

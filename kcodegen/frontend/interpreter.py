@@ -19,8 +19,10 @@ from functools import lru_cache
 from typing import Any
 
 import libcst as cst
+import libcst.matchers as m
 
 from kcodegen.frontend import keras_api as api
+from kcodegen.frontend import shapes
 from kcodegen.frontend.builder import GraphBuilder, Origin
 from kcodegen.frontend.errors import Unsupported
 from kcodegen.frontend.names import canonical, import_bindings
@@ -165,6 +167,9 @@ class Interpreter:
         self.record_of_self: dict[int, ModelRecord] = {}
         self._code: dict[int, str] = {}
         self._names: dict[int, frozenset[str]] = {}
+        self.layer_configs: dict[str, shapes.Config] = {}  # by layer id, for ``self.shapes``
+        self.shapes = shapes.Inference(self.builder, self.layer_configs)
+        self.shape_problem: str | None = None  # why the last shape asked for is not known
 
     # --- entry points -------------------------------------------------------------------------
     def run(self) -> None:
@@ -258,7 +263,7 @@ class Interpreter:
         while scope is not None:
             if name in scope.vars:
                 value = scope.vars[name]
-                if scope.is_module and hasattr(value, "text"):
+                if scope.is_module and hasattr(value, "text") and not isinstance(value, Unknown):
                     try:
                         return replace(value, text=name)  # type: ignore[type-var]
                     except TypeError:
@@ -335,7 +340,11 @@ class Interpreter:
                     self.exec_statement(statement)
                 except Unsupported as problem:
                     self.problems.append(problem)
-                    self.taint(statement, problem.message)
+                    if isinstance(problem.cause, Unknown):
+                        for name in _assigned_names(statement):
+                            frame.vars[name] = problem.cause
+                    else:
+                        self.taint(statement, problem.message)
             else:
                 self.exec_statement(statement)
             self._comment_layers(frame)
@@ -408,6 +417,7 @@ class Interpreter:
         if _is_main_guard(statement.test):
             self.exec_nested(statement.body.body)
             return
+        self.shape_problem = None
         test = self.eval(statement.test)
         if isinstance(test, Const):
             if test.value:
@@ -417,10 +427,11 @@ class Interpreter:
             elif statement.orelse is not None:
                 self.exec_nested(statement.orelse.body.body)
             return
-        self.taint(
-            statement,
-            f"under the `if` at line {self.line(statement)}, whose test is only known at run time",
-        )
+        if self.shape_problem is not None:
+            needs = f"whose test needs {self.shape_problem}"
+        else:
+            needs = "whose test is only known at run time"
+        self.taint(statement, f"under the `if` at line {self.line(statement)}, {needs}")
 
     def exec_for(self, statement: cst.For) -> None:
         iterable = self.eval(statement.iter)
@@ -431,7 +442,8 @@ class Interpreter:
                 f"in the loop at line {self.line(statement)}, which runs over a value only known at run time",
             )
             return
-        self.frame.loop_vars |= _target_names(statement.target)
+        # Names the loop binds change from one pass to the next: generated code gets their values.
+        self.frame.loop_vars |= _target_names(statement.target) | _assigned_names(statement.body)
         for item in items[:_MAX_UNROLL]:
             self.bind(statement.target, item, statement)
             self.exec_nested(statement.body.body)
@@ -496,12 +508,13 @@ class Interpreter:
             return self.eval_unary(node)
         if isinstance(node, cst.Comparison):
             return self.eval_comparison(node)
-        if isinstance(node, cst.BooleanOperation):
-            left, right = self.eval(node.left), self.eval(node.right)
+        if isinstance(node, cst.BooleanOperation):  # short-circuits, as Python does
+            left = self.eval(node.left)
+            if isinstance(left, Const) and bool(left.value) != isinstance(node.operator, cst.And):
+                return Const(left.value, self.render(node))
+            right = self.eval(node.right)
             if isinstance(left, Const) and isinstance(right, Const):
-                is_and = isinstance(node.operator, cst.And)
-                value = (left.value and right.value) if is_and else (left.value or right.value)
-                return Const(value, self.render(node))
+                return Const(right.value, self.render(node))
             return Opaque(self.render(node))
         if isinstance(node, cst.Subscript):
             return self.eval_subscript(node)
@@ -532,6 +545,8 @@ class Interpreter:
             return Symbol(canonical(f"{owner.qualname}.{attr}"), text)
         if isinstance(owner, SelfVal):
             return owner.attrs.get(attr, Method(owner, attr, text))
+        if isinstance(owner, TensorVal) and attr == "shape":
+            return self.static_shape(owner, text)
         if isinstance(owner, LayerVal) and attr in ("input", "output"):
             return self.backbone_tensor(owner, attr, node)
         if isinstance(owner, LayerVal) and attr == "layers":
@@ -549,6 +564,31 @@ class Interpreter:
         if isinstance(owner, Const) and hasattr(owner.value, attr):
             return Opaque(text)
         return Opaque(text)
+
+    def static_shape(self, tensor: TensorVal, text: str) -> Value:
+        """``x.shape`` as a constant (batch size None) when the layers before it tell; otherwise
+        opaque, with the reason kept for the ``if`` that asked."""
+        try:
+            return Const(self.shapes.shape(tensor.tensor_id), text)
+        except shapes.NotStatic as why:
+            self.shape_problem = f"the shape of `{tensor.text}`, and {why}"
+            return Opaque(text)
+
+    def layer_config(self, node: cst.Call) -> shapes.Config:
+        """A new layer's arguments as values, for shape rules: only those computed without
+        calling anything (evaluating a call again could build a second layer)."""
+
+        def value(expression: cst.BaseExpression) -> Any:
+            if _calls_something(expression):
+                return shapes.NOT_CONSTANT
+            try:
+                return const_value(self.eval(expression))
+            except (LookupError, Unsupported):
+                return shapes.NOT_CONSTANT
+
+        args = [value(a.value) for a in node.args if a.keyword is None and not a.star]
+        kwargs = {a.keyword.value: value(a.value) for a in node.args if a.keyword is not None}
+        return shapes.Config(args, kwargs)
 
     def eval_dict(self, node: cst.Dict) -> Value:
         items: list[tuple[Any, str, Value]] = []
@@ -713,7 +753,7 @@ class Interpreter:
         if isinstance(func, ModelVal):
             return self.call_model(func, args, node)
         if isinstance(func, Unknown):
-            raise Unsupported(f"`{func.text}` is bound {func.reason}", self.line(node))
+            raise _unknown_used(func, self.line(node))
         return Opaque(self.render(node))
 
     def call_symbol(
@@ -730,6 +770,8 @@ class Interpreter:
             return self.make_functional(node, args, kwargs)
         if qualname in api.MERGE_FUNCTIONS:
             return self.call_merge_function(qualname, node)
+        if qualname in api.STATIC_SHAPE and len(args) == 1 and isinstance(args[0], TensorVal):
+            return self.static_shape(args[0], self.render(node))
         if api.is_layer_class(qualname):
             return self.make_layer(qualname, self.render(node.func), node)
         if qualname == "builtins.super":
@@ -907,6 +949,7 @@ class Interpreter:
             local_kwargs=local_kwargs,
         )
         self.builder.add_layer(spec, self.origin())
+        self.layer_configs[layer_id] = self.layer_config(node)
         self.frame.new_layers.append(layer_id)
         return LayerVal(layer_id, self.render(node))
 
@@ -979,6 +1022,7 @@ class Interpreter:
             merge_function=short,
         )
         self.builder.add_layer(spec, self.origin())
+        self.layer_configs[layer_id] = shapes.Config([], self.layer_config(node).kwargs)
         frame = self.frame
         comments, trailing = (frame.comments, frame.trailing) if not frame.commented else ((), None)
         frame.commented = True
@@ -1004,7 +1048,7 @@ class Interpreter:
                 tuple((key_text, self.to_arg(v, None)) for _, key_text, v in value.items)
             )
         if isinstance(value, Unknown):
-            raise Unsupported(f"`{value.text}` is bound {value.reason}", value.line)
+            raise _unknown_used(value, value.line)
         return Literal_(self.render(node) if node is not None else value.text)
 
     def make_op(
@@ -1178,7 +1222,7 @@ class Interpreter:
         if inputs is None or outputs is None or not (_has_tensor(inputs) and _has_tensor(outputs)):
             for value in (inputs, outputs):
                 if isinstance(value, Unknown):
-                    raise Unsupported(f"`{value.text}` is bound {value.reason}", value.line)
+                    raise _unknown_used(value, value.line)
             return Opaque(self.render(node))
         record = self.new_record("functional", node)
         record.inputs, record.outputs = inputs, outputs
@@ -1224,7 +1268,7 @@ class Interpreter:
             value = self.nested_layer(value, value.text if value.text.isidentifier() else None)
         if not isinstance(value, (LayerVal, InputLayerVal)):
             if isinstance(value, Unknown):
-                raise Unsupported(f"`{value.text}` is bound {value.reason}", value.line)
+                raise _unknown_used(value, value.line)
             raise Unsupported(f"`{value.text}` is not a layer the converter knows", self.line(node))
         frame = self.frame
         comments = () if in_constructor else frame.comments
@@ -1490,6 +1534,8 @@ class _Substitute(cst.CSTTransformer):
                 expression = _parse_expression(text)
                 if expression is None:
                     return updated
+                if isinstance(expression, cst.Name) and isinstance(value, Const):
+                    expression = self._value_of_loop_name(expression, value)
                 if isinstance(
                     expression, (cst.BinaryOperation, cst.BooleanOperation, cst.IfExp, cst.Lambda)
                 ):
@@ -1499,6 +1545,18 @@ class _Substitute(cst.CSTTransformer):
                 return expression
             scope = scope.parent
         return updated
+
+    def _value_of_loop_name(self, name: cst.Name, value: Const) -> cst.BaseExpression:
+        """A helper's argument named by a module-level loop's name (``block(x, filters)``): its
+        value, since the name means something else once the loop has moved on."""
+        if name.value not in self.interpreter.module_frame.loop_vars:
+            return name
+        literal = repr(value.value)
+        try:
+            same = ast.literal_eval(literal) == value.value
+        except (ValueError, SyntaxError):
+            same = False
+        return _parse_expression(literal) or name if same else name
 
     def leave_Attribute(self, original: cst.Attribute, updated: cst.Attribute) -> cst.Attribute:
         return updated.with_changes(attr=original.attr)
@@ -1591,6 +1649,14 @@ def _const_shape(value: Value | None) -> tuple[int | None, ...] | None:
     if isinstance(raw, (list, tuple)) and all(d is None or isinstance(d, int) for d in raw):
         return tuple(raw)
     return None
+
+
+def _calls_something(expression: cst.BaseExpression) -> bool:
+    return bool(m.findall(expression, m.Call() | m.Lambda()))
+
+
+def _unknown_used(value: Unknown, line: int) -> Unsupported:
+    return Unsupported(f"`{value.text}` is bound {value.reason}", line, cause=value)
 
 
 def _string_literal(text: str | None) -> str | None:

@@ -23,6 +23,9 @@ MERGE_FUNCTIONS = {
 }
 MERGE_LAYERS = frozenset(MERGE_FUNCTIONS.values())
 
+# Functions that give a tensor's static shape, like ``x.shape`` (see ``shapes``).
+STATIC_SHAPE = frozenset({"keras.ops.shape", "keras.backend.int_shape"})
+
 # Layers whose call takes ``training``: a subclass's call() forwards the flag to them.
 TRAINING_LAYERS = frozenset(
     f"keras.layers.{name}"

@@ -1,0 +1,56 @@
+"""Whether a loop or ``if`` that helps build a model can be replaced by the generated code.
+
+The splice replaces every statement of a model's site. A ``for`` that stacks blocks
+(``for filters in (16, 32): x = block(x, filters)``) goes with it when all it does is build: its
+statements only assign names or add layers, and no code outside the site reads a name it binds
+(the loop variable, a ``stride`` it computes; functions are not searched: their names are their
+own). Anything else it does (a ``print``, a list it
+fills for later) would be lost, so such a statement keeps the model from being rewritten in place.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+
+import libcst as cst
+import libcst.matchers as m
+
+# Calls a building loop may make as statements: adding layers, collecting tensors.
+_BUILDING_CALLS = m.Expr(m.Call(func=m.Attribute(attr=m.Name("add") | m.Name("append"))))
+
+
+def why_not_replaceable(
+    statement: cst.CSTNode, body: Sequence[cst.CSTNode], site: Collection[int]
+) -> str | None:
+    """None when ``statement`` (in ``body``, with the site's statement indexes) can be replaced."""
+    if not isinstance(statement, cst.For | cst.If):
+        return "it is inside a compound statement kcg does not rewrite"
+    for small in m.findall(statement, m.SimpleStatementLine()):
+        for part in small.body:  # type: ignore[attr-defined]
+            if not isinstance(part, cst.Assign | cst.AugAssign | cst.AnnAssign | cst.Pass) and not (
+                m.matches(part, _BUILDING_CALLS)
+            ):
+                code = cst.Module([]).code_for_node(part).strip()
+                return f"the statement around it also runs `{code}`"
+    bound = _bound_names(statement)
+    for index, other in enumerate(body):
+        if index not in site and not isinstance(other, cst.FunctionDef | cst.ClassDef):
+            read = bound & _names(other)
+            if read:
+                return f"`{sorted(read)[0]}`, which the statement around it sets, is used elsewhere"
+    return None
+
+
+def _bound_names(statement: cst.CSTNode) -> set[str]:
+    """Names assigned anywhere in ``statement``: loop variables and assignment targets."""
+    targets: list[cst.CSTNode] = []
+    for node in m.findall(statement, m.Assign() | m.AugAssign() | m.AnnAssign() | m.For()):
+        if isinstance(node, cst.Assign):
+            targets += [t.target for t in node.targets]
+        else:
+            targets.append(node.target)  # type: ignore[attr-defined]
+    return {name for target in targets for name in _names(target)}
+
+
+def _names(node: cst.CSTNode) -> set[str]:
+    return {name.value for name in m.findall(node, m.Name()) if isinstance(name, cst.Name)}
