@@ -69,7 +69,10 @@ def parse_models(
             name_of[record.id] = graph.name
     models = [_name_submodels(graph, name_of) for graph in models]
     models.sort(key=lambda m: (m.span.line, m.span.col))  # type: ignore[attr-defined]
-    return ParsedModule(module, tuple(models), tuple(problems))
+    unique: dict[tuple[int, str], Unsupported] = {}  # a problem met on every pass of a loop
+    for found in problems:
+        unique.setdefault((found.line, found.message), found)
+    return ParsedModule(module, tuple(models), tuple(unique.values()))
 
 
 def _name_submodels(graph: ModelGraph, name_of: dict[str, str]) -> ModelGraph:
