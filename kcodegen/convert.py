@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from kcodegen.analysis import Reason, reasons_against
 from kcodegen.codegen import rewrite
+from kcodegen.codegen.unbound import newly_unbound
 from kcodegen.errors import BadInput
 from kcodegen.frontend import parse_models, select_models
 from kcodegen.ir import STYLES, ModelGraph, Style
@@ -68,4 +69,11 @@ def convert(
         return Conversion(source, source, to, graphs, (), tuple(unchanged), tuple(refusals))
     output = rewrite(parsed.module, todo, to)
     converted = tuple(g.name for g in todo)
+    broken = [
+        Reason(line, f"`{text}` uses `{name}`, which the converted code would not define before it")
+        for line, name, text in newly_unbound(source, output)
+    ]
+    if broken:
+        refused = (Refusal(", ".join(converted), tuple(broken)),)
+        return Conversion(source, source, to, graphs, (), tuple(unchanged), refused, problems)
     return Conversion(source, output, to, graphs, converted, tuple(unchanged), (), problems)

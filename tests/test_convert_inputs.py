@@ -55,3 +55,11 @@ def test_a_subclass_written_from_functional_converts_back_with_shapes_and_dtypes
     (spec,) = graph.inputs
     assert (spec.shape, spec.dtype) == ((None,), "int32")
     assert back.count("keras.Input(") == 1  # the build call is replaced, not kept beside
+
+
+def test_a_sequential_built_by_build_gets_its_input_shape() -> None:
+    for call in ("model.build((None, 8))", "model.build(input_shape=(None, 8))"):
+        source = f"import keras\n\nmodel = keras.Sequential([keras.layers.Dense(4)])\n{call}\n"
+        output = convert(source, "functional").output
+        assert "keras.Input(shape=(8,))" in output
+        assert "build" not in output

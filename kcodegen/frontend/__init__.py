@@ -59,6 +59,8 @@ def parse_models(
         key = (record.block, record.statement, record.style)
         if key not in by_site:  # a builder function called twice defines one model
             try:
+                if record.unknown is not None:
+                    raise record.unknown
                 by_site[key] = freeze(record, interp)
                 models.append(by_site[key])  # type: ignore[arg-type]
             except Unsupported as problem:

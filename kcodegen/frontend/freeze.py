@@ -153,8 +153,8 @@ def _materialize_sequential(record: ModelRecord, interp: Interpreter) -> None:
         entries = entries[1:]
     else:
         shape, shape_text, kwargs = _first_layer_shape(entries, interp)
-    if shape is None and record.built_shapes:
-        shape = record.built_shapes[0][1:]
+    if shape is None and record.built_shapes and 0 in record.built_shapes[0]:
+        shape = record.built_shapes[0][0][1:]
         shape_text = repr(shape)
     if not entries:
         raise Unsupported("the Sequential has no layers", record.span.line)

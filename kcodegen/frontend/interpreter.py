@@ -165,8 +165,9 @@ class Interpreter:
         self.backbone_io: dict[tuple[str, str], str] = {}
         self.classes: dict[str, ClassVal] = {}
         self.record_of_self: dict[int, ModelRecord] = {}
-        self._code: dict[int, str] = {}
-        self._names: dict[int, frozenset[str]] = {}
+        # By node (identity): substituted copies are short-lived, and an id can be reused.
+        self._code: dict[cst.CSTNode, str] = {}
+        self._names: dict[cst.CSTNode, frozenset[str]] = {}
         self.layer_configs: dict[str, shapes.Config] = {}  # by layer id, for ``self.shapes``
         self.shapes = shapes.Inference(self.builder, self.layer_configs)
         self.shape_problem: str | None = None  # why the last shape asked for is not known
@@ -217,10 +218,9 @@ class Interpreter:
 
     def code(self, node: cst.CSTNode) -> str:
         """Source text of a node of the module (cached: unrolled loops ask for the same nodes often)."""
-        key = id(node)
-        if key not in self._code:
-            self._code[key] = self.module.code_for_node(node)
-        return self._code[key]
+        if node not in self._code:
+            self._code[node] = self.module.code_for_node(node)
+        return self._code[node]
 
     def render(self, node: cst.BaseExpression, keep: Frame | None = None) -> str:
         """Source text of an expression, with names local to an inlined function replaced.
@@ -237,8 +237,7 @@ class Interpreter:
         return self.code(substituted)
 
     def _names_in(self, node: cst.CSTNode) -> frozenset[str]:
-        key = id(node)
-        if key not in self._names:
+        if node not in self._names:
             found: set[str] = set()
 
             class Collector(cst.CSTVisitor):
@@ -246,8 +245,8 @@ class Interpreter:
                     found.add(name.value)
 
             node.visit(Collector())
-            self._names[key] = frozenset(found)
-        return self._names[key]
+            self._names[node] = frozenset(found)
+        return self._names[node]
 
     @property
     def frame(self) -> Frame:
@@ -449,8 +448,12 @@ class Interpreter:
             self.exec_nested(statement.body.body)
 
     def taint(self, statement: cst.CSTNode, reason: str) -> None:
+        """What ``statement`` may bind or change (``model.add(...)`` under an ``if``) is unknown."""
         line = self.line(statement)
-        for name in _assigned_names(statement):
+        for name in _assigned_names(statement) | _changed_objects(statement):
+            before = self.frame.vars.get(name)
+            if isinstance(before, ModelVal) and before.record.unknown is None:
+                before.record.unknown = Unsupported(f"`{name}` may be changed {reason}", line)
             self.frame.vars[name] = Unknown(name, line, reason)
 
     def define_class(self, statement: cst.ClassDef) -> None:
@@ -541,6 +544,8 @@ class Interpreter:
         owner = self.eval(node.value)
         attr = node.attr.value
         text = self.render(node)
+        if isinstance(owner, Unknown):
+            raise _unknown_used(owner, self.line(node))
         if isinstance(owner, Symbol):
             return Symbol(canonical(f"{owner.qualname}.{attr}"), text)
         if isinstance(owner, SelfVal):
@@ -907,8 +912,9 @@ class Interpreter:
             if name == "add" and record.style == "sequential" and args:
                 self.add_to_sequential(record, args[0], node)
                 return Const(None, "None")
-            if name == "build" and args:
-                observed = _observed_shapes(args[0])
+            shape_arg = args[0] if args else kwargs.get("input_shape")
+            if name == "build" and shape_arg is not None:
+                observed = _observed_shapes(shape_arg)
                 if observed is not None:
                     record.built_shapes.append(observed)
                     record.builds.append((self.frame.block, self.frame.statement, node))
@@ -1536,6 +1542,8 @@ class _Substitute(cst.CSTTransformer):
                     return updated
                 if isinstance(expression, cst.Name) and isinstance(value, Const):
                     expression = self._value_of_loop_name(expression, value)
+                elif isinstance(value, Const) and isinstance(value.value, str):
+                    expression = cst.SimpleString(_quoted(value.value))  # a name computed in a loop
                 if isinstance(
                     expression, (cst.BinaryOperation, cst.BooleanOperation, cst.IfExp, cst.Lambda)
                 ):
@@ -1557,6 +1565,28 @@ class _Substitute(cst.CSTTransformer):
         except (ValueError, SyntaxError):
             same = False
         return _parse_expression(literal) or name if same else name
+
+    def leave_FormattedString(
+        self, original: cst.FormattedString, updated: cst.FormattedString
+    ) -> cst.BaseExpression:
+        """``f"conv_{0}"`` once the loop variable is a value: the string it makes, ``"conv_0"``."""
+        text = []
+        for part in updated.parts:
+            if isinstance(part, cst.FormattedStringText):
+                text.append(part.value)
+            elif (
+                isinstance(part, cst.FormattedStringExpression)
+                and isinstance(part.expression, cst.Integer | cst.SimpleString)
+                and part.conversion is None
+                and part.format_spec is None
+            ):
+                text.append(str(part.expression.evaluated_value))
+            else:
+                return updated
+        joined = "".join(text)
+        if "{" in joined or "\\" in joined or updated.prefix.lower() != "f":
+            return updated
+        return cst.SimpleString(_quoted(joined))
 
     def leave_Attribute(self, original: cst.Attribute, updated: cst.Attribute) -> cst.Attribute:
         return updated.with_changes(attr=original.attr)
@@ -1752,6 +1782,16 @@ def _assigned_names(node: cst.CSTNode) -> set[str]:
 
     node.visit(Collector())
     return names
+
+
+def _changed_objects(node: cst.CSTNode) -> set[str]:
+    """Names whose objects a statement changes: ``model.add(...)``, ``base.trainable = ...``."""
+    calls = m.findall(node, m.Expr(m.Call(func=m.Attribute(value=m.Name()))))
+    targets = m.findall(node, m.AssignTarget(target=m.Attribute(value=m.Name())))
+    return {
+        found.value.func.value.value if isinstance(found, cst.Expr) else found.target.value.value  # type: ignore[attr-defined]
+        for found in [*calls, *targets]
+    }
 
 
 def _target_names(target: cst.BaseExpression) -> set[str]:

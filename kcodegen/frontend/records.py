@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 
+from kcodegen.frontend.errors import Unsupported
 from kcodegen.frontend.values import ClassVal, InputLayerVal, LayerVal, SelfVal, Value
 from kcodegen.ir import Span, Style
 
@@ -48,5 +49,7 @@ class ModelRecord:
     # The calls that only build the model, with their (block, statement index): part of the site
     # when they directly follow it, so a conversion replaces them with what the target needs.
     builds: list[tuple[str, int, cst.Call]] = field(default_factory=list)
+    # Why the model is not known after all: a statement kcg could not follow may change it.
+    unknown: Unsupported | None = None
     # Statements (block, index) that configure the model after it exists (.add).
     extra_statements: set[int] = field(default_factory=set)
