@@ -69,3 +69,21 @@ def test_names_made_by_f_strings_in_a_loop_are_plain_strings() -> None:
     output = convert(source, "subclassing").output
     assert 'name="conv_0"' in output and 'name="conv_1"' in output
     assert "self.conv_1 = keras.layers.Conv1D(16, 3" in output
+
+
+def test_a_frozen_backbone_stays_frozen_in_a_sequential() -> None:
+    source = textwrap.dedent(
+        """\
+        import keras
+
+        base = keras.applications.MobileNetV2(
+            input_shape=(32, 32, 3), include_top=False, weights=None, alpha=0.35
+        )
+        base.trainable = False
+        x = keras.layers.GlobalAveragePooling2D()(base.output)
+        model = keras.Model(base.input, keras.layers.Dense(5)(x))
+        """
+    )
+    output = convert(source, "sequential").output
+    assert "base.trainable = False\nmodel = keras.Sequential(" in output
+    assert "        base,\n" in output

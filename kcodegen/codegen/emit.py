@@ -228,6 +228,8 @@ def emit_sequential(graph: ModelGraph, plan: ImportPlan) -> Generated:
     spec = graph.inputs[0]
     if spec.shape is not None or spec.shape_text is not None:
         entries.append(Line(input_expression(spec, plan)))
+    before: list[Line] = []  # layers configured after creation (``base.trainable = False``)
+    layer_vars = TensorNames(graph, reserved=set())
     for step_id in graph.order:
         step = graph.step_by_id[step_id]
         if isinstance(step, Node):
@@ -235,9 +237,18 @@ def emit_sequential(graph: ModelGraph, plan: ImportPlan) -> Generated:
             code = constructor(
                 layer, plan, as_class=True, drop_shape=bool(entries), site=graph.site.function
             )
-            entries.append(Line(code, layer.comments + step.comments, step.trailing_comment))
+            comments = layer.comments + step.comments
+            if layer.attrs:
+                var = layer_vars.assign(
+                    layer.id, layer.var_name or snake_case(layer.cls.rsplit(".", 1)[-1])
+                )
+                before.append(Line(f"{var} = {code}", comments))
+                before.extend(Line(f"{var}.{attr} = {value}") for attr, value in layer.attrs)
+                code, comments = var, ()
+            entries.append(Line(code, comments, step.trailing_comment))
     body = render(
         "sequential",
+        before=before,
         target=_binding_prefix(graph),
         sequential=plan.ref("keras.Sequential"),
         entries=entries,
