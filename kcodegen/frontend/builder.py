@@ -99,6 +99,12 @@ class GraphBuilder:
         if layer.var_name is None:
             self.layers[layer_id] = replace(layer, var_name=name)
 
+    def place_layer(self, layer_id: str, path: str) -> None:
+        """The layer is an item of a subclass's list attribute (``self.blocks[2]``)."""
+        layer = self.layers[layer_id]
+        if layer.attr_path is None:
+            self.layers[layer_id] = replace(layer, attr_path=path)
+
     def set_layer_attr(self, layer_id: str, attr: str, text: str, origin: Origin) -> None:
         layer = self.layers[layer_id]
         attrs = (*((k, v) for k, v in layer.attrs if k != attr), (attr, text))

@@ -286,6 +286,9 @@ class Interpreter:
             if isinstance(owner, SelfVal):
                 owner.attrs[attr] = value
                 self._note_binding(attr, value)
+                if isinstance(value, SequenceVal):
+                    value.text = f"self.{attr}"
+                    self._place_items(value, 0)
             elif isinstance(owner, LayerVal):
                 self.builder.set_layer_attr(owner.layer_id, attr, value.text, self.origin())
         # subscript targets and the like change nothing the model graph depends on
@@ -306,6 +309,13 @@ class Interpreter:
                 ids.add(item.record.id)
         if ids:
             self.builder.touch(self.origin(), ids)
+
+    def _place_items(self, layers: SequenceVal, start: int) -> None:
+        """Layers in a subclass's list attribute are found as ``blocks[i]`` in the built model."""
+        if layers.text.startswith("self."):
+            for index, item in enumerate(layers.items[start:], start):
+                if isinstance(item, LayerVal):
+                    self.builder.place_layer(item.layer_id, f"{layers.text[5:]}[{index}]")
 
     def unpack(self, value: Value, count: int, node: cst.CSTNode) -> list[Value]:
         if isinstance(value, SequenceVal) and len(value.items) == count:
@@ -922,7 +932,9 @@ class Interpreter:
             if name in _UNTRACKED_METHODS:
                 return Opaque(self.render(node))
         if isinstance(owner, SequenceVal) and name in ("append", "extend") and args:
+            start = len(owner.items)
             owner.items.extend([args[0]] if name == "append" else (_iterate(args[0]) or []))
+            self._place_items(owner, start)
             return Const(None, "None")
         return Opaque(self.render(node))
 

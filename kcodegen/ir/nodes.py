@@ -50,6 +50,8 @@ class LayerSpec:
     # A model used as a layer: the ``ModelGraph.name`` of that model in the same module. Its
     # ``callee`` is how the outer code refers to it (``encoder``); it has no arguments.
     submodel: str | None = None
+    # Where a subclass keeps the layer when that is not a plain attribute: ``blocks[2]``.
+    attr_path: str | None = None
 
     def kwarg(self, key: str) -> str | None:
         return next((value for k, value in self.kwargs if k == key), None)

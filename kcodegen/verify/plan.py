@@ -3,7 +3,8 @@
 Static (no TensorFlow): the worker receives this with the model's slice and does the finding
 (``locate.py``). Per style, the locator the worker uses:
 
-- subclassing: the attribute path — ``LayerSpec.var_name`` is the attribute ``call()`` reads;
+- subclassing: the attribute path — ``LayerSpec.attr_path`` for an item of a list attribute
+  (``blocks[2]``), else ``var_name``, the attribute ``call()`` reads;
 - sequential: the position in ``model.layers`` (Keras 3 leaves the InputLayer out of it), which is
   the position of the layer's call in the chain;
 - functional: the graph itself, walked back from the model's outputs through each KerasTensor's
@@ -37,7 +38,7 @@ def model_plan(graph: ModelGraph) -> dict[str, Any]:
         "style": graph.style,
         "layers": {
             layer.id: {
-                "attr": layer.var_name,
+                "attr": layer.attr_path or layer.var_name,
                 "index": chain.index(layer.id) if layer.id in chain else None,
                 "model": layer.submodel is not None or layer.cls.startswith("keras.applications."),
             }
