@@ -283,3 +283,52 @@ def test_a_loop_that_only_builds_is_part_of_the_site() -> None:
 def test_a_loop_that_does_more_keeps_the_model_in_place(extra: str, after: str, why: str) -> None:
     (graph,) = parse_models(LOOP_BUILT.format(extra=extra, after=after)).models
     assert graph.site.problem == f"line 5: the model is built in a compound statement: {why}"
+
+
+@pytest.mark.parametrize(
+    "layers",
+    [
+        "[keras.Input(shape=(8,))] + block(16) + [keras.layers.Dense(1)]",
+        "[keras.Input(shape=(8,)), *block(16), keras.layers.Dense(1)]",
+    ],
+)
+def test_a_sequential_list_built_from_lists(layers: str) -> None:
+    source = (
+        "import keras\n\n\ndef block(units):\n"
+        "    return [keras.layers.Dense(units), keras.layers.ReLU()]\n\n\n"
+        f"model = keras.Sequential({layers})\n"
+    )
+    (graph,) = parse_models(source).models
+    assert [layer.cls.rsplit(".", 1)[-1] for layer in graph.layers] == ["Dense", "ReLU", "Dense"]
+
+
+def test_subclass_helper_methods_and_class_constants_are_followed() -> None:
+    source = textwrap.dedent(
+        """\
+        import keras
+
+
+        class Net(keras.Model):
+            SIZES = (8, 4)
+
+            def __init__(self):
+                super().__init__()
+                self.denses = [keras.layers.Dense(n) for n in self.SIZES]
+
+            def _block(self, x, layer):
+                return keras.activations.relu(layer(x))
+
+            def call(self, x):
+                for layer in self.denses:
+                    x = self._block(x, layer)
+                return x
+
+
+        model = Net()
+        model(keras.Input(shape=(3,)))
+        """
+    )
+    (graph,) = parse_models(source).models
+    assert [layer.args for layer in graph.layers] == [("8",), ("4",)]
+    assert [layer.attr_path for layer in graph.layers] == ["denses[0]", "denses[1]"]
+    assert len(graph.ops) == 2  # the two relu calls

@@ -505,9 +505,16 @@ class Interpreter:
         if isinstance(node, cst.Call):
             return self.eval_call(node)
         if isinstance(node, (cst.List, cst.Tuple)):
-            if any(isinstance(e, cst.StarredElement) for e in node.elements):
-                return Opaque(self.render(node))
-            items = [self.eval(e.value) for e in node.elements]
+            items: list[Value] = []
+            for element in node.elements:
+                value = self.eval(element.value)
+                if isinstance(element, cst.StarredElement):  # [Input(...), *blocks]
+                    unpacked = _iterate(value)
+                    if unpacked is None:
+                        return Opaque(self.render(node))
+                    items.extend(unpacked)
+                else:
+                    items.append(value)
             kind = "list" if isinstance(node, cst.List) else "tuple"
             return SequenceVal(items, kind, self.render(node))
         if isinstance(node, cst.Dict):
@@ -559,7 +566,9 @@ class Interpreter:
         if isinstance(owner, Symbol):
             return Symbol(canonical(f"{owner.qualname}.{attr}"), text)
         if isinstance(owner, SelfVal):
-            return owner.attrs.get(attr, Method(owner, attr, text))
+            if attr in owner.attrs:
+                return owner.attrs[attr]
+            return self._class_constant(owner, attr) or Method(owner, attr, text)
         if isinstance(owner, TensorVal) and attr == "shape":
             return self.static_shape(owner, text)
         if isinstance(owner, LayerVal) and attr in ("input", "output"):
@@ -716,6 +725,13 @@ class Interpreter:
                 return Const(_BINARY[op_type](left.value, right.value), text)
             except (TypeError, ValueError, ZeroDivisionError, OverflowError):
                 return Opaque(text)
+        if (  # [Input(...)] + block(16) + [Dense(1)]
+            op_type is cst.Add
+            and isinstance(left, SequenceVal)
+            and isinstance(right, SequenceVal)
+            and left.kind == right.kind
+        ):
+            return SequenceVal([*left.items, *right.items], left.kind, text)
         tensors = [v for v in (left, right) if isinstance(v, TensorVal)]
         if tensors:
             template: list[str | int] = []
@@ -931,6 +947,14 @@ class Interpreter:
                 return Const(None, "None")
             if name in _UNTRACKED_METHODS:
                 return Opaque(self.render(node))
+        if isinstance(owner, SelfVal):
+            cls = self._class_of(owner)
+            helper = _method(cls.node, name) if cls is not None else None
+            if cls is not None and helper is not None and name not in ("__init__", "call"):
+                func = FunctionVal(
+                    helper, self.module_frame, f"{cls.node.name.value}.{name}", cls.home
+                )
+                return self.run_method(func, cls, name, [owner, *args], kwargs)
         if isinstance(owner, SequenceVal) and name in ("append", "extend") and args:
             start = len(owner.items)
             owner.items.extend([args[0]] if name == "append" else (_iterate(args[0]) or []))
@@ -1408,6 +1432,24 @@ class Interpreter:
         frame = Frame(f"{cls.node.name.value}.{method}", self.module_frame)
         self._bind_params(func.node.params, args, kwargs, frame)
         return self._invoke(func, frame)
+
+    def _class_of(self, self_val: SelfVal) -> ClassVal | None:
+        record = self.record_of_self.get(id(self_val))
+        return record.class_val if record is not None else None
+
+    def _class_constant(self, self_val: SelfVal, attr: str) -> Value | None:
+        """``self.SIZES`` where the class body says ``SIZES = (8, 4)``."""
+        cls = self._class_of(self_val)
+        for statement in cls.node.body.body if cls is not None else ():
+            if isinstance(statement, cst.SimpleStatementLine):
+                for small in statement.body:
+                    if (
+                        isinstance(small, cst.Assign)
+                        and len(small.targets) == 1
+                        and m.matches(small.targets[0].target, m.Name(attr))
+                    ):
+                        return self.eval_in(small.value, self.module_frame)
+        return None
 
     def current_subclass_record(self) -> ModelRecord | None:
         self_val = self.lookup("self")
