@@ -71,6 +71,11 @@ def convert(
     converted = tuple(g.name for g in todo)
     broken = [
         Reason(line, f"`{text}` uses `{name}`, which the converted code would not define before it")
+        if line
+        else Reason(
+            todo[0].span.line,  # type: ignore[attr-defined]
+            f"the generated `{text}` reads `{name}`, which nothing defines there (a bug in kcg)",
+        )
         for line, name, text in newly_unbound(source, output)
     ]
     if broken:

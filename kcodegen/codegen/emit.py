@@ -67,10 +67,12 @@ def constructor(
     as_class: bool = False,
     drop_shape: bool = False,
     site: str | None = None,
+    indent: int = 0,
 ) -> str:
     """The expression that creates a layer, arguments exactly as the author wrote them.
 
     ``site`` is the function the code goes into: a layer made there keeps the names of that function.
+    ``indent`` is how far the line reaches before the expression (for wrapping long calls).
     """
     callee = layer.callee
     if layer.is_model:
@@ -90,7 +92,7 @@ def constructor(
         callee = f"{head}.{layer.cls.rsplit('.', 1)[-1]}" if head else plan.ref(layer.cls)
     dropped = ("input_shape", "input_dim") if drop_shape else ()
     parts = [*args, *(f"{k}={v}" for k, v in kwargs if k not in dropped)]
-    return call_text(callee, parts)
+    return call_text(callee, parts, indent)
 
 
 def call_text(callee: str, parts: list[str], indent: int = 0) -> str:
@@ -99,6 +101,9 @@ def call_text(callee: str, parts: list[str], indent: int = 0) -> str:
     flat = f"{callee}({', '.join(single_line)})"
     if len(flat) + indent <= _WIDTH or not parts:
         return flat
+    hugged = ", ".join(single_line)
+    if len(hugged) + indent <= _WIDTH and "\n" not in "".join(parts):
+        return f"{callee}(\n{_INDENT}{hugged}\n)"
     inner = "".join(f"{_INDENT}{p},\n" for p in parts)
     return f"{callee}(\n{inner})"
 
@@ -153,6 +158,11 @@ def _wanted(graph: ModelGraph, tensor_id: str, default: str) -> str:
     if tensor_id in outputs:
         return "outputs" if len(outputs) == 1 else f"output_{outputs.index(tensor_id) + 1}"
     return default
+
+
+def _indented(code: str, indent: str) -> str:
+    """A multi-line expression placed at ``indent``: its continuation lines move with it."""
+    return code.replace("\n", "\n" + indent)
 
 
 def _binding_prefix(graph: ModelGraph) -> str:
@@ -235,7 +245,12 @@ def emit_sequential(graph: ModelGraph, plan: ImportPlan) -> Generated:
         if isinstance(step, Node):
             layer = graph.layer_by_id[step.layer]
             code = constructor(
-                layer, plan, as_class=True, drop_shape=bool(entries), site=graph.site.function
+                layer,
+                plan,
+                as_class=True,
+                drop_shape=bool(entries),
+                site=graph.site.function,
+                indent=len(_INDENT * 2) + 1,
             )
             comments = layer.comments + step.comments
             if layer.attrs:
@@ -245,7 +260,7 @@ def emit_sequential(graph: ModelGraph, plan: ImportPlan) -> Generated:
                 before.append(Line(f"{var} = {code}", comments))
                 before.extend(Line(f"{var}.{attr} = {value}") for attr, value in layer.attrs)
                 code, comments = var, ()
-            entries.append(Line(code, comments, step.trailing_comment))
+            entries.append(Line(_indented(code, _INDENT * 2), comments, step.trailing_comment))
     body = render(
         "sequential",
         before=before,
@@ -274,9 +289,15 @@ def emit_subclassing(graph: ModelGraph, plan: ImportPlan, taken_names: set[str])
             nested.append((attr, layer.callee))
             init_lines.append(f"self.{attr} = {attr}")
             continue
-        ctor = constructor(layer, plan, as_class=True, drop_shape=_fed_by_input(graph, layer_id))
+        ctor = constructor(
+            layer,
+            plan,
+            as_class=True,
+            drop_shape=_fed_by_input(graph, layer_id),
+            indent=len(f"{_INDENT * 2}self.{attr} = "),
+        )
         init_lines.extend(layer.comments)
-        init_lines.append(f"self.{attr} = {ctor}")
+        init_lines.append(f"self.{attr} = {_indented(ctor, _INDENT * 2)}")
         init_lines.extend(f"self.{attr}.{key} = {value}" for key, value in layer.attrs)
     names = TensorNames(graph, reserved={"self", "training"})
     params, unpack = _call_parameters(graph, names)

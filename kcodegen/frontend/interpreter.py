@@ -954,7 +954,10 @@ class Interpreter:
                 func = FunctionVal(
                     helper, self.module_frame, f"{cls.node.name.value}.{name}", cls.home
                 )
-                return self.run_method(func, cls, name, [owner, *args], kwargs)
+                static = any(
+                    m.matches(d.decorator, m.Name("staticmethod")) for d in helper.decorators
+                )
+                return self.run_method(func, cls, name, args if static else [owner, *args], kwargs)
         if isinstance(owner, SequenceVal) and name in ("append", "extend") and args:
             start = len(owner.items)
             owner.items.extend([args[0]] if name == "append" else (_iterate(args[0]) or []))
@@ -1620,6 +1623,22 @@ class _Substitute(cst.CSTTransformer):
             same = False
         return _parse_expression(literal) or name if same else name
 
+    def leave_BinaryOperation(
+        self, original: cst.BinaryOperation, updated: cst.BinaryOperation
+    ) -> cst.BaseExpression:
+        """``8 * 2**1`` once the names are values: the integer it makes, ``16``."""
+        left, right = _unparenthesized(updated.left), _unparenthesized(updated.right)
+        fold = _INTEGER_FOLDS.get(type(updated.operator))
+        if fold is None or not isinstance(left, cst.Integer) or not isinstance(right, cst.Integer):
+            return updated
+        try:
+            value = fold(left.evaluated_value, right.evaluated_value)
+        except (ZeroDivisionError, ValueError):
+            return updated
+        if not isinstance(value, int) or abs(value) > 10**9:
+            return updated
+        return cst.Integer(str(value), lpar=updated.lpar, rpar=updated.rpar)
+
     def leave_FormattedString(
         self, original: cst.FormattedString, updated: cst.FormattedString
     ) -> cst.BaseExpression:
@@ -1733,6 +1752,25 @@ def _const_shape(value: Value | None) -> tuple[int | None, ...] | None:
     if isinstance(raw, (list, tuple)) and all(d is None or isinstance(d, int) for d in raw):
         return tuple(raw)
     return None
+
+
+_INTEGER_FOLDS: dict[type, Callable[[int, int], int]] = {
+    cst.Add: operator.add,
+    cst.Subtract: operator.sub,
+    cst.Multiply: operator.mul,
+    cst.FloorDivide: operator.floordiv,
+    cst.Power: lambda base, exponent: base ** _small(exponent),
+}
+
+
+def _small(exponent: int) -> int:
+    if not 0 <= exponent <= 64:
+        raise ValueError(exponent)
+    return exponent
+
+
+def _unparenthesized(node: cst.BaseExpression) -> cst.BaseExpression:
+    return node.with_changes(lpar=[], rpar=[]) if isinstance(node, cst.Integer) else node
 
 
 def _calls_something(expression: cst.BaseExpression) -> bool:

@@ -1,0 +1,39 @@
+"""Sequential model mixing built-in layers with two small custom layers."""
+
+import keras
+from keras import layers, ops
+
+
+class RMSNorm(layers.Layer):
+    """Root-mean-square normalisation with a learned scale."""
+
+    def __init__(self, epsilon=1e-6, **kwargs):
+        super().__init__(**kwargs)
+        self.epsilon = epsilon
+
+    def build(self, input_shape):
+        self.scale = self.add_weight(shape=(input_shape[-1],), initializer="ones", name="scale")
+
+    def call(self, x):
+        ms = ops.mean(ops.square(x), axis=-1, keepdims=True)
+        return x * ops.rsqrt(ms + self.epsilon) * self.scale
+
+
+class Swish(layers.Layer):
+    def call(self, x):
+        return x * ops.sigmoid(x)
+
+
+model = keras.Sequential(
+    [
+        keras.Input(shape=(24,)),
+        layers.Dense(32),
+        RMSNorm(name="norm1"),
+        Swish(),
+        layers.Dense(32),
+        RMSNorm(epsilon=1e-5),
+        Swish(),
+        layers.Dense(3),
+    ],
+    name="rms_mlp",
+)

@@ -1,0 +1,41 @@
+"""Sequential CNN grown with model.add in loops; optional pieces switched by constants."""
+
+import keras
+from keras import layers
+
+FILTERS = [8, 16, 32]
+USE_DROPOUT = True
+HEAD_UNITS = (64, 32)
+
+class Cnn(keras.Model):
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.conv0 = layers.Conv2D(8, 3, padding="same", activation="relu", name="conv0")
+        self.max_pooling2d = layers.MaxPooling2D()
+        self.conv1 = layers.Conv2D(16, 3, padding="same", activation="relu", name="conv1")
+        self.max_pooling2d_1 = layers.MaxPooling2D()
+        self.conv2 = layers.Conv2D(32, 3, padding="same", activation="relu", name="conv2")
+        self.global_average_pooling2d = layers.GlobalAveragePooling2D()
+        self.dense = layers.Dense(64, activation="relu")
+        self.dropout = layers.Dropout(0.25)
+        self.dense_1 = layers.Dense(32, activation="relu")
+        self.dropout_1 = layers.Dropout(0.25)
+        self.dense_2 = layers.Dense(10, activation="softmax")
+
+    def call(self, inputs, training=None):
+        x = self.conv0(inputs)
+        x = self.max_pooling2d(x)
+        x = self.conv1(x)
+        x = self.max_pooling2d_1(x)
+        x = self.conv2(x)
+        x = self.global_average_pooling2d(x)
+        x = self.dense(x)
+        x = self.dropout(x, training=training)
+        x = self.dense_1(x)
+        x = self.dropout_1(x, training=training)
+        return self.dense_2(x)
+
+
+model = Cnn(name="cnn")
+model(keras.Input(shape=(28, 28, 1)))
+model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
