@@ -27,6 +27,8 @@ if TYPE_CHECKING:
 Needs = Literal["text", "cst", "models"]
 # Where Python ends a line: after \n, \r\n or a lone \r.
 _LINE_BREAK = re.compile(r"(?<=\n)|(?<=\r)(?!\n)")
+# What str.splitlines() splits at besides \n and \r.
+_OTHER_BREAKS = re.compile("[\v\f\x1c\x1d\x1e\x85\u2028\u2029]")
 
 
 @dataclass(frozen=True)
@@ -77,6 +79,8 @@ class LintContext:
     def lines(self) -> list[str]:
         """Lines with their ends, split as Python splits them (str.splitlines also splits at
         form feeds and other separators, which would shift every position after them)."""
+        if not _OTHER_BREAKS.search(self.source):
+            return self.source.splitlines(keepends=True)  # the same lines, many times faster
         return [line for line in _LINE_BREAK.split(self.source) if line]
 
     @cached_property

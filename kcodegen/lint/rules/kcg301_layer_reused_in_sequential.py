@@ -76,7 +76,7 @@ class LayerReusedInSequential(Rule):
                 yield from self._repeated_in_list(ctx, call.args[0])
         names = sequential_names(found)
         adds = Counter(found.scope_of(call) for call in found.calls if _is_add(call, names))
-        for scope in _scopes(ctx.tree):  # only where a layer is added
+        for scope in _scopes(ctx.tree) if adds else ():  # only where a layer is added
             if adds[id(scope) if scope is not ctx.tree else 0]:
                 yield from self._repeated_adds(ctx, scope, names)
 
