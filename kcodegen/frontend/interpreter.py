@@ -1337,6 +1337,21 @@ class Interpreter:
         if explore:
             record.statement = cls.statement if cls.statement is not None else 0
             record.block = "<class>"
+        try:
+            return self._instantiate(record, cls, args, kwargs, node)
+        except Unsupported as problem:
+            record.unknown = problem  # the model is refused for this, not for what follows from it
+            raise
+
+    def _instantiate(
+        self,
+        record: ModelRecord,
+        cls: ClassVal,
+        args: list[Value],
+        kwargs: dict[str, Value],
+        node: cst.CSTNode,
+    ) -> Value:
+        """Run ``__init__`` and ``call()`` on abstract inputs."""
         record.class_val = cls
         record.self_val = SelfVal()
         self.record_of_self[id(record.self_val)] = record
