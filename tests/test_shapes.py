@@ -119,3 +119,13 @@ def test_the_names_a_loop_rebinds_are_written_as_their_values() -> None:
     output = convert(source, "subclassing").output
     assert "filters" not in output.split("class ")[1].split("def call")[0]
     assert "layers.Conv2D(16, 3, strides=2" in output
+
+
+def test_a_value_read_from_a_shape_is_written_as_its_value() -> None:
+    source = RESIDUAL.format(shape="(16, 16, 3)", first="block").replace(
+        "    shortcut = x\n",
+        "    x = layers.Dense(x.shape[-1])(x)  # keeps the shape\n    shortcut = x\n",
+    )
+    output = convert(source, "subclassing").output
+    assert "layers.Dense(3)" in output and "layers.Dense(8)" in output
+    assert ".shape" not in output.split("class ")[1]

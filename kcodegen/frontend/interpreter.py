@@ -593,7 +593,8 @@ class Interpreter:
         """``x.shape`` as a constant (batch size None) when the layers before it tell; otherwise
         opaque, with the reason kept for the ``if`` that asked."""
         try:
-            return Const(self.shapes.shape(tensor.tensor_id), text)
+            shape = self.shapes.shape(tensor.tensor_id)
+            return Const(shape, repr(shape))
         except shapes.NotStatic as why:
             self.shape_problem = f"the shape of `{tensor.text}`, and {why}"
             return Opaque(text)
@@ -688,9 +689,12 @@ class Interpreter:
                     return value
         if isinstance(owner, Const) and isinstance(index, Const):
             try:
-                return Const(owner.value[index.value], self.render(node))
+                item = owner.value[index.value]
             except (TypeError, IndexError, KeyError):
-                pass
+                return Opaque(self.render(node))
+            # An item of a literal (a shape: ``x.shape[-1]``) is written as its value: the tensor
+            # it was read from does not exist where generated code uses it.
+            return Const(item, repr(item) if _is_literal(owner.text) else self.render(node))
         return Opaque(self.render(node))
 
     def eval_comprehension(self, node: cst.ListComp | cst.GeneratorExp) -> Value:
@@ -1008,11 +1012,24 @@ class Interpreter:
     def constructor_args(
         self, node: cst.Call
     ) -> tuple[tuple[str, ...], tuple[tuple[str, str], ...]]:
-        args = tuple(self.render(a.value) for a in node.args if a.keyword is None)
+        args = tuple(self._argument_text(a.value) for a in node.args if a.keyword is None)
         kwargs = tuple(
-            (a.keyword.value, self.render(a.value)) for a in node.args if a.keyword is not None
+            (a.keyword.value, self._argument_text(a.value))
+            for a in node.args
+            if a.keyword is not None
         )
         return args, kwargs
+
+    def _argument_text(self, expression: cst.BaseExpression) -> str:
+        """An argument as written, but one read from a tensor's shape (``x.shape[-1]``) as its
+        value: the tensor is not there where the generated code creates the layer."""
+        if m.findall(expression, m.Attribute(attr=m.Name("shape"))) and not _calls_something(
+            expression
+        ):
+            value = self.eval(expression)
+            if isinstance(value, Const) and _is_literal(repr(value.value)):
+                return repr(value.value)
+        return self.render(expression)
 
     def call_layer(self, layer: LayerVal, node: cst.Call) -> Value:
         args: list[Arg] = []
@@ -1786,6 +1803,14 @@ def _small(exponent: int) -> int:
 
 def _unparenthesized(node: cst.BaseExpression) -> cst.BaseExpression:
     return node.with_changes(lpar=[], rpar=[]) if isinstance(node, cst.Integer) else node
+
+
+def _is_literal(text: str) -> bool:
+    try:
+        ast.literal_eval(text)
+    except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+        return False
+    return True
 
 
 def _calls_something(expression: cst.BaseExpression) -> bool:
