@@ -23,10 +23,11 @@ Definition = ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef
 def model_source(tree: ast.Module, lines: list[str]) -> str:
     """The source (``lines`` with their ends) with the definitions that cannot matter blanked.
 
-    Kept are: functions that mention a model-making name; classes whose bases do (models, and
-    classes derived from kept ones) or that are layers, whole; and whatever kept code refers to by
-    name or attribute (helpers, custom layers, ``self.block``), whole. A class that holds a kept
-    method but is not kept itself (a test case) keeps only that method.
+    Kept are: module-level functions that mention a model-making name (the interpreter explores
+    them); classes whose bases do (models, and classes derived from kept ones) or that are layers,
+    whole; and whatever kept code refers to by name or attribute (helpers, custom layers,
+    ``self.block``), whole. Methods of other classes (a test case's) run only when kept code calls
+    them, so only those are kept, and the class around them.
     """
     markers = MODEL_NAMES | _aliases(tree)
     mentions = _mention_pattern(markers)
@@ -43,11 +44,12 @@ def model_source(tree: ast.Module, lines: list[str]) -> str:
                 if isinstance(inner, ast.ClassDef):
                     models.add(inner.name)
 
+    methods = {id(d) for c in definitions if isinstance(c, ast.ClassDef) for d in _body(c)}
     for definition in definitions:
         if isinstance(definition, ast.ClassDef):
             if _header_names(definition) & (markers | {"Layer"}):
                 keep(definition)
-        elif mentions.search(_text(definition, lines)):
+        elif id(definition) not in methods and mentions.search(_text(definition, lines)):
             keep(definition)
     while more := [
         d
