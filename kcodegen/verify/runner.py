@@ -26,6 +26,7 @@ sent, so a model that needs data or an input shape fails fast with a precise mes
 
 from __future__ import annotations
 
+import ast
 import collections
 import importlib.util
 import json
@@ -67,9 +68,13 @@ class ModelSource:
 
     @property
     def target(self) -> str:
-        """The expression that yields the model at module level: its variable or its builder call."""
+        """The expression that yields the model at module level: its variable, or its builder's
+        first call in the module (the one the IR was read from), else the builder with no
+        arguments."""
         site = self.graph.site
-        return f"{site.function}()" if site.function else site.binding or self.graph.name
+        if not site.function:
+            return site.binding or self.graph.name
+        return _first_call(self.text, site.function) or f"{site.function}()"
 
 
 @dataclass(frozen=True)
@@ -81,6 +86,26 @@ class VerifyCase:
     atol: float = 1e-5
     rtol: float = 1e-5
     seed: int = 0
+
+
+def _first_call(text: str, function: str) -> str | None:
+    """The source of the first call of ``function`` made by module-level code (not under
+    ``if __name__ == "__main__":``, whose names the slice cannot use)."""
+    try:
+        tree = ast.parse(text)
+    except SyntaxError:
+        return None
+    for statement in tree.body:
+        if isinstance(statement, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef | ast.If):
+            continue
+        for node in ast.walk(statement):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Name)
+                and node.func.id == function
+            ):
+                return ast.get_source_segment(text, node)
+    return None
 
 
 def require_tensorflow() -> None:

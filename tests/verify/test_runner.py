@@ -295,3 +295,31 @@ def test_code_that_raises_is_a_failure_at_its_line_and_the_batch_goes_on(results
     assert "\n" not in broken.message
     after = list(results)[list(results).index("broken") + 1 :]
     assert after and all(isinstance(results[name], VerifyReport) for name in after)
+
+
+BUILDERS = """\
+import keras
+
+
+def make_encoder(width=8):
+    inputs = keras.Input(shape=(4,))
+    return keras.Model(inputs, keras.layers.Dense(width)(inputs))
+
+
+def make_head(encoder):
+    inputs = keras.Input(shape=(4,))
+    return keras.Model(inputs, keras.layers.Dense(1)(encoder(inputs)))
+
+
+encoder = make_encoder(width=6)
+head = make_head(encoder)
+"""
+
+
+def test_a_builder_is_run_as_the_module_first_calls_it() -> None:
+    graphs = {graph.name: graph for graph in parse_models(BUILDERS).models}
+    targets = {name: ModelSource(BUILDERS, graph).target for name, graph in graphs.items()}
+    assert targets == {"make_encoder": "make_encoder(width=6)", "make_head": "make_head(encoder)"}
+    alone = BUILDERS.split("encoder = make_encoder")[0]
+    graph = next(g for g in parse_models(alone).models if g.name == "make_encoder")
+    assert ModelSource(alone, graph).target == "make_encoder()"  # never called: its defaults

@@ -1,0 +1,54 @@
+"""Encoder, decoder and autoencoder built by three functions in one file (dense VAE-free AE)."""
+
+import keras
+from keras import layers
+
+
+class Encoder(keras.Model):
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.dense = layers.Dense(32, activation="relu")
+        self.code = layers.Dense(8, name="code")
+
+    def call(self, inp):
+        h = self.dense(inp)
+        return self.code(h)
+
+
+def make_encoder(input_dim=64, latent=8):
+    return Encoder(name="encoder")
+
+
+class Decoder(keras.Model):
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.dense = layers.Dense(32, activation="relu")
+        self.dense_1 = layers.Dense(64, activation="sigmoid")
+
+    def call(self, inputs):
+        x = self.dense(inputs)
+        return self.dense_1(x)
+
+
+def make_decoder(latent=8, output_dim=64):
+    return Decoder(name="decoder")
+
+
+class Autoencoder(keras.Model):
+    def __init__(self, encoder, decoder, **kwargs):
+        super().__init__(**kwargs)
+        self.encoder = encoder
+        self.decoder = decoder
+
+    def call(self, inp):
+        x = self.encoder(inp)
+        return self.decoder(x)
+
+
+def make_autoencoder(encoder, decoder):
+    return Autoencoder(encoder, decoder, name="autoencoder")
+
+
+encoder = make_encoder()
+decoder = make_decoder()
+autoencoder = make_autoencoder(encoder, decoder)
