@@ -63,3 +63,23 @@ def test_a_sequential_built_by_build_gets_its_input_shape() -> None:
         output = convert(source, "functional").output
         assert "keras.Input(shape=(8,))" in output
         assert "build" not in output
+
+
+def test_an_input_made_in_a_builder_keeps_the_builders_names() -> None:
+    source = textwrap.dedent(
+        """\
+        import keras
+
+
+        def make_decoder(latent=8, output_dim=64):
+            return keras.Sequential(
+                [keras.Input(shape=(latent,)), keras.layers.Dense(output_dim)], name="decoder"
+            )
+
+
+        decoder = make_decoder()
+        """
+    )
+    output = convert(source, "functional").output
+    assert "inputs = keras.Input(shape=(latent,))" in output
+    assert "keras.layers.Dense(output_dim)(inputs)" in output

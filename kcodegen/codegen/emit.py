@@ -135,10 +135,15 @@ def structure_text(structure: Structure, names: dict[str, str]) -> str:
     return f"[{', '.join(items)}]"
 
 
-def input_expression(spec: InputSpec, plan: ImportPlan, key: str | None = None) -> str:
+def input_expression(
+    spec: InputSpec, plan: ImportPlan, key: str | None = None, site: str | None = None
+) -> str:
     """``keras.Input(...)`` as written; an input of a dict gets its key as its name, which Keras
-    requires of a Functional model's dict inputs."""
+    requires of a Functional model's dict inputs. ``site`` is the function the code goes into:
+    an input made there keeps the names of that function (a builder's parameters)."""
     shape = spec.shape_text if spec.shape_text is not None else repr(spec.shape)
+    if site and site == spec.scope and spec.local_shape_text is not None:
+        shape = spec.local_shape_text
     parts = [f"shape={shape}", *(f"{k}={v}" for k, v in spec.kwargs)]
     if key is not None and spec.keras_name is None and "name" not in dict(spec.kwargs):
         parts.append(f"name={key}")
@@ -189,7 +194,8 @@ def emit_functional(graph: ModelGraph, plan: ImportPlan) -> Generated:
         step = graph.step_by_id[step_id]
         if isinstance(step, InputSpec):
             name = names.assign(step.tensor, step.name)
-            inputs.append(f"{name} = {input_expression(step, plan, keys.get(step.tensor))}")
+            code = input_expression(step, plan, keys.get(step.tensor), graph.site.function)
+            inputs.append(f"{name} = {code}")
         elif isinstance(step, Node):
             layer = graph.layer_by_id[step.layer]
             drop = _fed_by_input(graph, layer.id)
@@ -237,7 +243,7 @@ def emit_sequential(graph: ModelGraph, plan: ImportPlan) -> Generated:
     entries: list[Line] = []
     spec = graph.inputs[0]
     if spec.shape is not None or spec.shape_text is not None:
-        entries.append(Line(input_expression(spec, plan)))
+        entries.append(Line(input_expression(spec, plan, site=graph.site.function)))
     before: list[Line] = []  # layers configured after creation (``base.trainable = False``)
     layer_vars = TensorNames(graph, reserved=set())
     for step_id in graph.order:

@@ -148,8 +148,10 @@ def _materialize_sequential(record: ModelRecord, interp: Interpreter) -> None:
     builder = interp.builder
     entries = list(record.entries)
     first = entries[0].value if entries else None
+    local: dict[str, str | None] = {}
     if isinstance(first, InputLayerVal):
         shape, shape_text, kwargs = first.shape, first.shape_text, tuple(first.kwargs)
+        local = {"scope": first.scope, "local_shape_text": first.local_shape_text}
         entries = entries[1:]
     else:
         shape, shape_text, kwargs = _first_layer_shape(entries, interp)
@@ -166,6 +168,7 @@ def _materialize_sequential(record: ModelRecord, interp: Interpreter) -> None:
         "keras_name": _string_literal(dict(kwargs).get("name")),
         "kwargs": tuple((k, v) for k, v in kwargs if k not in ("shape", "input_shape")),
         "span": record.span,
+        **local,
     }
     tensor = builder.add_input(fields, entries[0].origin, "inputs")
     record.inputs = TensorVal(tensor, "inputs")

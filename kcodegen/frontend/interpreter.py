@@ -1188,9 +1188,17 @@ class Interpreter:
             "keras_name": name,
             "kwargs": tuple((k, v) for k, v in text_kwargs if k != "shape"),
             "span": self.span(node),
+            **self._local_shape(shape_node),
         }
         tensor_id = self.builder.add_input(fields, self.origin(), None)
         return TensorVal(tensor_id, self.render(node))
+
+    def _local_shape(self, shape_node: cst.BaseExpression | None) -> dict[str, Any]:
+        """An input made in a builder function: its shape as written there (``(latent,)``)."""
+        scope = self.frame.block if self._is_function_block(self.frame.block) else ""
+        if not scope or shape_node is None:
+            return {}
+        return {"scope": scope, "local_shape_text": self.render(shape_node, self._block_frame())}
 
     def make_input_layer(
         self, node: cst.Call, args: list[Value], kwargs: dict[str, Value]
@@ -1208,6 +1216,7 @@ class Interpreter:
             _const_shape(shape_value) if shape_value is not None else None,
             self.render(node),
             self.line(node),
+            **self._local_shape(shape_node),
         )
 
     def backbone_tensor(self, layer: LayerVal, attr: str, node: cst.CSTNode) -> Value:
@@ -1324,7 +1333,13 @@ class Interpreter:
             if producer in self.builder.inputs:  # keras.Input(...) as the first entry
                 spec = self.builder.inputs[producer]
                 value = InputLayerVal(
-                    list(spec.kwargs), spec.shape_text, spec.shape, value.text, self.line(node)
+                    list(spec.kwargs),
+                    spec.shape_text,
+                    spec.shape,
+                    value.text,
+                    self.line(node),
+                    spec.scope,
+                    spec.local_shape_text,
                 )
         if isinstance(value, ModelVal):
             value = self.nested_layer(value, value.text if value.text.isidentifier() else None)

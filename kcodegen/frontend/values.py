@@ -115,6 +115,8 @@ class InputLayerVal(Value):
     shape: tuple[int | None, ...] | None
     text: str
     line: int
+    scope: str = ""  # see InputSpec
+    local_shape_text: str | None = None
 
 
 @dataclass

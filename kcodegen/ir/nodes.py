@@ -136,6 +136,10 @@ class InputSpec:
     keras_name: str | None = None
     kwargs: tuple[tuple[str, str], ...] = ()  # other keyword arguments of Input(...) as written
     span: Span | None = None
+    scope: str = ""  # the module-level function whose body made it ("" for the module)
+    # The shape as written in ``scope``, whose names (a builder's parameters) are in scope there
+    # (``shape_text`` has them replaced by their values, for code placed elsewhere).
+    local_shape_text: str | None = None
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ ACTIVATION = "relu"
 
 
 def build_model(cfg=CONFIG):
-    inputs = keras.Input(shape=(CONFIG["input_dim"],))
+    inputs = keras.Input(shape=(cfg["input_dim"],))
     x = layers.Dense(48, activation=ACTIVATION)(inputs)
     x = layers.Dropout(cfg["dropout"])(x)
     x = layers.Dense(24, activation=ACTIVATION)(x)

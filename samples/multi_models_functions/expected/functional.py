@@ -12,7 +12,7 @@ def make_encoder(input_dim=64, latent=8):
 
 
 def make_decoder(latent=8, output_dim=64):
-    inputs = keras.Input(shape=(8,))
+    inputs = keras.Input(shape=(latent,))
     x = layers.Dense(32, activation="relu")(inputs)
     outputs = layers.Dense(output_dim, activation="sigmoid")(x)
     return keras.Model(inputs=inputs, outputs=outputs, name="decoder")

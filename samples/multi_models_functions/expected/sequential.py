@@ -7,7 +7,7 @@ from keras import layers
 def make_encoder(input_dim=64, latent=8):
     return keras.Sequential(
         [
-            keras.Input(shape=(64,)),
+            keras.Input(shape=(input_dim,)),
             layers.Dense(32, activation="relu"),
             layers.Dense(latent, name="code"),
         ],
