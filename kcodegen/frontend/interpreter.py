@@ -1674,7 +1674,7 @@ class _Substitute(cst.CSTTransformer):
         self, original: cst.BinaryOperation, updated: cst.BinaryOperation
     ) -> cst.BaseExpression:
         """``8 * 2**1`` once the names are values: the integer it makes, ``16``."""
-        left, right = _unparenthesized(updated.left), _unparenthesized(updated.right)
+        left, right = updated.left, updated.right  # parentheses are the node's own
         fold = _INTEGER_FOLDS.get(type(updated.operator))
         if fold is None or not isinstance(left, cst.Integer) or not isinstance(right, cst.Integer):
             return updated
@@ -1814,10 +1814,6 @@ def _small(exponent: int) -> int:
     if not 0 <= exponent <= 64:
         raise ValueError(exponent)
     return exponent
-
-
-def _unparenthesized(node: cst.BaseExpression) -> cst.BaseExpression:
-    return node.with_changes(lpar=[], rpar=[]) if isinstance(node, cst.Integer) else node
 
 
 def _is_literal(text: str) -> bool:
