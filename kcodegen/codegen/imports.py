@@ -8,7 +8,8 @@ from typing import TypeVar
 
 import libcst as cst
 
-from kcodegen.frontend.names import canonical, import_bindings, module_name
+from kcodegen.frontend.import_bindings import import_bindings, module_name
+from kcodegen.frontend.names import canonical
 
 # Spellings a canonical symbol can be reached by, besides its own name.
 _SPELLINGS = {

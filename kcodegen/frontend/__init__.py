@@ -1,92 +1,18 @@
-"""libcst source -> ModelGraphs, by abstract interpretation (see ``interpreter``)."""
+"""libcst source -> ModelGraphs, by abstract interpretation (see ``interpreter``).
+
+``parse`` is imported on first use, so that ``keras_api`` and ``names``, which the lint rules read,
+come without libcst: importing it takes as long as linting a hundred files.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
-
-import libcst as cst
+from typing import TYPE_CHECKING, Any
 
 from kcodegen.frontend.errors import FrontendError, Unsupported
-from kcodegen.frontend.freeze import freeze
-from kcodegen.frontend.interpreter import Interpreter
 from kcodegen.frontend.select import select_models
-from kcodegen.ir import ModelGraph
 
-
-@dataclass(frozen=True)
-class ParsedModule:
-    module: cst.Module
-    models: tuple[ModelGraph, ...]
-    problems: tuple[Unsupported, ...]  # constructs that stopped a model from being understood
-
-
-def parse_module(source: str) -> cst.Module:
-    try:
-        return cst.parse_module(source)
-    except cst.ParserSyntaxError as error:
-        line, col, message = error.raw_line, error.raw_column + 1, "invalid syntax"
-    try:  # Python's own compiler words syntax errors best
-        compile(source, "<source>", "exec", dont_inherit=True)
-    except SyntaxError as python_error:
-        line, col, message = (
-            python_error.lineno or line,
-            python_error.offset or col,
-            python_error.msg,
-        )
-    raise FrontendError(f"syntax error: {message}", line, col)
-
-
-def parse_models(
-    source: str,
-    input_shapes: dict[str, tuple[int | None, ...]] | None = None,
-    binds: dict[str, str] | None = None,
-) -> ParsedModule:
-    """Every Keras model the module builds, in source order.
-
-    ``input_shapes`` fills in unknown input shapes by input name; ``binds`` gives module-level names
-    the values their (data-dependent) statements would compute, as Python literals.
-    """
-    module = parse_module(source)
-    interp = Interpreter(module, source, input_shapes or {}, binds)
-    interp.run()
-    models: list[ModelGraph] = []
-    problems = list(interp.problems)
-    by_site: dict[tuple[str, int, str], ModelGraph | None] = {}
-    name_of: dict[str, str] = {}  # record id -> model name, for models used as layers
-    for record in interp.records:
-        if "." in record.block:
-            continue  # made inside a method (``self.tower = Tower()``): a part of its owner only
-        key = (record.block, record.statement, record.style)
-        if key not in by_site:  # a builder function called twice defines one model
-            try:
-                if record.unknown is not None:
-                    raise record.unknown
-                by_site[key] = freeze(record, interp)
-                models.append(by_site[key])  # type: ignore[arg-type]
-            except Unsupported as problem:
-                by_site[key] = None
-                problems.append(problem)
-        graph = by_site[key]
-        if graph is not None:
-            name_of[record.id] = graph.name
-    models = [_name_submodels(graph, name_of) for graph in models]
-    models.sort(key=lambda m: (m.span.line, m.span.col))  # type: ignore[attr-defined]
-    unique: dict[tuple[int, str], Unsupported] = {}  # a problem met on every pass of a loop
-    for found in problems:
-        unique.setdefault((found.line, found.message), found)
-    return ParsedModule(module, tuple(models), tuple(unique.values()))
-
-
-def _name_submodels(graph: ModelGraph, name_of: dict[str, str]) -> ModelGraph:
-    """Layers that are models refer to them by record id until every model has its name."""
-    if not any(layer.submodel for layer in graph.layers):
-        return graph
-    layers = tuple(
-        replace(layer, submodel=name_of.get(layer.submodel)) if layer.submodel else layer
-        for layer in graph.layers
-    )
-    return replace(graph, layers=layers)
-
+if TYPE_CHECKING:
+    from kcodegen.frontend.parse import ParsedModule, parse_models, parse_module
 
 __all__ = [
     "FrontendError",
@@ -96,3 +22,11 @@ __all__ = [
     "parse_module",
     "select_models",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    if name not in ("ParsedModule", "parse_models", "parse_module"):
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from kcodegen.frontend import parse
+
+    return getattr(parse, name)

@@ -13,10 +13,11 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 
 import libcst as cst
-import libcst.matchers as m
 
-# Calls a building loop may make as statements: adding layers, collecting tensors.
-_BUILDING_CALLS = m.Expr(m.Call(func=m.Attribute(attr=m.Name("add") | m.Name("append"))))
+from kcodegen.frontend.cst_search import find_all
+
+# Methods a building loop may call as statements: adding layers, collecting tensors.
+_BUILDING_METHODS = frozenset({"add", "append"})
 
 
 def why_not_replaceable(
@@ -25,10 +26,10 @@ def why_not_replaceable(
     """None when ``statement`` (in ``body``, with the site's statement indexes) can be replaced."""
     if not isinstance(statement, cst.For | cst.If):
         return "it is inside a compound statement kcg does not rewrite"
-    for small in m.findall(statement, m.SimpleStatementLine()):
-        for part in small.body:  # type: ignore[attr-defined]
+    for small in find_all(statement, cst.SimpleStatementLine):
+        for part in small.body:
             if not isinstance(part, cst.Assign | cst.AugAssign | cst.AnnAssign | cst.Pass) and not (
-                m.matches(part, _BUILDING_CALLS)
+                _is_building_call(part)
             ):
                 code = cst.Module([]).code_for_node(part).strip()
                 return f"the statement around it also runs `{code}`"
@@ -44,13 +45,23 @@ def why_not_replaceable(
 def _bound_names(statement: cst.CSTNode) -> set[str]:
     """Names assigned anywhere in ``statement``: loop variables and assignment targets."""
     targets: list[cst.CSTNode] = []
-    for node in m.findall(statement, m.Assign() | m.AugAssign() | m.AnnAssign() | m.For()):
+    for node in find_all(statement, cst.Assign, cst.AugAssign, cst.AnnAssign, cst.For):
         if isinstance(node, cst.Assign):
             targets += [t.target for t in node.targets]
-        else:
-            targets.append(node.target)  # type: ignore[attr-defined]
+        elif isinstance(node, cst.AugAssign | cst.AnnAssign | cst.For):
+            targets.append(node.target)
     return {name for target in targets for name in _names(target)}
 
 
 def _names(node: cst.CSTNode) -> set[str]:
-    return {name.value for name in m.findall(node, m.Name()) if isinstance(name, cst.Name)}
+    return {name.value for name in find_all(node, cst.Name)}
+
+
+def _is_building_call(statement: cst.BaseSmallStatement) -> bool:
+    """``something.add(...)`` or ``something.append(...)`` as a statement."""
+    return (
+        isinstance(statement, cst.Expr)
+        and isinstance(statement.value, cst.Call)
+        and isinstance(statement.value.func, cst.Attribute)
+        and statement.value.func.attr.value in _BUILDING_METHODS
+    )

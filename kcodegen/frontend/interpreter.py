@@ -19,13 +19,14 @@ from functools import lru_cache
 from typing import Any
 
 import libcst as cst
-import libcst.matchers as m
 
 from kcodegen.frontend import keras_api as api
 from kcodegen.frontend import shapes
 from kcodegen.frontend.builder import GraphBuilder, Origin
+from kcodegen.frontend.cst_search import find_all, is_name
 from kcodegen.frontend.errors import Unsupported
-from kcodegen.frontend.names import canonical, import_bindings
+from kcodegen.frontend.import_bindings import import_bindings
+from kcodegen.frontend.names import canonical
 from kcodegen.frontend.positions import LazyPositions
 from kcodegen.frontend.records import ModelRecord, SequentialEntry
 from kcodegen.frontend.values import (
@@ -958,9 +959,7 @@ class Interpreter:
                 func = FunctionVal(
                     helper, self.module_frame, f"{cls.node.name.value}.{name}", cls.home
                 )
-                static = any(
-                    m.matches(d.decorator, m.Name("staticmethod")) for d in helper.decorators
-                )
+                static = any(is_name(d.decorator, "staticmethod") for d in helper.decorators)
                 return self.run_method(func, cls, name, args if static else [owner, *args], kwargs)
         if isinstance(owner, SequenceVal) and name in ("append", "extend") and args:
             start = len(owner.items)
@@ -1023,9 +1022,8 @@ class Interpreter:
     def _argument_text(self, expression: cst.BaseExpression) -> str:
         """An argument as written, but one read from a tensor's shape (``x.shape[-1]``) as its
         value: the tensor is not there where the generated code creates the layer."""
-        if m.findall(expression, m.Attribute(attr=m.Name("shape"))) and not _calls_something(
-            expression
-        ):
+        reads_shape = any(a.attr.value == "shape" for a in find_all(expression, cst.Attribute))
+        if reads_shape and not _calls_something(expression):
             value = self.eval(expression)
             if isinstance(value, Const) and _is_literal(repr(value.value)):
                 return repr(value.value)
@@ -1496,7 +1494,7 @@ class Interpreter:
                     if (
                         isinstance(small, cst.Assign)
                         and len(small.targets) == 1
-                        and m.matches(small.targets[0].target, m.Name(attr))
+                        and is_name(small.targets[0].target, attr)
                     ):
                         return self.eval_in(small.value, self.module_frame)
         return None
@@ -1825,7 +1823,7 @@ def _is_literal(text: str) -> bool:
 
 
 def _calls_something(expression: cst.BaseExpression) -> bool:
-    return bool(m.findall(expression, m.Call() | m.Lambda()))
+    return bool(find_all(expression, cst.Call, cst.Lambda))
 
 
 def _unknown_used(value: Unknown, line: int) -> Unsupported:
@@ -1929,12 +1927,16 @@ def _assigned_names(node: cst.CSTNode) -> set[str]:
 
 def _changed_objects(node: cst.CSTNode) -> set[str]:
     """Names whose objects a statement changes: ``model.add(...)``, ``base.trainable = ...``."""
-    calls = m.findall(node, m.Expr(m.Call(func=m.Attribute(value=m.Name()))))
-    targets = m.findall(node, m.AssignTarget(target=m.Attribute(value=m.Name())))
-    return {
-        found.value.func.value.value if isinstance(found, cst.Expr) else found.target.value.value  # type: ignore[attr-defined]
-        for found in [*calls, *targets]
-    }
+    changed = set()
+    for found in find_all(node, cst.Expr, cst.AssignTarget):
+        target: cst.CSTNode | None = None
+        if isinstance(found, cst.AssignTarget):
+            target = found.target
+        elif isinstance(found, cst.Expr) and isinstance(found.value, cst.Call):
+            target = found.value.func
+        if isinstance(target, cst.Attribute) and isinstance(target.value, cst.Name):
+            changed.add(target.value.value)
+    return changed
 
 
 def _target_names(target: cst.BaseExpression) -> set[str]:

@@ -61,3 +61,17 @@ def test_lint_never_runs_the_file(run_kcg, tmp_path, effect, fix):
     assert b"Traceback" not in result.stderr
     assert b"must never be run" not in result.stderr
     assert not sentinel.exists()
+
+
+def test_rules_that_read_the_text_leave_libcst_unimported(run_kcg, tmp_path):
+    """Importing libcst takes as long as linting a hundred files; only the IR rules need it."""
+    source = tmp_path / "layers.py"
+    source.write_text("import tensorflow as tf\nfrom keras.src.layers import Dense\n")
+
+    result = run_kcg("lint", source, python_flags=("-X", "importtime"))
+
+    assert result.returncode == 1, result.stderr.decode()[-2000:]
+    assert b"KCG201" in result.stdout
+    modules = imported_modules(result.stderr.decode())
+    assert "kcodegen.lint.runner" in modules
+    assert [m for m in modules if m.startswith("libcst")] == []

@@ -13,13 +13,12 @@ from collections.abc import Iterator
 from functools import cached_property
 from weakref import WeakKeyDictionary
 
-from kcodegen.frontend.names import canonical
+from kcodegen.frontend.names import KERAS_ROOTS, canonical
 from kcodegen.lint.rule import Edit, Finding, Fix, LintContext, Rule
 
 # The nodes that carry a position.
 Located = ast.expr | ast.stmt | ast.keyword | ast.arg | ast.alias
 _IMPORT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError", "Exception", "BaseException"})
-_KERAS_ROOTS = ("keras", "tensorflow", "tf_keras")
 _INDEXES: WeakKeyDictionary[LintContext, Index] = WeakKeyDictionary()
 
 
@@ -43,7 +42,7 @@ class Index:
         for name in self.assigned.keys() - self.bindings.keys():  # ``K = keras.backend``
             value = self.single_value(name)
             alias = self.qualname(value) if isinstance(value, ast.Attribute) else None
-            if alias is not None and alias.partition(".")[0] in _KERAS_ROOTS:
+            if alias is not None and alias.partition(".")[0] in KERAS_ROOTS:
                 self.bindings[name] = alias
 
     @cached_property
