@@ -6,7 +6,8 @@ import textwrap
 
 import pytest
 
-from kcodegen.frontend import parse_models
+from kcodegen.errors import BadInput
+from kcodegen.frontend import parse_models, select_models
 from kcodegen.ir import format_graph
 
 IMPORT_FORMS = {
@@ -171,6 +172,62 @@ def test_disconnected_graph_is_refused() -> None:
     assert "graph disconnected" in parsed.problems[0].message
 
 
+UNFOLLOWED_USES = {
+    "operator": "out = layers.Dense(3)(inputs) + 0.5 * feat",
+    "unary": "out = -feat",
+    "subscript": "out = feat[:, :2]",
+    "keras-ops": "out = ops.relu(feat)",
+    "unpacking": "out, _ = feat",
+}
+
+
+@pytest.mark.parametrize("use", UNFOLLOWED_USES.values(), ids=UNFOLLOWED_USES.keys())
+def test_a_tensor_kcg_could_not_follow_stays_unknown_through_operations(use: str) -> None:
+    parsed = models_of(
+        f"""
+        import keras
+        from keras import layers, ops
+        base = keras.Sequential([keras.Input((4,)), layers.Dense(3), layers.Dense(3)])
+        inputs = keras.Input(shape=(4,))
+        feat = base.layers[0](inputs)
+        {use}
+        model = keras.Model(inputs, out)
+        """
+    )
+    assert [g.name for g in parsed.models] == ["base"]  # not a model with a hole where `feat` was
+    assert [(p.line, p.message) for p in parsed.problems] == [
+        (
+            6,
+            "`base.layers[0]` taps an inner layer of a nested model; only its last layer is supported",
+        ),
+        (
+            7,
+            "`feat` is bound by line 6, where `base.layers[0]` taps an inner layer of a nested "
+            "model; only its last layer is supported",
+        ),
+    ]
+
+
+def test_unpacking_several_outputs_indexes_them() -> None:
+    (model,) = models_of(
+        """
+        import keras
+        from keras import layers, ops
+        inputs = keras.Input(shape=(10, 8))
+        value, gate = ops.split(layers.Dense(16)(inputs), 2, axis=-1)
+        model = keras.Model(inputs, value * ops.sigmoid(gate))
+        """
+    ).models
+    ops_text = [(op.text, op.render(["t"])) for op in model.ops[:3]]
+    assert ops_text == [
+        ("ops.split(layers.Dense(16)(inputs), 2, axis=-1)", "ops.split(t, 2, axis=-1)"),
+        ("value, gate = ops.split(layers.Dense(16)(inputs), 2, axis=-1)", "t[0]"),
+        ("value, gate = ops.split(layers.Dense(16)(inputs), 2, axis=-1)", "t[1]"),
+    ]
+    split = model.ops[0].outputs[0]
+    assert model.tensor_by_id[split].name_hint == "value_gate"
+
+
 SUBCLASS_TWO_INPUTS = """\
 import keras
 
@@ -332,3 +389,23 @@ def test_subclass_helper_methods_and_class_constants_are_followed() -> None:
     assert [layer.args for layer in graph.layers] == [("8",), ("4",)]
     assert [layer.attr_path for layer in graph.layers] == ["denses[0]", "denses[1]"]
     assert len(graph.ops) == 2  # the two relu calls
+
+
+def test_asking_for_a_model_kcg_could_not_read_says_what_stopped_it() -> None:
+    parsed = models_of(
+        """
+        import keras
+        from keras import layers
+        base = keras.Sequential([keras.Input((4,)), layers.Dense(3), layers.Dense(3)])
+        inputs = keras.Input(shape=(4,))
+        model = keras.Model(inputs, base.layers[0](inputs))
+        """
+    )
+
+    with pytest.raises(BadInput) as error:
+        select_models(parsed, "model")
+
+    assert str(error.value.message) == (
+        "no model named 'model' (models in this file: base); kcg did not understand line 6: "
+        "`base.layers[0]` taps an inner layer of a nested model; only its last layer is supported"
+    )

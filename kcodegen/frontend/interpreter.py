@@ -278,6 +278,12 @@ class Interpreter:
             frame.vars[target.value] = value
             self._note_binding(target.value, value)
         elif isinstance(target, (cst.Tuple, cst.List)):
+            names = [e.value.value for e in target.elements if isinstance(e.value, cst.Name)]
+            if isinstance(value, TensorVal) and len(names) == len(target.elements):
+                joined = "_".join(names)  # value_gate[0]; sequence_etc[2] when long
+                self.builder.name_tensor(
+                    value.tensor_id, joined if len(joined) <= 20 else f"{names[0]}_etc"
+                )
             items = self.unpack(value, len(target.elements), node)
             for element, item in zip(target.elements, items, strict=False):
                 self.bind(element.value, item, node)
@@ -327,10 +333,12 @@ class Interpreter:
             and len(value.value) == count
         ):
             return [Const(v, repr(v)) for v in value.value]
-        if isinstance(value, TensorVal):
-            raise Unsupported(
-                "unpacking a layer's several outputs is not supported yet", self.line(node)
-            )
+        if isinstance(
+            value, TensorVal
+        ):  # ``value, gate = ops.split(u, 2)``: indexing, as Python does
+            return [self.make_op((0, f"[{i}]"), [value], node) for i in range(count)]
+        if isinstance(value, Unknown):
+            raise _unknown_used(value, self.line(node))
         return [Opaque(f"{value.text}[{i}]") for i in range(count)]
 
     # --- statements -------------------------------------------------------------------------
@@ -354,7 +362,7 @@ class Interpreter:
                         for name in _assigned_names(statement):
                             frame.vars[name] = problem.cause
                     else:
-                        self.taint(statement, problem.message)
+                        self.taint(statement, f"by line {problem.line}, where {problem.message}")
             else:
                 self.exec_statement(statement)
             self._comment_layers(frame)
@@ -639,6 +647,7 @@ class Interpreter:
                 return Const(ops[type(node.operator)](operand.value), self.render(node))
             except (TypeError, KeyError):
                 return Opaque(self.render(node))
+        _refuse_unknown([operand], self.line(node))
         if isinstance(operand, TensorVal):
             prefix = self.code(node.operator)
             return self.make_op((prefix, 0), [operand], node)
@@ -669,6 +678,7 @@ class Interpreter:
                 f"`{self.code(node)}` taps an inner layer of a nested model; only its last layer is supported",
                 self.line(node),
             )
+        _refuse_unknown([owner], self.line(node))
         if isinstance(owner, TensorVal):
             index_text = self.render(node).removeprefix(self.render(node.value))
             return self.make_op((0, index_text), [owner], node)
@@ -737,6 +747,7 @@ class Interpreter:
             and left.kind == right.kind
         ):
             return SequenceVal([*left.items, *right.items], left.kind, text)
+        _refuse_unknown([left, right], self.line(node))
         tensors = [v for v in (left, right) if isinstance(v, TensorVal)]
         if tensors:
             template: list[str | int] = []
@@ -814,11 +825,10 @@ class Interpreter:
             return Method(SelfVal(), "super", "super()")
         if qualname.startswith("builtins."):
             return self.call_builtin(qualname, args, kwargs, node)
-        tensors = [
-            v
-            for v in _walk_values(SequenceVal([*args, *kwargs.values()], "list", ""))
-            if isinstance(v, TensorVal)
-        ]
+        arguments = list(_walk_values(SequenceVal([*args, *kwargs.values()], "list", "")))
+        if api.is_op(qualname):
+            _refuse_unknown(arguments, self.line(node))
+        tensors = [v for v in arguments if isinstance(v, TensorVal)]
         if tensors and api.is_op(qualname):
             return self.make_call_op(node, tensors)
         if qualname.rsplit(".", 1)[-1] in _ARRAY_MAKERS and args:
@@ -1828,6 +1838,13 @@ def _calls_something(expression: cst.BaseExpression) -> bool:
 
 def _unknown_used(value: Unknown, line: int) -> Unsupported:
     return Unsupported(f"`{value.text}` is bound {value.reason}", line, cause=value)
+
+
+def _refuse_unknown(values: Sequence[Value], line: int) -> None:
+    """An operation on a value kcg could not follow has no known result either."""
+    for value in values:
+        if isinstance(value, Unknown):
+            raise _unknown_used(value, line)
 
 
 def _string_literal(text: str | None) -> str | None:

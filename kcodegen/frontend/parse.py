@@ -70,9 +70,10 @@ def parse_models(
             name_of[record.id] = graph.name
     models = [_name_submodels(graph, name_of) for graph in models]
     models.sort(key=lambda m: (m.span.line, m.span.col))  # type: ignore[attr-defined]
-    unique: dict[tuple[int, str], Unsupported] = {}  # a problem met on every pass of a loop
+    # A problem met on every pass of a loop is one; so is an unknown value met wherever it is used.
+    unique: dict[tuple[int, str], Unsupported] = {}
     for found in problems:
-        unique.setdefault((found.line, found.message), found)
+        unique.setdefault((0 if found.cause else found.line, found.message), found)
     return ParsedModule(module, tuple(models), tuple(unique.values()))
 
 

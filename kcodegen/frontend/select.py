@@ -25,7 +25,11 @@ def select_models(parsed: ParsedModule, model: str | None) -> tuple[ModelGraph, 
     chosen = tuple(g for g in graphs if model in (g.name, g.keras_name, g.class_name))
     if not chosen:
         known = ", ".join(sorted({g.name for g in graphs}))
-        raise BadInput(f"no model named {model!r} (models in this file: {known})")
+        message = f"no model named {model!r} (models in this file: {known})"
+        if parsed.problems:  # the model may be one of those kcg could not read
+            first = parsed.problems[0]
+            message += f"; kcg did not understand line {first.line}: {first.message}"
+        raise BadInput(message)
     return chosen
 
 

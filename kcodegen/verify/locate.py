@@ -134,6 +134,9 @@ def _walk_back(found: Located, namespace: dict[str, Any]) -> None:
         operation, node_index, _ = history
         node = operation._inbound_nodes[node_index]
         outputs, arguments = list(node.output_tensors), list(node.input_tensors)
+        if step["item"] and len(outputs) > 1:  # an item of a list of outputs: no Keras operation
+            pending.append((step["inputs"][0], keras_tensor))
+            continue
         if step["kind"] == "node":
             where = plan["layers"][step["layer"]]
             if where["model"] and not isinstance(operation, keras.Model):

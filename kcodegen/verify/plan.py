@@ -63,7 +63,20 @@ def _step(graph: ModelGraph, step: Node | Op | InputSpec) -> dict[str, Any]:
         "kind": kind,
         "layer": step.layer if isinstance(step, Node) else None,
         "inputs": graph.step_inputs(step),
+        "item": isinstance(step, Op) and _is_item(step.template),
     }
+
+
+def _is_item(template: tuple[str | int, ...]) -> bool:
+    """``x[1]``: one of several outputs when ``x`` is a list (``value, gate = ops.split(u, 2)``)."""
+    return (
+        len(template) == 2
+        and template[0] == 0
+        and isinstance(template[1], str)
+        and template[1].startswith("[")
+        and template[1].endswith("]")
+        and template[1][1:-1].strip().lstrip("-").isdigit()
+    )
 
 
 def _label(graph: ModelGraph, layer_id: str) -> dict[str, Any]:
