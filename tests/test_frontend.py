@@ -409,3 +409,75 @@ def test_asking_for_a_model_kcg_could_not_read_says_what_stopped_it() -> None:
         "no model named 'model' (models in this file: base); kcg did not understand line 6: "
         "`base.layers[0]` taps an inner layer of a nested model; only its last layer is supported"
     )
+
+
+def test_a_loop_left_early_under_a_test_only_known_at_run_time_is_refused() -> None:
+    parsed = models_of(
+        """
+        import os
+        import keras
+        inputs = keras.Input(shape=(20,))
+        x = inputs
+        for width in [64, 32, 16]:
+            x = keras.layers.Dense(width)(x)
+            if os.environ.get("SHALLOW"):
+                break
+        model = keras.Model(inputs, x)
+        """
+    )
+    assert not parsed.models
+    assert parsed.problems[0].line == 8
+    assert parsed.problems[0].message == (
+        "the `if` at line 8 decides whether a loop or function goes on, "
+        "whose test is only known at run time"
+    )
+
+
+@pytest.mark.parametrize(
+    ("loop", "widths"),
+    [
+        ("while units > 4:\n    x = keras.layers.Dense(units)(x)\n    units //= 2", [32, 16, 8]),
+        ("while x.shape[-1] > 8:\n    x = keras.layers.Dense(x.shape[-1] // 2)(x)", [16, 8]),
+        (
+            "for units in (32, 16, 8):\n    if units == 16:\n        continue\n"
+            "    x = keras.layers.Dense(units)(x)",
+            [32, 8],
+        ),
+        (
+            "for units in (32, 16, 8):\n    x = keras.layers.Dense(units)(x)\n"
+            "    if units == 16:\n        break\nelse:\n    x = keras.layers.Dense(1)(x)",
+            [32, 16],
+        ),
+        (
+            "for units in (32, 16):\n    x = keras.layers.Dense(units)(x)\n"
+            "else:\n    x = keras.layers.Dense(1)(x)",
+            [32, 16, 1],
+        ),
+    ],
+    ids=["while-counter", "while-shape", "continue", "break-skips-else", "else"],
+)
+def test_loops_are_followed_pass_by_pass(loop: str, widths: list[int]) -> None:
+    source = "import keras\nunits = 32\ninputs = keras.Input(shape=(32,))\nx = inputs\n"
+    source += f"{loop}\nmodel = keras.Model(inputs, x)\n"
+
+    (model,) = parse_models(source).models
+
+    assert [layer.args[0] for layer in model.layers] == [str(w) for w in widths]
+
+
+def test_a_while_loop_on_a_value_only_known_at_run_time_is_refused() -> None:
+    parsed = models_of(
+        """
+        import sys
+        import keras
+        inputs = keras.Input(shape=(20,))
+        x = inputs
+        while len(sys.argv) > 1:
+            x = keras.layers.Dense(4)(x)
+        model = keras.Model(inputs, x)
+        """
+    )
+    assert not parsed.models
+    assert parsed.problems[0].message == (
+        "`x` is bound in the `while` loop at line 6, whose test is only known at run time"
+    )

@@ -24,19 +24,20 @@ def why_not_replaceable(
     statement: cst.CSTNode, body: Sequence[cst.CSTNode], site: Collection[int]
 ) -> str | None:
     """None when ``statement`` (in ``body``, with the site's statement indexes) can be replaced."""
-    if not isinstance(statement, cst.For | cst.If):
+    if not isinstance(statement, cst.For | cst.While | cst.If):
         return "it is inside a compound statement kcg does not rewrite"
     for small in find_all(statement, cst.SimpleStatementLine):
         for part in small.body:
-            if not isinstance(part, cst.Assign | cst.AugAssign | cst.AnnAssign | cst.Pass) and not (
-                _is_building_call(part)
-            ):
+            harmless = (
+                cst.Assign | cst.AugAssign | cst.AnnAssign | cst.Pass | cst.Break | cst.Continue
+            )
+            if not isinstance(part, harmless) and not (_is_building_call(part)):
                 code = cst.Module([]).code_for_node(part).strip()
                 return f"the statement around it also runs `{code}`"
     bound = _bound_names(statement)
     for index, other in enumerate(body):
         if index not in site and not isinstance(other, cst.FunctionDef | cst.ClassDef):
-            read = bound & _names(other)
+            read = bound & _read_names(other)
             if read:
                 return f"`{sorted(read)[0]}`, which the statement around it sets, is used elsewhere"
     return None
@@ -55,6 +56,27 @@ def _bound_names(statement: cst.CSTNode) -> set[str]:
 
 def _names(node: cst.CSTNode) -> set[str]:
     return {name.value for name in find_all(node, cst.Name)}
+
+
+def _read_names(node: cst.CSTNode) -> set[str]:
+    """Names ``node`` reads: all but plain assignment targets (``filters = 8`` reads nothing)."""
+    stores: list[cst.BaseExpression] = []
+    for assign in find_all(node, cst.Assign, cst.AnnAssign, cst.For):
+        targets = [t.target for t in assign.targets] if isinstance(assign, cst.Assign) else []
+        if isinstance(assign, cst.AnnAssign | cst.For):
+            targets = [assign.target]
+        stores += [t for t in targets if isinstance(t, cst.Name | cst.Tuple | cst.List)]
+    written = {id(name) for target in stores for name in _plain_names(target)}
+    return {name.value for name in find_all(node, cst.Name) if id(name) not in written}
+
+
+def _plain_names(target: cst.BaseExpression) -> list[cst.Name]:
+    """The names a target binds, without those inside ``a.b`` or ``a[i]`` (which read ``a``)."""
+    if isinstance(target, cst.Name):
+        return [target]
+    if isinstance(target, cst.Tuple | cst.List):
+        return [name for element in target.elements for name in _plain_names(element.value)]
+    return []
 
 
 def _is_building_call(statement: cst.BaseSmallStatement) -> bool:

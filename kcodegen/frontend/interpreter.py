@@ -82,6 +82,17 @@ _BINARY: dict[type, Callable[[Any, Any], Any]] = {
     cst.Power: operator.pow,
     cst.MatrixMultiply: operator.matmul,
 }
+# ``filters *= 2`` computes as ``filters * 2``.
+_AUGMENTED: dict[type, type] = {
+    cst.AddAssign: cst.Add,
+    cst.SubtractAssign: cst.Subtract,
+    cst.MultiplyAssign: cst.Multiply,
+    cst.DivideAssign: cst.Divide,
+    cst.FloorDivideAssign: cst.FloorDivide,
+    cst.ModuloAssign: cst.Modulo,
+    cst.PowerAssign: cst.Power,
+    cst.MatrixMultiplyAssign: cst.MatrixMultiply,
+}
 _COMPARE: dict[type, Callable[[Any, Any], Any]] = {
     cst.Equal: operator.eq,
     cst.NotEqual: operator.ne,
@@ -105,6 +116,14 @@ _MAX_UNROLL = 10_000
 class _Return(Exception):
     def __init__(self, value: Value) -> None:
         self.value = value
+
+
+class _Break(Exception):
+    pass
+
+
+class _Continue(Exception):
+    pass
 
 
 class Frame:
@@ -388,6 +407,8 @@ class Interpreter:
             self.exec_if(statement)
         elif isinstance(statement, cst.For):
             self.exec_for(statement)
+        elif isinstance(statement, cst.While):
+            self.exec_while(statement)
         elif isinstance(statement, (cst.With, cst.Try)):
             self.exec_nested(statement.body.body)
         else:  # while, match, async ...: structure we do not follow
@@ -408,12 +429,17 @@ class Interpreter:
             left = self.eval(small.target)
             right = self.eval(small.value)
             op_text = self.code(small.operator).strip().rstrip("=")
-            value = self.binary(left, right, op_text, type(small.operator), small)
+            op_type = _AUGMENTED.get(type(small.operator), type(small.operator))
+            value = self.binary(left, right, op_text, op_type, small)
             self.bind(small.target, value, small)
         elif isinstance(small, cst.Expr):
             self.eval(small.value)
         elif isinstance(small, cst.Return):
             raise _Return(self.eval(small.value) if small.value else Const(None, "None"))
+        elif isinstance(small, cst.Break):
+            raise _Break
+        elif isinstance(small, cst.Continue):
+            raise _Continue
         elif isinstance(small, (cst.Import, cst.ImportFrom)):
             for local, qualname in import_bindings(small).items():
                 self.frame.vars[local] = Symbol(canonical(qualname), local)
@@ -445,11 +471,19 @@ class Interpreter:
             elif statement.orelse is not None:
                 self.exec_nested(statement.orelse.body.body)
             return
+        where = f"the `if` at line {self.line(statement)}"
+        if find_all(statement, cst.Break, cst.Continue, cst.Return):
+            raise Unsupported(
+                f"{where} decides whether a loop or function goes on, {self._unknown_test()}",
+                self.line(statement),
+            )
+        self.taint(statement, f"under {where}, {self._unknown_test()}")
+
+    def _unknown_test(self) -> str:
+        """Why the test just evaluated has no value."""
         if self.shape_problem is not None:
-            needs = f"whose test needs {self.shape_problem}"
-        else:
-            needs = "whose test is only known at run time"
-        self.taint(statement, f"under the `if` at line {self.line(statement)}, {needs}")
+            return f"whose test needs {self.shape_problem}"
+        return "whose test is only known at run time"
 
     def exec_for(self, statement: cst.For) -> None:
         iterable = self.eval(statement.iter)
@@ -462,9 +496,46 @@ class Interpreter:
             return
         # Names the loop binds change from one pass to the next: generated code gets their values.
         self.frame.loop_vars |= _target_names(statement.target) | _assigned_names(statement.body)
-        for item in items[:_MAX_UNROLL]:
+        if len(items) > _MAX_UNROLL:
+            where = f"the loop at line {self.line(statement)}"
+            self.taint(statement, f"in {where}, which runs more than {_MAX_UNROLL} passes")
+            return
+        for item in items:
             self.bind(statement.target, item, statement)
-            self.exec_nested(statement.body.body)
+            if not self._loop_pass(statement.body.body):
+                return
+        if statement.orelse is not None:
+            self.exec_nested(statement.orelse.body.body)
+
+    def exec_while(self, statement: cst.While) -> None:
+        """A ``while`` whose test kcg can work out on every pass (``while x.shape[1] > 4:``)."""
+        self.frame.loop_vars |= _assigned_names(statement.body)
+        where = f"the `while` loop at line {self.line(statement)}"
+        for _ in range(_MAX_UNROLL):
+            self.shape_problem = None
+            test = self.eval(statement.test)
+            if not isinstance(test, Const):
+                self.taint(statement, f"in {where}, {self._unknown_test()}")
+                return
+            if not test.value:
+                if statement.orelse is not None:
+                    self.exec_nested(statement.orelse.body.body)
+                return
+            if not self._loop_pass(statement.body.body):
+                return
+        self.taint(statement, f"in {where}, which kcg stopped following after {_MAX_UNROLL} passes")
+
+    def _loop_pass(
+        self, body: Sequence[cst.BaseStatement] | Sequence[cst.BaseSmallStatement]
+    ) -> bool:
+        """One pass of a loop's body; False when it breaks out of the loop."""
+        try:
+            self.exec_nested(body)
+        except _Continue:
+            pass
+        except _Break:
+            return False
+        return True
 
     def taint(self, statement: cst.CSTNode, reason: str) -> None:
         """What ``statement`` may bind or change (``model.add(...)`` under an ``if``) is unknown."""
@@ -1643,6 +1714,10 @@ class _Substitute(cst.CSTTransformer):
                 if not (local or original.value in scope.loop_vars):
                     return updated  # in scope where the generated code goes: keep the name
                 value = scope.vars[original.value]
+                if original.value in scope.loop_vars and isinstance(value, Const):
+                    literal = _literal(value)  # its text may name itself (``filters *= 2``)
+                    if literal is not None and not isinstance(value.value, str):
+                        return literal
                 text = value.text
                 if (
                     isinstance(value, (TensorVal, LayerVal, SelfVal, ModelVal, TrainingFlag))
@@ -1671,12 +1746,7 @@ class _Substitute(cst.CSTTransformer):
         value, since the name means something else once the loop has moved on."""
         if name.value not in self.interpreter.module_frame.loop_vars:
             return name
-        literal = repr(value.value)
-        try:
-            same = ast.literal_eval(literal) == value.value
-        except (ValueError, SyntaxError):
-            same = False
-        return _parse_expression(literal) or name if same else name
+        return _literal(value) or name
 
     def leave_BinaryOperation(
         self, original: cst.BinaryOperation, updated: cst.BinaryOperation
@@ -1830,6 +1900,16 @@ def _is_literal(text: str) -> bool:
     except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
         return False
     return True
+
+
+def _literal(value: Const) -> cst.BaseExpression | None:
+    """The constant written as a Python literal, when it can be (not for objects)."""
+    literal = repr(value.value)
+    try:
+        same = ast.literal_eval(literal) == value.value
+    except (ValueError, SyntaxError):
+        return None
+    return _parse_expression(literal) if same else None
 
 
 def _calls_something(expression: cst.BaseExpression) -> bool:
