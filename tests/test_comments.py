@@ -37,3 +37,34 @@ def test_comments_in_a_sequential_list_survive(style: str, hidden: str, logits: 
     )
     if logits:
         assert any(line.endswith(logits) for line in lines)
+
+
+SUBCLASS_WITH_OPS = """\
+import keras
+from keras import layers, ops
+
+
+class Gated(keras.Model):
+    def __init__(self):
+        super().__init__()
+        self.up = layers.Dense(8)
+        self.out = layers.Dense(1)
+
+    def call(self, x):
+        h = self.up(x)
+        # squash before gating
+        h = ops.tanh(h)
+        h = h * ops.sigmoid(x)  # gate by the input
+        return self.out(h)
+
+
+model = Gated()
+model.build((None, 8))
+"""
+
+
+def test_comments_on_operation_lines_survive() -> None:
+    lines = [line.strip() for line in convert(SUBCLASS_WITH_OPS, "functional").output.splitlines()]
+
+    assert lines[lines.index("h = ops.tanh(h)") - 1] == "# squash before gating"
+    assert "x_1 = ops.sigmoid(x)  # gate by the input" in lines  # the statement's first step

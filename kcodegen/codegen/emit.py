@@ -225,7 +225,7 @@ def emit_functional(graph: ModelGraph, plan: ImportPlan) -> Generated:
         elif isinstance(step, Op):
             rendered = step.render([names.use(t) for t in step.inputs])
             target = names.assign(step.outputs[0], _wanted(graph, step.outputs[0], "x"))
-            lines.append(Line(f"{target} = {rendered}"))
+            lines.append(Line(f"{target} = {rendered}", step.comments, step.trailing_comment))
     parts = [
         f"inputs={structure_text(graph.input_structure, names.name_of)}",
         f"outputs={structure_text(graph.output_structure, names.name_of)}",
@@ -382,12 +382,10 @@ def _symbolic_build(graph: ModelGraph, plan: ImportPlan) -> str | None:
 
 
 def _lines(pending: list[tuple[str, str, Node | Op]]) -> list[Line]:
-    out = []
-    for target, expression, step in pending:
-        comments = step.comments if isinstance(step, Node) else ()
-        trailing = step.trailing_comment if isinstance(step, Node) else None
-        out.append(Line(f"{target} = {expression}", comments, trailing))
-    return out
+    return [
+        Line(f"{target} = {expression}", step.comments, step.trailing_comment)
+        for target, expression, step in pending
+    ]
 
 
 def _takes_training(layer: LayerSpec) -> bool:

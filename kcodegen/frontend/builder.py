@@ -73,10 +73,12 @@ class GraphBuilder:
         span: Span,
         origin: Origin,
         text: str = "",
+        comments: tuple[str, ...] = (),
+        trailing: str | None = None,
     ) -> str:
         op_id = self.new_id("o")
         tensor_id = self._new_tensor(op_id, 0, None, origin)
-        self.ops[op_id] = Op(op_id, template, inputs, (tensor_id,), span, text)
+        self.ops[op_id] = Op(op_id, template, inputs, (tensor_id,), span, text, comments, trailing)
         self.origins[op_id] = origin
         self.touch(origin, {op_id})
         return tensor_id
@@ -110,14 +112,6 @@ class GraphBuilder:
         attrs = (*((k, v) for k, v in layer.attrs if k != attr), (attr, text))
         self.layers[layer_id] = replace(layer, attrs=attrs)
         self.touch(origin, {layer_id})
-
-    def annotate_node(self, node_id: str, comments: tuple[str, ...], trailing: str | None) -> None:
-        node = self.nodes[node_id]
-        self.nodes[node_id] = replace(
-            node,
-            comments=node.comments or comments,
-            trailing_comment=node.trailing_comment or trailing,
-        )
 
     def producer(self, tensor_id: str) -> str:
         return self.tensors[tensor_id].producer

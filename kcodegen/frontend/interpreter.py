@@ -968,6 +968,14 @@ class Interpreter:
             self.positions.near = caller
         return Const(None, "None")
 
+    def _take_comments(self) -> tuple[tuple[str, ...], str | None]:
+        """The running statement's comments, for the first step it makes (and only that one)."""
+        frame = self.frame
+        if frame.commented:
+            return (), None
+        frame.commented = True
+        return frame.comments, frame.trailing
+
     def _comment_layers(self, frame: Frame) -> None:
         """Comments above a statement that only creates a layer (``shared = Dense(8)``) describe it."""
         if frame.comments and not frame.commented and frame.new_layers:
@@ -1126,9 +1134,7 @@ class Interpreter:
                 kwargs.append((arg.keyword.value, converted))
         if not has_tensor:
             return Opaque(self.render(node))
-        frame = self.frame
-        comments, trailing = (frame.comments, frame.trailing) if not frame.commented else ((), None)
-        frame.commented = True
+        comments, trailing = self._take_comments()
         tensor_id = self.builder.add_node(
             layer.layer_id,
             tuple(args),
@@ -1164,9 +1170,7 @@ class Interpreter:
         )
         self.builder.add_layer(spec, self.origin())
         self.layer_configs[layer_id] = shapes.Config([], self.layer_config(node).kwargs)
-        frame = self.frame
-        comments, trailing = (frame.comments, frame.trailing) if not frame.commented else ((), None)
-        frame.commented = True
+        comments, trailing = self._take_comments()
         tensor_id = self.builder.add_node(
             layer_id,
             (self.to_arg(inputs, node.args[0].value),),
@@ -1201,6 +1205,7 @@ class Interpreter:
             self.span(node),
             self.origin(),
             " ".join(self.code(node).split()),
+            *self._take_comments(),
         )
         return TensorVal(
             tensor_id, self.render(node) if isinstance(node, cst.BaseExpression) else ""

@@ -120,6 +120,8 @@ class Op:
     outputs: tuple[str, ...]
     span: Span
     text: str = ""  # the expression as written, for messages (operands may be inlined calls)
+    comments: tuple[str, ...] = ()  # as for Node: the statement's, on its first step
+    trailing_comment: str | None = None
 
     def render(self, names: list[str]) -> str:
         return "".join(names[part] if isinstance(part, int) else part for part in self.template)

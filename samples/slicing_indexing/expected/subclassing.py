@@ -13,8 +13,8 @@ class MyModel(keras.Model):
 
     def call(self, seq):
         x = self.conv1d(seq)
-        cls = x[:, 0, :]
-        tail = x[:, -4:, :8]
+        cls = x[:, 0, :]  # first time step as a summary token
+        tail = x[:, -4:, :8]  # last four steps, first eight channels
         tail = self.flatten(tail)
         both = self.concatenate([cls, tail])
         return self.dense(both)
