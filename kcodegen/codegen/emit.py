@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -27,6 +28,8 @@ from kcodegen.ir import (
 
 _INDENT = " " * 4
 _WIDTH = 99
+# A generated class takes these already (``name=``) or cannot take them as parameters.
+_RESERVED_PARAMETERS = frozenset({"self", "kwargs", "name", "trainable", "dtype"})
 
 
 @cache
@@ -286,6 +289,7 @@ def emit_subclassing(graph: ModelGraph, plan: ImportPlan, taken_names: set[str])
     else:
         order = [layer.id for layer in graph.layers]
     attributes = layer_attributes(graph, order)
+    passed, keep_names = builder_parameters(graph)
     init_lines: list[str] = []
     nested: list[tuple[str, str]] = []  # models used as layers come in as __init__ parameters
     for layer_id in order:
@@ -300,6 +304,7 @@ def emit_subclassing(graph: ModelGraph, plan: ImportPlan, taken_names: set[str])
             plan,
             as_class=True,
             drop_shape=_fed_by_input(graph, layer_id),
+            site=graph.site.function if layer_id in keep_names else "",
             indent=len(f"{_INDENT * 2}self.{attr} = "),
         )
         init_lines.extend(layer.comments)
@@ -344,7 +349,7 @@ def emit_subclassing(graph: ModelGraph, plan: ImportPlan, taken_names: set[str])
         "subclassing",
         class_name=name,
         base=plan.ref("keras.Model"),
-        init_params=[param for param, _ in nested],
+        init_params=[*passed, *(param for param, _ in nested)],
         init_lines=init_lines,
         call_params=params,
         lines=lines,
@@ -354,11 +359,51 @@ def emit_subclassing(graph: ModelGraph, plan: ImportPlan, taken_names: set[str])
         "instantiate",
         target=_binding_prefix(graph),
         class_name=name,
-        arguments=", ".join([*(argument for _, argument in nested), *_model_name_kwarg(graph)]),
+        arguments=", ".join(
+            [
+                *(f"{param}={param}" for param in passed),
+                *(argument for _, argument in nested),
+                *_model_name_kwarg(graph),
+            ]
+        ),
         model_comments=graph.call_comments,
         build=_symbolic_build(graph, plan),
     )
     return Generated(body, definition)
+
+
+def builder_parameters(graph: ModelGraph) -> tuple[list[str], set[str]]:
+    """The parameters of the function that builds the model which its layers' arguments read
+    (``Dense(num_classes)``), and the layers that keep those names.
+
+    The class takes them in ``__init__`` and the function passes them on, so that calling it with
+    other arguments still builds the model they describe. A layer that reads another of the
+    function's names (one it computes) is written with the values of the call kcg followed.
+    """
+    parameters = set(graph.site.parameters) - _RESERVED_PARAMETERS
+    read: set[str] = set()
+    keep: set[str] = set()
+    for layer in graph.layers:
+        if layer.scope != graph.site.function or layer.local_args is None or layer.is_model:
+            continue
+        local = _names_in([*layer.local_args, *(v for _, v in layer.local_kwargs or ())])
+        valued = _names_in([*layer.args, *(v for _, v in layer.kwargs)])
+        builders = local - valued  # the function's own names, which ``args`` has as values
+        if builders and builders <= parameters:
+            keep.add(layer.id)
+            read |= builders
+    return [p for p in graph.site.parameters if p in read], keep
+
+
+def _names_in(texts: list[str]) -> set[str]:
+    names: set[str] = set()
+    for text in texts:
+        try:
+            tree = ast.parse(text.strip(), mode="eval")
+        except SyntaxError:
+            continue
+        names.update(node.id for node in ast.walk(tree) if isinstance(node, ast.Name))
+    return names
 
 
 def _symbolic_build(graph: ModelGraph, plan: ImportPlan) -> str | None:
@@ -368,7 +413,8 @@ def _symbolic_build(graph: ModelGraph, plan: ImportPlan) -> str | None:
     if graph.site.binding is None or any(spec.shape is None for spec in graph.inputs):
         return None
     by_tensor = {spec.tensor: spec for spec in graph.inputs}
-    inputs = {tensor: input_expression(by_tensor[tensor], plan) for tensor in by_tensor}
+    site = graph.site.function  # the call goes where the model was made, with its names
+    inputs = {t: input_expression(by_tensor[t], plan, site=site) for t in by_tensor}
     structure = graph.input_structure
     flat = f"{graph.site.binding}({structure_text(structure, inputs)})"
     if len(flat) <= _WIDTH or structure.kind == "single":

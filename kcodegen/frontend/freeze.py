@@ -10,11 +10,29 @@ from typing import Literal
 import libcst as cst
 
 from kcodegen.frontend.compound import why_not_replaceable
+from kcodegen.frontend.cst_search import find_all
 from kcodegen.frontend.errors import Unsupported
 from kcodegen.frontend.interpreter import Interpreter, _const_shape, _string_literal
 from kcodegen.frontend.records import ModelRecord
-from kcodegen.frontend.values import DictVal, InputLayerVal, LayerVal, SequenceVal, TensorVal, Value
-from kcodegen.ir import InputSpec, ModelGraph, Node, Site, Structure, TensorRef, tensor_refs
+from kcodegen.frontend.values import (
+    DictVal,
+    FunctionVal,
+    InputLayerVal,
+    LayerVal,
+    SequenceVal,
+    TensorVal,
+    Value,
+)
+from kcodegen.ir import (
+    InputSpec,
+    ModelGraph,
+    Node,
+    Site,
+    Span,
+    Structure,
+    TensorRef,
+    tensor_refs,
+)
 
 
 def freeze(record: ModelRecord, interp: Interpreter) -> ModelGraph:
@@ -42,7 +60,8 @@ def freeze(record: ModelRecord, interp: Interpreter) -> ModelGraph:
     step_ids = steps | {spec.id for spec in input_specs}
     tensors = [t for t in builder.tensors.values() if t.producer in step_ids]
     owned = step_ids | layer_ids | {t.id for t in tensors} | {record.id}
-    site = _site(record, interp, owned)
+    made_at = [layer.span for layer in layers] + [spec.span for spec in input_specs if spec.span]
+    site = _site(record, interp, owned, made_at)
     return ModelGraph(
         name=_model_name(record, site),
         keras_name=record.keras_name,
@@ -241,7 +260,7 @@ def _with_known_shape(spec: InputSpec, record: ModelRecord, interp: Interpreter)
     return spec
 
 
-def _site(record: ModelRecord, interp: Interpreter, owned: set[str]) -> Site:
+def _site(record: ModelRecord, interp: Interpreter, owned: set[str], made_at: list[Span]) -> Site:
     statements = {record.statement} | record.extra_statements
     for (block, index), ids in interp.builder.touched.items():
         if block == record.block and ids & owned:
@@ -263,7 +282,39 @@ def _site(record: ModelRecord, interp: Interpreter, owned: set[str]) -> Site:
                 problem = (
                     problem or f"line {line}: the model is built in a compound statement: {why}"
                 )
-    return Site(record.block, tuple(sorted(statements)), binding, class_statement, problem)
+    return Site(
+        record.block,
+        tuple(sorted(statements)),
+        binding,
+        class_statement,
+        problem,
+        _layer_parameters(interp, record.block, made_at),
+    )
+
+
+def _layer_parameters(interp: Interpreter, block: str, made_at: list[Span]) -> tuple[str, ...]:
+    """The parameters of the function ``block`` that are read only in the arguments of the
+    model's layers and inputs (``Dense(num_classes)``), never in a loop, a test or a helper's
+    call: a generated class can take those and build what any call of the function builds."""
+    function = interp.module_frame.vars.get(block)
+    if not isinstance(function, FunctionVal):
+        return ()
+    params = function.node.params
+    names = [p.name.value for p in [*params.posonly_params, *params.params, *params.kwonly_params]]
+    reads: dict[str, list[Span]] = {}
+    for name in find_all(function.node.body, cst.Name):
+        if name.value in names:
+            reads.setdefault(name.value, []).append(interp.span(name))
+    return tuple(
+        name
+        for name in names
+        if name in reads and all(any(_inside(r, s) for s in made_at) for r in reads[name])
+    )
+
+
+def _inside(inner: Span, outer: Span) -> bool:
+    start, end = (outer.line, outer.col), (outer.end_line, outer.end_col)
+    return start <= (inner.line, inner.col) and (inner.end_line, inner.end_col) <= end
 
 
 def _only(statement: cst.CSTNode, call: cst.Call) -> bool:

@@ -175,3 +175,6 @@ class Site:
     binding: str | None
     class_statement: int | None = None  # module-level index of a subclass definition
     problem: str | None = None  # why the splice cannot replace this site, when it cannot
+    # ``function``'s parameters read only in the model's layer and input arguments, which a
+    # generated class can take in their place
+    parameters: tuple[str, ...] = ()

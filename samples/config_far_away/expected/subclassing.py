@@ -31,7 +31,7 @@ class Configured(keras.Model):
 
 def build_model(cfg=CONFIG):
     model = Configured(name="configured")
-    model(keras.Input(shape=(CONFIG["input_dim"],)))
+    model(keras.Input(shape=(cfg["input_dim"],)))
     return model
 
 

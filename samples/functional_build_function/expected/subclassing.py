@@ -2,11 +2,11 @@ from tensorflow import keras
 
 
 class Clf(keras.Model):
-    def __init__(self, **kwargs):
+    def __init__(self, num_classes, **kwargs):
         super().__init__(**kwargs)
         self.dense = keras.layers.Dense(64, activation="relu")
         self.dropout = keras.layers.Dropout(0.5)
-        self.dense_1 = keras.layers.Dense(5, activation="softmax")
+        self.dense_1 = keras.layers.Dense(num_classes, activation="softmax")
 
     def call(self, inputs, training=None):
         x = self.dense(inputs)
@@ -15,7 +15,7 @@ class Clf(keras.Model):
 
 
 def build_model(num_classes=5):
-    return Clf(name="clf")
+    return Clf(num_classes=num_classes, name="clf")
 
 
 model = build_model()

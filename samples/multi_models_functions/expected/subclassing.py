@@ -5,10 +5,10 @@ from keras import layers
 
 
 class Encoder(keras.Model):
-    def __init__(self, **kwargs):
+    def __init__(self, latent, **kwargs):
         super().__init__(**kwargs)
         self.dense = layers.Dense(32, activation="relu")
-        self.code = layers.Dense(8, name="code")
+        self.code = layers.Dense(latent, name="code")
 
     def call(self, inp):
         h = self.dense(inp)
@@ -16,14 +16,14 @@ class Encoder(keras.Model):
 
 
 def make_encoder(input_dim=64, latent=8):
-    return Encoder(name="encoder")
+    return Encoder(latent=latent, name="encoder")
 
 
 class Decoder(keras.Model):
-    def __init__(self, **kwargs):
+    def __init__(self, output_dim, **kwargs):
         super().__init__(**kwargs)
         self.dense = layers.Dense(32, activation="relu")
-        self.dense_1 = layers.Dense(64, activation="sigmoid")
+        self.dense_1 = layers.Dense(output_dim, activation="sigmoid")
 
     def call(self, inputs):
         x = self.dense(inputs)
@@ -31,7 +31,7 @@ class Decoder(keras.Model):
 
 
 def make_decoder(latent=8, output_dim=64):
-    return Decoder(name="decoder")
+    return Decoder(output_dim=output_dim, name="decoder")
 
 
 class Autoencoder(keras.Model):

@@ -11,7 +11,7 @@ def double_conv(x, filters, name):
 
 
 class Unet(keras.Model):
-    def __init__(self, **kwargs):
+    def __init__(self, num_classes, **kwargs):
         super().__init__(**kwargs)
         self.down0_conv1 = layers.Conv2D(
             8, 3, padding="same", activation="relu", name="down0_conv1"
@@ -52,7 +52,7 @@ class Unet(keras.Model):
         self.concatenate_2 = layers.Concatenate()
         self.up0_conv1 = layers.Conv2D(8, 3, padding="same", activation="relu", name="up0_conv1")
         self.up0_conv2 = layers.Conv2D(8, 3, padding="same", activation="relu", name="up0_conv2")
-        self.mask = layers.Conv2D(2, 1, activation="softmax", name="mask")
+        self.mask = layers.Conv2D(num_classes, 1, activation="softmax", name="mask")
 
     def call(self, inputs):
         x = self.down0_conv1(inputs)
@@ -86,7 +86,7 @@ def build_unet(input_shape=(32, 32, 1), num_classes=2, base_filters=8):
 
     # Encoder: remember each resolution's features for the skips
     skips = []
-    return Unet(name="unet")
+    return Unet(num_classes=num_classes, name="unet")
 
 
 model = build_unet()
