@@ -481,3 +481,21 @@ def test_a_while_loop_on_a_value_only_known_at_run_time_is_refused() -> None:
     assert parsed.problems[0].message == (
         "`x` is bound in the `while` loop at line 6, whose test is only known at run time"
     )
+
+
+@pytest.mark.parametrize(("after", "in_site"), [("", True), ("print(len(taps))\n", False)])
+def test_a_collection_only_the_model_fills_goes_with_it(after: str, in_site: bool) -> None:
+    source = (
+        "import keras\ninputs = keras.Input(shape=(4,))\ntaps = []\nx = inputs\n"
+        "for units in (8, 4):\n    x = keras.layers.Dense(units)(x)\n    taps.append(x)\n"
+        "model = keras.Model(inputs, keras.layers.Concatenate()(taps))\n" + after
+    )
+
+    (model,) = parse_models(source).models
+
+    assert (2 in model.site.statements) is in_site  # ``taps = []``
+    if not in_site:  # and the loop that fills it stays: the list would be empty otherwise
+        assert model.site.problem == (
+            "line 5: the model is built in a compound statement: "
+            "`taps`, which the statement around it sets, is used elsewhere"
+        )

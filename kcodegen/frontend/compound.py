@@ -34,13 +34,55 @@ def why_not_replaceable(
             if not isinstance(part, harmless) and not (_is_building_call(part)):
                 code = cst.Module([]).code_for_node(part).strip()
                 return f"the statement around it also runs `{code}`"
-    bound = _bound_names(statement)
+    bound = _bound_names(statement) | _appended_to(statement)
     for index, other in enumerate(body):
         if index not in site and not isinstance(other, cst.FunctionDef | cst.ClassDef):
             read = bound & _read_names(other)
             if read:
                 return f"`{sorted(read)[0]}`, which the statement around it sets, is used elsewhere"
     return None
+
+
+def setup_statements(body: Sequence[cst.CSTNode], site: Collection[int]) -> set[int]:
+    """Statements that only start a collection the site fills (``skips = []``): nothing else
+    reads the name, so they go with the site instead of staying behind, unused."""
+    found = set()
+    for index, statement in enumerate(body):
+        if index in site or not _starts_empty_collection(statement):
+            continue
+        names = _bound_names(statement)
+        readers = {i for i, other in enumerate(body) if i != index and names & _read_names(other)}
+        if readers and readers <= set(site):
+            found.add(index)
+    return found
+
+
+def _starts_empty_collection(statement: cst.CSTNode) -> bool:
+    """``name = []`` (or ``{}``, ``()``) as a statement of its own."""
+    if not isinstance(statement, cst.SimpleStatementLine) or len(statement.body) != 1:
+        return False
+    assign = statement.body[0]
+    return (
+        isinstance(assign, cst.Assign)
+        and all(isinstance(t.target, cst.Name) for t in assign.targets)
+        and isinstance(assign.value, cst.List | cst.Dict | cst.Tuple)
+        and not assign.value.elements
+    )
+
+
+def _appended_to(statement: cst.CSTNode) -> set[str]:
+    """Lists the statement fills (``taps.append(x)``): read elsewhere, they would be empty."""
+    names = set()
+    for expression in find_all(statement, cst.Expr):
+        call = expression.value
+        if (
+            isinstance(call, cst.Call)
+            and isinstance(call.func, cst.Attribute)
+            and call.func.attr.value == "append"
+            and isinstance(call.func.value, cst.Name)
+        ):
+            names.add(call.func.value.value)
+    return names
 
 
 def _bound_names(statement: cst.CSTNode) -> set[str]:

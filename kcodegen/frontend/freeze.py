@@ -9,7 +9,7 @@ from typing import Literal
 
 import libcst as cst
 
-from kcodegen.frontend.compound import why_not_replaceable
+from kcodegen.frontend.compound import setup_statements, why_not_replaceable
 from kcodegen.frontend.cst_search import find_all
 from kcodegen.frontend.errors import Unsupported
 from kcodegen.frontend.interpreter import Interpreter, _const_shape, _string_literal
@@ -269,6 +269,7 @@ def _site(record: ModelRecord, interp: Interpreter, owned: set[str], made_at: li
     for block, index, call in sorted(record.builds, key=lambda build: build[1]):
         if block == record.block and index == max(statements) + 1 and _only(body[index], call):
             statements.add(index)  # ``model.build(...)`` right after the model: the target's own
+    statements |= setup_statements(body, statements)
     class_statement = record.class_val.statement if record.class_val else None
     if record.block == "<class>":
         name = record.class_val.node.name.value if record.class_val else "the class"

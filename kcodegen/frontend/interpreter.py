@@ -352,9 +352,7 @@ class Interpreter:
             and len(value.value) == count
         ):
             return [Const(v, repr(v)) for v in value.value]
-        if isinstance(
-            value, TensorVal
-        ):  # ``value, gate = ops.split(u, 2)``: indexing, as Python does
+        if isinstance(value, TensorVal):  # ``value, gate = ops.split(u, 2)``: items, by index
             return [self.make_op((0, f"[{i}]"), [value], node) for i in range(count)]
         if isinstance(value, Unknown):
             raise _unknown_used(value, self.line(node))
@@ -411,7 +409,7 @@ class Interpreter:
             self.exec_while(statement)
         elif isinstance(statement, (cst.With, cst.Try)):
             self.exec_nested(statement.body.body)
-        else:  # while, match, async ...: structure we do not follow
+        else:  # match, async for/with ...: structure we do not follow
             self.taint(
                 statement,
                 f"inside the statement at line {self.line(statement)}, which the converter does not follow",

@@ -83,9 +83,6 @@ class Unet(keras.Model):
 
 
 def build_unet(input_shape=(32, 32, 1), num_classes=2, base_filters=8):
-
-    # Encoder: remember each resolution's features for the skips
-    skips = []
     return Unet(num_classes=num_classes, name="unet")
 
 
