@@ -193,6 +193,19 @@ def test_inception_block_branches_and_merges_at_the_lines_that_call_the_helper()
     assert model["keras_name"] == "inception_mini"
 
 
+def test_a_loop_s_repeated_facts_are_counted_in_text_and_listed_in_json():
+    # samples/resnet_stages: a 2 x 2 stage/block loop at line 33 of residual blocks; the first
+    # block's input comes from the stem (line 32), every other one from the loop
+    text = analyze(sample("resnet_stages")).output
+
+    assert rows(text, "merges") == ["Add merges 2 tensors, line 33 (4 times)"]
+    assert rows(text, "branch points") == [
+        "`x` from line 32 feeds 2 steps, line 33",
+        "`x` from line 33 feeds 2 steps, line 33 (3 times)",
+    ]
+    assert len(report(sample("resnet_stages"))["merges"]) == 4
+
+
 def test_vgg16_is_a_nested_model():
     model = report(sample("age_gender_vgg16"))
 

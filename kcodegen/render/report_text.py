@@ -11,6 +11,7 @@ can jump there, with aligned rows; then the constructs that stopped a model from
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 
 from kcodegen.analysis.report import Analysis, InputInfo, ModelReport, OutputInfo
@@ -57,39 +58,53 @@ def _rows(model: ModelReport) -> list[tuple[str, list[str]]]:
         ("layers", [f"{model.layers} ({_count(model.calls, 'call')})"]),
         (
             "shared layers",
-            [
-                f"{_titled(s.layer, s.layer_class)}: {s.calls} calls, lines {_lines(s.lines)}"
-                for s in model.shared_layers
-            ],
+            _counted(
+                [
+                    f"{_titled(s.layer, s.layer_class)}: {s.calls} calls, lines {_lines(s.lines)}"
+                    for s in model.shared_layers
+                ]
+            ),
         ),
         (
             "branch points",
-            [
-                f"`{b.tensor}`{_at(b.line)} feeds {b.users} steps, {_where(b.user_lines)}"
-                for b in model.branch_points
-            ],
+            _counted(
+                [
+                    f"`{b.tensor}`{_at(b.line)} feeds {b.users} steps, {_where(b.user_lines)}"
+                    for b in model.branch_points
+                ]
+            ),
         ),
         (
             "merges",
-            [
-                f"{_titled(m.layer, m.layer_class)} merges {m.tensors} tensors, line {m.line}"
-                for m in model.merges
-            ],
+            _counted(
+                [
+                    f"{_titled(m.layer, m.layer_class)} merges {m.tensors} tensors, line {m.line}"
+                    for m in model.merges
+                ]
+            ),
         ),
         (
             "nested models",
-            [
-                f"{_titled(n.layer, n.layer_class)}, line {n.line}"
-                + (f": model {n.submodel}" if n.submodel and n.submodel != n.layer else "")
-                for n in model.nested_models
-            ],
+            _counted(
+                [
+                    f"{_titled(n.layer, n.layer_class)}, line {n.line}"
+                    + (f": model {n.submodel}" if n.submodel and n.submodel != n.layer else "")
+                    for n in model.nested_models
+                ]
+            ),
         ),
-        ("ops", [f"`{o.text}`, line {o.line}" for o in model.ops]),
+        ("ops", _counted([f"`{o.text}`, line {o.line}" for o in model.ops])),
         ("styles", _styles(model)),
     ]
     if model.rewrite_problem:
         rows.append(("convert", [f"cannot rewrite it in place: {model.rewrite_problem}"]))
     return rows
+
+
+def _counted(values: list[str]) -> list[str]:
+    """Each value once, in order, with how often it occurs: an unrolled loop repeats its lines."""
+    counts = Counter(values)
+    return [value if counts[value] == 1 else f"{value} ({counts[value]} times)" for value in counts]
 
 
 def _input_cells(spec: InputInfo, style: str) -> list[str]:
