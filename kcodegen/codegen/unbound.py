@@ -3,73 +3,36 @@
 The splice replaces a model's statements and keeps everything else. A statement kept outside the
 model can still depend on what was replaced: ``for layer in base.layers: layer.trainable = False``
 after ``base`` went into a Sequential, or ``model.add(...)`` under an ``if`` kcg could not follow,
-now above the generated model. Such output would fail when run, so the conversion is refused
-instead. Module-level code is checked in order; function bodies run later and are not.
+now above the generated model. Generated code can also be wrong: a class body reading a name of
+the function the model was built in. Such output would fail when run, so the conversion is
+refused instead. pyflakes finds the undefined names, at module level in order and in every body.
 """
 
 from __future__ import annotations
 
 import ast
-import builtins
 from collections.abc import Iterator
 
-_BUILTINS = frozenset(dir(builtins)) | {"__name__", "__file__", "__doc__"}
+from pyflakes.checker import Checker
+from pyflakes.messages import UndefinedName
 
 
 def newly_unbound(original: str, output: str) -> list[tuple[int, str, str]]:
-    """(line in ``original``, name, statement's first line) for each kept module-level statement
-    that reads a name the output no longer binds before it, where the original did."""
-    before = {(text, name) for _, name, text in _unbound_reads(original)}
+    """(line in ``original``, name, the line's text) for each line of the output that reads a
+    name nothing defines before it, where the original did not; line 0 for generated lines."""
+    before = {(text, name) for _, name, text in _undefined_reads(original)}
     lines = original.splitlines()
     found = []
-    for _, name, text in _unbound_reads(output):
+    for _, name, text in _undefined_reads(output):
         if (text, name) not in before:
             line = next((n for n, t in enumerate(lines, 1) if t.strip() == text), 0)
             found.append((line, name, text))
     return found
 
 
-def _unbound_reads(source: str) -> Iterator[tuple[int, str, str]]:
-    """(line, name, first line) of reads of names not bound by earlier module-level statements."""
+def _undefined_reads(source: str) -> Iterator[tuple[int, str, str]]:
+    """(line, name, the line's text) of every read pyflakes finds undefined."""
     lines = source.splitlines()
-    bound: set[str] = set(_BUILTINS)
-    for statement in ast.parse(source).body:
-        stored = _stores(statement)
-        for node in _reads(statement):
-            if node.id not in bound and node.id not in stored:
-                yield node.lineno, node.id, lines[statement.lineno - 1].strip()
-        bound |= stored
-
-
-def _reads(node: ast.AST) -> Iterator[ast.Name]:
-    """Names read when the statement runs: not inside the functions it defines."""
-    for child in ast.iter_child_nodes(node):
-        if isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda):
-            if not isinstance(child, ast.Lambda):
-                for decorator in child.decorator_list:
-                    yield from _reads_in(decorator)
-            continue
-        if isinstance(child, ast.Name) and isinstance(child.ctx, ast.Load):
-            yield child
-        yield from _reads(child)
-
-
-def _reads_in(node: ast.AST) -> Iterator[ast.Name]:
-    if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
-        yield node
-    yield from _reads(node)
-
-
-def _stores(statement: ast.stmt) -> set[str]:
-    """Names the statement binds (assignments, loop targets, imports, definitions)."""
-    names: set[str] = set()
-    if isinstance(statement, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
-        names.add(statement.name)
-    for node in ast.walk(statement):
-        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store | ast.Del):
-            names.add(node.id)
-        elif isinstance(node, ast.alias):
-            names.add((node.asname or node.name).split(".")[0])
-        elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
-            names.add(node.name)
-    return names
+    for message in Checker(ast.parse(source)).messages:
+        if isinstance(message, UndefinedName):
+            yield message.lineno, message.message_args[0], lines[message.lineno - 1].strip()

@@ -1,0 +1,43 @@
+"""The check that refuses output reading names it does not define, on hand-made before/after pairs."""
+
+from __future__ import annotations
+
+from kcodegen.codegen.unbound import newly_unbound
+
+ORIGINAL = """\
+import keras
+
+def build(filters=8):
+    inputs = keras.Input(shape=(4,))
+    return keras.Model(inputs, keras.layers.Dense(filters)(inputs))
+
+model = build()
+print(model.name, undefined_before_too)
+"""
+
+
+def test_a_generated_body_reading_a_name_of_the_builder_is_found() -> None:
+    output = ORIGINAL.replace(
+        "def build(filters=8):",
+        "class Build(keras.Model):\n    def __init__(self):\n        super().__init__()\n"
+        "        self.dense = keras.layers.Dense(filters)\n\ndef build(filters=8):",
+    )
+
+    assert newly_unbound(ORIGINAL, output) == [
+        (0, "filters", "self.dense = keras.layers.Dense(filters)")
+    ]
+
+
+def test_a_kept_statement_now_above_what_it_reads_is_found_at_its_line() -> None:
+    output = ORIGINAL.replace("model = build()\n", "").replace(
+        "print(model.name, undefined_before_too)\n",
+        "print(model.name, undefined_before_too)\nmodel = build()\n",
+    )
+
+    assert newly_unbound(ORIGINAL, output) == [
+        (8, "model", "print(model.name, undefined_before_too)")
+    ]
+
+
+def test_names_the_original_already_left_undefined_are_not_blamed_on_the_conversion() -> None:
+    assert newly_unbound(ORIGINAL, ORIGINAL) == []
