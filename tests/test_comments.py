@@ -67,4 +67,4 @@ def test_comments_on_operation_lines_survive() -> None:
     lines = [line.strip() for line in convert(SUBCLASS_WITH_OPS, "functional").output.splitlines()]
 
     assert lines[lines.index("h = ops.tanh(h)") - 1] == "# squash before gating"
-    assert "x_1 = ops.sigmoid(x)  # gate by the input" in lines  # the statement's first step
+    assert "h = h * ops.sigmoid(x)  # gate by the input" in lines

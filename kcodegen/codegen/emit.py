@@ -10,6 +10,7 @@ import jinja2
 
 from kcodegen.analysis import functional_layer_order
 from kcodegen.codegen.imports import ImportPlan
+from kcodegen.codegen.inline import Inliner
 from kcodegen.codegen.naming import TensorNames, class_name, layer_attributes
 from kcodegen.frontend.keras_api import TRAINING_LAYERS, snake_case
 from kcodegen.ir import (
@@ -191,6 +192,7 @@ def emit_functional(graph: ModelGraph, plan: ImportPlan) -> Generated:
         layer.id for layer in graph.layers if len(graph.nodes_of(layer.id)) > 1 or layer.attrs
     }
     layer_vars = TensorNames(graph, reserved=set())
+    inliner = Inliner(graph)
     structure = graph.input_structure
     keys = dict(zip(structure.tensors, structure.keys, strict=False)) if structure.keys else {}
     for step_id in graph.order:
@@ -226,9 +228,11 @@ def emit_functional(graph: ModelGraph, plan: ImportPlan) -> Generated:
             target = names.assign(step.outputs[0], _wanted(graph, step.outputs[0], "x"))
             lines.append(Line(f"{target} = {expression}", step.comments, step.trailing_comment))
         elif isinstance(step, Op):
-            rendered = step.render([names.use(t) for t in step.inputs])
+            rendered = inliner.render(step, names)
+            if inliner.absorb(step, rendered):
+                continue
             target = names.assign(step.outputs[0], _wanted(graph, step.outputs[0], "x"))
-            lines.append(Line(f"{target} = {rendered}", step.comments, step.trailing_comment))
+            lines.append(Line(f"{target} = {rendered}", *inliner.comments(step)))
     parts = [
         f"inputs={structure_text(graph.input_structure, names.name_of)}",
         f"outputs={structure_text(graph.output_structure, names.name_of)}",
@@ -314,6 +318,7 @@ def emit_subclassing(graph: ModelGraph, plan: ImportPlan, taken_names: set[str])
     params, unpack = _call_parameters(graph, names)
     needs_training = any(_takes_training(graph.layer_by_id[n.layer]) for n in graph.nodes)
     lines: list[Line] = [Line(code) for code in unpack]
+    inliner = Inliner(graph)
     pending: list[tuple[str, str, Node | Op]] = []
     for step_id in graph.order:
         step = graph.step_by_id[step_id]
@@ -325,7 +330,9 @@ def emit_subclassing(graph: ModelGraph, plan: ImportPlan, taken_names: set[str])
                 call_args.append("training=training")
             expression = call_text(f"self.{attributes[layer.id]}", call_args, indent=8)
         elif isinstance(step, Op):
-            expression = step.render([names.use(t) for t in step.inputs])
+            expression = inliner.render(step, names)
+            if inliner.absorb(step, expression):
+                continue
         else:
             continue
         target = names.assign(step.outputs[0], _wanted(graph, step.outputs[0], "x"))
@@ -341,7 +348,9 @@ def emit_subclassing(graph: ModelGraph, plan: ImportPlan, taken_names: set[str])
         ):
             pending.pop()
             returned = expression
-    lines.extend(_lines(pending))
+    lines.extend(
+        Line(f"{target} = {code}", *inliner.comments(step)) for target, code, step in pending
+    )
     name = class_name(graph, taken_names)
     if needs_training:
         params += ", training=None"
@@ -425,13 +434,6 @@ def _symbolic_build(graph: ModelGraph, plan: ImportPlan) -> str | None:
     brackets = {"dict": "{}", "tuple": "()"}.get(structure.kind, "[]")
     lines = "".join(f"{_INDENT * 2}{item},\n" for item in items)
     return f"{graph.site.binding}(\n{_INDENT}{brackets[0]}\n{lines}{_INDENT}{brackets[1]}\n)"
-
-
-def _lines(pending: list[tuple[str, str, Node | Op]]) -> list[Line]:
-    return [
-        Line(f"{target} = {expression}", step.comments, step.trailing_comment)
-        for target, expression, step in pending
-    ]
 
 
 def _takes_training(layer: LayerSpec) -> bool:

@@ -309,13 +309,8 @@ def _layer_parameters(interp: Interpreter, block: str, made_at: list[Span]) -> t
     return tuple(
         name
         for name in names
-        if name in reads and all(any(_inside(r, s) for s in made_at) for r in reads[name])
+        if name in reads and all(any(s.contains(r) for s in made_at) for r in reads[name])
     )
-
-
-def _inside(inner: Span, outer: Span) -> bool:
-    start, end = (outer.line, outer.col), (outer.end_line, outer.end_col)
-    return start <= (inner.line, inner.col) and (inner.end_line, inner.end_col) <= end
 
 
 def _only(statement: cst.CSTNode, call: cst.Call) -> bool:

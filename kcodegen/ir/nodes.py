@@ -22,6 +22,12 @@ class Span:
     end_line: int
     end_col: int
 
+    def contains(self, other: Span) -> bool:
+        return (self.line, self.col) <= (other.line, other.col) and (
+            other.end_line,
+            other.end_col,
+        ) <= (self.end_line, self.end_col)
+
 
 @dataclass(frozen=True)
 class LayerSpec:

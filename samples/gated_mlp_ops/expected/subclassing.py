@@ -22,11 +22,9 @@ class GatedMlp(keras.Model):
         value = value_gate[0]
         gate = value_gate[1]
         gate = self.gate_norm(gate)
-        x = ops.sigmoid(gate)  # gating
-        h = value * x
+        h = value * ops.sigmoid(gate)  # gating
         h = self.down(h)
-        x = 0.5 * h  # scaled residual
-        h = tokens + x
+        h = tokens + 0.5 * h  # scaled residual
         pooled = ops.mean(h, axis=1)
         return self.dense(pooled)
 

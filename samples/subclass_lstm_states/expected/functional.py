@@ -10,8 +10,6 @@ sequence_etc = layers.LSTM(16, return_sequences=True, return_state=True, name="l
 sequence = sequence_etc[0]
 state_h = sequence_etc[1]
 state_c = sequence_etc[2]
-x = ops.mean(sequence, axis=1)
-x_1 = state_h + state_c
-summary = ops.concatenate([x, x_1], axis=-1)
+summary = ops.concatenate([ops.mean(sequence, axis=1), state_h + state_c], axis=-1)
 outputs = layers.Dense(4, name="head")(summary)
 model = keras.Model(inputs=tokens, outputs=outputs)

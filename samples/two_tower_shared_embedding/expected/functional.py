@@ -14,6 +14,5 @@ u = keras.Sequential([layers.Dense(32, activation="relu"), layers.Dense(16)], na
 x = embedding(item_ids)
 x = pool(x)
 v = keras.Sequential([layers.Dense(32, activation="relu"), layers.Dense(16)], name="item_tower")(x)
-x = u * v
-outputs = ops.sum(x, axis=-1, keepdims=True)
+outputs = ops.sum(u * v, axis=-1, keepdims=True)
 model = keras.Model(inputs=[user_ids, item_ids], outputs=outputs, name="two_tower")
