@@ -1,6 +1,6 @@
 """Whether a loop or ``if`` that helps build a model can be replaced by the generated code.
 
-The splice replaces every statement of a model's site. A ``for`` that stacks blocks
+The splice replaces every statement of a model's site. A ``for`` (or ``while``) that stacks blocks
 (``for filters in (16, 32): x = block(x, filters)``) goes with it when all it does is build: its
 statements only assign names or add layers, and no code outside the site reads a name it binds
 (the loop variable, a ``stride`` it computes; functions are not searched: their names are their
@@ -18,6 +18,8 @@ from kcodegen.frontend.cst_search import find_all
 
 # Methods a building loop may call as statements: adding layers, collecting tensors.
 _BUILDING_METHODS = frozenset({"add", "append"})
+# Statements a building loop may hold besides those calls.
+_HARMLESS = (cst.Assign, cst.AugAssign, cst.AnnAssign, cst.Pass, cst.Break, cst.Continue)
 
 
 def why_not_replaceable(
@@ -28,10 +30,7 @@ def why_not_replaceable(
         return "it is inside a compound statement kcg does not rewrite"
     for small in find_all(statement, cst.SimpleStatementLine):
         for part in small.body:
-            harmless = (
-                cst.Assign | cst.AugAssign | cst.AnnAssign | cst.Pass | cst.Break | cst.Continue
-            )
-            if not isinstance(part, harmless) and not (_is_building_call(part)):
+            if not isinstance(part, _HARMLESS) and not _is_building_call(part):
                 code = cst.Module([]).code_for_node(part).strip()
                 return f"the statement around it also runs `{code}`"
     bound = _bound_names(statement) | _appended_to(statement)
