@@ -9,7 +9,7 @@ from sample_cases import Case, expectation, pairs
 
 from kcodegen.convert import convert
 from kcodegen.frontend import parse_models
-from kcodegen.verify import ModelSource, VerifyCase, VerifyReport, VerifySession
+from kcodegen.verify import ModelSource, VerifyCase, VerifyReport, VerifySession, added_classes
 
 PAIRS = pairs()
 IDS = [f"{case.name}-{style}" for case, style in PAIRS]
@@ -70,9 +70,9 @@ def session() -> Iterator[VerifySession]:
 def test_conversion_computes_the_same(case: Case, style: str, session: VerifySession) -> None:
     """Build original and converted models, copy weights by correspondence, compare outputs."""
     conversion = case.convert(style)
-    converted = {
-        g.name: g for g in parse_models(conversion.output, case.input_shapes, case.binds).models
-    }
+    blocks = added_classes(conversion.original, conversion.output)  # read through, as verify does
+    parsed = parse_models(conversion.output, case.input_shapes, case.binds, blocks)
+    converted = {g.name: g for g in parsed.models}
     path = f"samples/{case.name}/model.py"
     cases = [
         VerifyCase(

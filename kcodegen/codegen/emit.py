@@ -12,6 +12,7 @@ from kcodegen.analysis import functional_layer_order
 from kcodegen.codegen.imports import ImportPlan
 from kcodegen.codegen.inline import Inliner
 from kcodegen.codegen.naming import TensorNames, class_name, layer_attributes
+from kcodegen.codegen.outline import outline
 from kcodegen.frontend.keras_api import TRAINING_LAYERS, snake_case
 from kcodegen.ir import (
     Arg,
@@ -288,19 +289,77 @@ def emit_sequential(graph: ModelGraph, plan: ImportPlan) -> Generated:
 
 # --- subclassing --------------------------------------------------------------------------------
 def emit_subclassing(graph: ModelGraph, plan: ImportPlan, taken_names: set[str]) -> Generated:
+    graph, blocks = outline(graph, taken_names)
+    trained: set[str] = set()  # block classes whose call() takes ``training``
+    definitions: list[str] = []
+    for block in blocks:
+        context = _class_context(block.graph, plan, block.local, trained, block=True)
+        if context.pop("trains"):
+            trained.add(block.class_name)
+        definitions.append(
+            render(
+                "subclassing",
+                class_name=block.class_name,
+                base=plan.ref("keras.layers.Layer"),
+                init_params=[*block.parameters, *context.pop("nested")],
+                super_args="name=name, **kwargs" if "name" in block.parameters else "**kwargs",
+                **context,
+            )
+        )
+    passed, keep_names = builder_parameters(graph)
+    context = _class_context(graph, plan, keep_names, trained)
+    context.pop("trains")
+    nested = context.pop("nested")
+    name = class_name(graph, taken_names)
+    definitions.append(
+        render(
+            "subclassing",
+            class_name=name,
+            base=plan.ref("keras.Model"),
+            init_params=[*passed, *nested],
+            super_args="**kwargs",
+            **context,
+        )
+    )
+    body = render(
+        "instantiate",
+        target=_binding_prefix(graph),
+        class_name=name,
+        arguments=", ".join(
+            [
+                *(f"{param}={param}" for param in passed),
+                *(argument for argument in nested.values()),
+                *_model_name_kwarg(graph),
+            ]
+        ),
+        model_comments=graph.call_comments,
+        build=_symbolic_build(graph, plan),
+    )
+    return Generated(body, "\n\n".join(definitions))
+
+
+def _class_context(
+    graph: ModelGraph,
+    plan: ImportPlan,
+    keep_names: set[str] | frozenset[str],
+    trained: set[str],
+    block: bool = False,
+) -> dict:
+    """What the subclassing template needs for ``graph``: layers created in ``__init__``, wired in
+    ``call()``. Layers in ``keep_names`` keep the names of the function the graph was built in. A
+    ``block`` takes its tensors as separate ``call()`` parameters, as its helper did."""
     if graph.style == "functional":
         order = functional_layer_order(graph)
     else:
         order = [layer.id for layer in graph.layers]
     attributes = layer_attributes(graph, order)
-    passed, keep_names = builder_parameters(graph)
     init_lines: list[str] = []
-    nested: list[tuple[str, str]] = []  # models used as layers come in as __init__ parameters
+    nested: dict[str, str] = {}  # models used as layers come in as __init__ parameters
     for layer_id in order:
         layer = graph.layer_by_id[layer_id]
         attr = attributes[layer_id]
         if layer.is_model:
-            nested.append((attr, layer.callee))
+            nested[attr] = layer.callee
             init_lines.append(f"self.{attr} = {attr}")
             continue
         ctor = constructor(
@@ -315,8 +374,11 @@ def emit_subclassing(graph: ModelGraph, plan: ImportPlan, taken_names: set[str])
         init_lines.append(f"self.{attr} = {_indented(ctor, _INDENT * 2)}")
         init_lines.extend(f"self.{attr}.{key} = {value}" for key, value in layer.attrs)
     names = TensorNames(graph, reserved={"self", "training"})
-    params, unpack = _call_parameters(graph, names)
-    needs_training = any(_takes_training(graph.layer_by_id[n.layer]) for n in graph.nodes)
+    params, unpack = _call_parameters(graph, names, positional=block)
+
+    def takes_training(layer: LayerSpec) -> bool:
+        return _takes_training(layer) or layer.cls in trained
+
     lines: list[Line] = [Line(code) for code in unpack]
     inliner = Inliner(graph)
     pending: list[tuple[str, str, Node | Op]] = []
@@ -326,7 +388,7 @@ def emit_subclassing(graph: ModelGraph, plan: ImportPlan, taken_names: set[str])
             layer = graph.layer_by_id[step.layer]
             call_args = [arg_text(a, names) for a in step.args]
             call_args += [f"{k}={arg_text(a, names)}" for k, a in step.kwargs]
-            if _takes_training(layer) and not any(k == "training" for k, _ in step.kwargs):
+            if takes_training(layer) and not any(k == "training" for k, _ in step.kwargs):
                 call_args.append("training=training")
             expression = call_text(f"self.{attributes[layer.id]}", call_args, indent=8)
         elif isinstance(step, Op):
@@ -351,34 +413,17 @@ def emit_subclassing(graph: ModelGraph, plan: ImportPlan, taken_names: set[str])
     lines.extend(
         Line(f"{target} = {code}", *inliner.comments(step)) for target, code, step in pending
     )
-    name = class_name(graph, taken_names)
-    if needs_training:
+    trains = any(takes_training(graph.layer_by_id[n.layer]) for n in graph.nodes)
+    if trains:
         params += ", training=None"
-    definition = render(
-        "subclassing",
-        class_name=name,
-        base=plan.ref("keras.Model"),
-        init_params=[*passed, *(param for param, _ in nested)],
-        init_lines=init_lines,
-        call_params=params,
-        lines=lines,
-        returned=returned,
-    )
-    body = render(
-        "instantiate",
-        target=_binding_prefix(graph),
-        class_name=name,
-        arguments=", ".join(
-            [
-                *(f"{param}={param}" for param in passed),
-                *(argument for _, argument in nested),
-                *_model_name_kwarg(graph),
-            ]
-        ),
-        model_comments=graph.call_comments,
-        build=_symbolic_build(graph, plan),
-    )
-    return Generated(body, definition)
+    return {
+        "init_lines": init_lines,
+        "call_params": params,
+        "lines": lines,
+        "returned": returned,
+        "nested": nested,
+        "trains": trains,
+    }
 
 
 def builder_parameters(graph: ModelGraph) -> tuple[list[str], set[str]]:
@@ -440,13 +485,15 @@ def _takes_training(layer: LayerSpec) -> bool:
     return layer.cls in TRAINING_LAYERS or layer.cls.startswith("keras.applications.")
 
 
-def _call_parameters(graph: ModelGraph, names: TensorNames) -> tuple[str, list[str]]:
-    """``call(self, inputs)``; several inputs arrive as one list or dict and are unpacked first."""
+def _call_parameters(
+    graph: ModelGraph, names: TensorNames, positional: bool
+) -> tuple[str, list[str]]:
+    """``call(self, inputs)``; several inputs arrive as one list or dict and are unpacked first,
+    unless ``positional`` (a block: ``call(self, x, skip)``, as its helper took them)."""
     structure = graph.input_structure
     by_tensor = {spec.tensor: spec for spec in graph.inputs}
-    if structure.kind == "single":
-        spec = by_tensor[structure.tensors[0]]
-        return names.assign(spec.tensor, spec.name), []
+    if structure.kind == "single" or positional:
+        return ", ".join(names.assign(t, by_tensor[t].name) for t in structure.tensors), []
     param = (
         names.assign("__inputs__", "inputs")
         if "inputs" not in {s.name for s in graph.inputs}

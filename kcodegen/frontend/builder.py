@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
-from kcodegen.ir import Arg, InputSpec, LayerSpec, Node, Op, Span, Tensor
+from kcodegen.ir import Arg, InputSpec, Invocation, LayerSpec, Node, Op, Span, Tensor
 
 Origin = tuple[tuple[str, int], ...]
 
@@ -24,6 +24,10 @@ class GraphBuilder:
     origins: dict[str, Origin] = field(default_factory=dict)
     # (block, statement) -> ids of layers/tensors/models bound, created or changed by that statement
     touched: dict[tuple[str, int], set[str]] = field(default_factory=dict)
+    invocations: dict[str, Invocation] = field(default_factory=dict)
+    calling: list[str] = field(default_factory=list)  # the helper calls running, innermost last
+    # (tensor id, the helper call running when it was bound) -> the first variable it was bound to
+    result_names: dict[tuple[str, str | None], str] = field(default_factory=dict)
     _counter: int = 0
 
     def new_id(self, prefix: str) -> str:
@@ -35,8 +39,12 @@ class GraphBuilder:
             self.touched.setdefault(frame, set()).update(ids)
 
     # --- creation ---------------------------------------------------------------------------
+    @property
+    def within(self) -> str | None:
+        return self.calling[-1] if self.calling else None
+
     def add_layer(self, layer: LayerSpec, origin: Origin) -> None:
-        self.layers[layer.id] = layer
+        self.layers[layer.id] = replace(layer, within=self.within)
         self.origins[layer.id] = origin
         self.touch(origin, {layer.id})
 
@@ -60,7 +68,15 @@ class GraphBuilder:
         node_id = self.new_id("n")
         tensor_id = self._new_tensor(node_id, 0, None, origin)
         self.nodes[node_id] = Node(
-            node_id, layer_id, args, kwargs, (tensor_id,), span, comments, trailing
+            node_id,
+            layer_id,
+            args,
+            kwargs,
+            (tensor_id,),
+            span,
+            comments,
+            trailing,
+            within=self.within,
         )
         self.origins[node_id] = origin
         self.touch(origin, {node_id, layer_id})
@@ -78,7 +94,9 @@ class GraphBuilder:
     ) -> str:
         op_id = self.new_id("o")
         tensor_id = self._new_tensor(op_id, 0, None, origin)
-        self.ops[op_id] = Op(op_id, template, inputs, (tensor_id,), span, text, comments, trailing)
+        self.ops[op_id] = Op(
+            op_id, template, inputs, (tensor_id,), span, text, comments, trailing, self.within
+        )
         self.origins[op_id] = origin
         self.touch(origin, {op_id})
         return tensor_id
@@ -95,6 +113,11 @@ class GraphBuilder:
         tensor = self.tensors[tensor_id]
         if tensor.name_hint is None:
             self.tensors[tensor_id] = replace(tensor, name_hint=name)
+
+    def name_result(self, tensor_id: str, name: str) -> None:
+        """A tensor bound to a variable: the first name in each helper call (or outside any) is
+        kept, so a helper's result can take the name its caller gave it."""
+        self.result_names.setdefault((tensor_id, self.within), name)
 
     def name_layer(self, layer_id: str, name: str) -> None:
         layer = self.layers[layer_id]

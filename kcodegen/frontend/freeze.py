@@ -25,8 +25,11 @@ from kcodegen.frontend.values import (
 )
 from kcodegen.ir import (
     InputSpec,
+    Invocation,
+    LayerSpec,
     ModelGraph,
     Node,
+    Op,
     Site,
     Span,
     Structure,
@@ -78,6 +81,28 @@ def freeze(record: ModelRecord, interp: Interpreter) -> ModelGraph:
         class_name=record.class_val.node.name.value if record.class_val else None,
         call_comments=record.comments,
         name_text=record.name_text,
+        invocations=_invocations(interp, [*nodes, *ops, *layers]),
+    )
+
+
+def _invocations(
+    interp: Interpreter, made: Sequence[Node | Op | LayerSpec]
+) -> tuple[Invocation, ...]:
+    """The helper calls that made any of the model's steps or layers, and the calls around them."""
+    every = interp.builder.invocations
+    wanted: set[str] = set()
+    for item in made:
+        invocation = item.within
+        while invocation is not None and invocation not in wanted:
+            wanted.add(invocation)
+            invocation = every[invocation].parent
+    names = interp.builder.result_names
+    return tuple(
+        replace(call, result_name=names.get((call.returned[0], call.parent)))
+        if len(call.returned) == 1
+        else call
+        for key, call in every.items()
+        if key in wanted
     )
 
 

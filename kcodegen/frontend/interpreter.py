@@ -30,6 +30,7 @@ from kcodegen.frontend.names import canonical
 from kcodegen.frontend.positions import LazyPositions
 from kcodegen.frontend.records import ModelRecord, SequentialEntry
 from kcodegen.frontend.values import (
+    BlockVal,
     ClassVal,
     Const,
     DictVal,
@@ -47,7 +48,18 @@ from kcodegen.frontend.values import (
     Value,
     const_value,
 )
-from kcodegen.ir import Arg, LayerSpec, Literal_, Mapping_, Seq, Span, TensorRef, tensor_refs
+from kcodegen.ir import (
+    Arg,
+    CallArgument,
+    Invocation,
+    LayerSpec,
+    Literal_,
+    Mapping_,
+    Seq,
+    Span,
+    TensorRef,
+    tensor_refs,
+)
 
 _PURE_BUILTINS: dict[str, Callable[..., Any]] = {
     name: getattr(builtins, name)
@@ -170,9 +182,12 @@ class Interpreter:
         source: str,
         input_shapes: dict[str, tuple[int | None, ...]],
         binds: dict[str, str] | None = None,
+        follow: frozenset[str] = frozenset(),
     ) -> None:
         self.module = module
         self.binds = binds or {}
+        self.follow = follow  # Layer classes whose __init__ and call() are followed
+        self.class_of_block: dict[int, ClassVal] = {}  # id(SelfVal) of a followed layer
         self.positions = LazyPositions(module, source)
         self.builder = GraphBuilder()
         self.records: list[ModelRecord] = []
@@ -312,6 +327,8 @@ class Interpreter:
             if isinstance(owner, SelfVal):
                 owner.attrs[attr] = value
                 self._note_binding(attr, value)
+                if isinstance(value, BlockVal) and id(owner) in self.record_of_self:
+                    self._place_block(value, attr)
                 if isinstance(value, SequenceVal):
                     value.text = f"self.{attr}"
                     self._place_items(value, 0)
@@ -325,6 +342,7 @@ class Interpreter:
             self.builder.name_layer(value.layer_id, name)
         elif isinstance(value, TensorVal):
             self.builder.name_tensor(value.tensor_id, name)
+            self.builder.name_result(value.tensor_id, name)
         ids: set[str] = set()
         for item in _walk_values(value):
             if isinstance(item, LayerVal):
@@ -857,13 +875,22 @@ class Interpreter:
         if isinstance(func, FunctionVal):
             if func.closure is self.module_frame:
                 self.called_functions.add(func.node.name.value)
+                return self.call_helper(func, args, kwargs, node)
             return self.call_function(func, args, kwargs)
         if isinstance(func, ClassVal):
             if func.kind == "model":
                 return self.instantiate_model(func, args, kwargs, node)
+            if (
+                func.kind == "layer"
+                and func.node.name.value in self.follow
+                and isinstance(self.lookup("self"), SelfVal)  # kept by a subclass, found by path
+            ):
+                return self.make_block(func, args, kwargs, node)
             if func.kind == "layer":
                 return self.make_layer(func.node.name.value, self.render(node.func), node)
             return Opaque(self.render(node))
+        if isinstance(func, BlockVal):
+            return self.call_block(func, args, kwargs)
         if isinstance(func, Method):
             return self.call_method(func, args, kwargs, node)
         if isinstance(func, ModelVal):
@@ -947,6 +974,54 @@ class Interpreter:
         if nested:
             frame.statement = outer.statement
         return self._invoke(func, frame, nested)
+
+    def call_helper(
+        self, func: FunctionVal, args: list[Value], kwargs: dict[str, Value], node: cst.Call
+    ) -> Value:
+        """A call of a module-level function: recorded as an Invocation, so that what it builds
+        can be written back as one block."""
+        builder = self.builder
+        invocation_id = builder.new_id("c")
+        parent = builder.within
+        local = self._block_frame()
+        arguments = tuple(
+            CallArgument(
+                arg.keyword.value if arg.keyword else None,
+                self.render(arg.value),
+                self.render(arg.value, local),
+                value.tensor_id if isinstance(value, TensorVal) else None,
+            )
+            for arg, value in zip(node.args, [*args, *kwargs.values()], strict=True)
+        )
+        builder.calling.append(invocation_id)
+        try:
+            returned = self.call_function(func, args, kwargs)
+        finally:
+            builder.calling.pop()
+        params = func.node.params
+        simple = not params.posonly_params and not isinstance(params.star_arg, cst.Param)
+        simple = simple and params.star_kwarg is None
+        signature = [*params.params, *params.kwonly_params]
+        given = {**dict(zip((p.name.value for p in params.params), args, strict=False)), **kwargs}
+        builder.invocations[invocation_id] = Invocation(
+            invocation_id,
+            func.node.name.value,
+            parent,
+            tuple(
+                (p.name.value, self.code(p.default) if p.default is not None else None)
+                for p in signature
+            )
+            if simple
+            else None,
+            tuple(
+                p.name.value for p in signature if isinstance(given.get(p.name.value), TensorVal)
+            ),
+            arguments,
+            _tensor_ids(returned),
+            self.span(node),
+            branches=bool(find_all(func.node.body, *_BRANCHES)),
+        )
+        return returned
 
     def _invoke(self, func: FunctionVal, frame: Frame, nested: bool = False) -> Value:
         """Run a function body in ``frame``; its return value. A nested function's statements count
@@ -1567,7 +1642,35 @@ class Interpreter:
 
     def _class_of(self, self_val: SelfVal) -> ClassVal | None:
         record = self.record_of_self.get(id(self_val))
-        return record.class_val if record is not None else None
+        return record.class_val if record is not None else self.class_of_block.get(id(self_val))
+
+    def make_block(
+        self, cls: ClassVal, args: list[Value], kwargs: dict[str, Value], node: cst.Call
+    ) -> BlockVal:
+        """A followed Layer class: its ``__init__`` runs now, its ``call()`` where it is called."""
+        block = BlockVal(cls, SelfVal(), self.render(node))
+        self.class_of_block[id(block.self_val)] = cls
+        init = _method(cls.node, "__init__")
+        if init is not None:
+            func = FunctionVal(init, self.module_frame, f"{cls.node.name.value}.__init__", cls.home)
+            self.run_method(func, cls, "__init__", [block.self_val, *args], kwargs)
+        return block
+
+    def call_block(self, block: BlockVal, args: list[Value], kwargs: dict[str, Value]) -> Value:
+        cls = block.cls
+        call = _method(cls.node, "call")
+        if call is None:
+            raise Unsupported(f"{cls.node.name.value} defines no call()", self.line(cls.node))
+        func = FunctionVal(call, self.module_frame, f"{cls.node.name.value}.call", cls.home)
+        return self.run_method(func, cls, "call", [block.self_val, *args], kwargs)
+
+    def _place_block(self, block: BlockVal, path: str) -> None:
+        """The layers of a followed block kept by a model as ``self.<path>``: ``path.conv``."""
+        for attr, value in block.self_val.attrs.items():
+            if isinstance(value, LayerVal):
+                self.builder.place_layer(value.layer_id, f"{path}.{attr}")
+            elif isinstance(value, BlockVal):
+                self._place_block(value, f"{path}.{attr}")
 
     def _class_constant(self, self_val: SelfVal, attr: str) -> Value | None:
         """``self.SIZES`` where the class body says ``SIZES = (8, 4)``."""
@@ -1809,6 +1912,18 @@ def _walk_values(value: Value) -> Iterator[Value]:
 
 def _has_tensor(value: Value | None) -> bool:
     return value is not None and any(isinstance(v, TensorVal) for v in _walk_values(value))
+
+
+_BRANCHES = (cst.If, cst.For, cst.While, cst.IfExp, cst.ListComp, cst.GeneratorExp, cst.Match)
+
+
+def _tensor_ids(value: Value) -> tuple[str, ...]:
+    """The tensors a helper returned: one, or a tuple or list of them; () for anything else."""
+    if isinstance(value, TensorVal):
+        return (value.tensor_id,)
+    if isinstance(value, SequenceVal) and all(isinstance(v, TensorVal) for v in value.items):
+        return tuple(v.tensor_id for v in value.items if isinstance(v, TensorVal))
+    return ()
 
 
 def _iterate(value: Value) -> list[Value] | None:

@@ -39,14 +39,18 @@ def parse_models(
     source: str,
     input_shapes: dict[str, tuple[int | None, ...]] | None = None,
     binds: dict[str, str] | None = None,
+    follow: frozenset[str] = frozenset(),
 ) -> ParsedModule:
     """Every Keras model the module builds, in source order.
 
     ``input_shapes`` fills in unknown input shapes by input name; ``binds`` gives module-level names
-    the values their (data-dependent) statements would compute, as Python literals.
+    the values their (data-dependent) statements would compute, as Python literals. The Layer
+    classes named in ``follow`` are read through (their layers become the model's, found by
+    attribute path) where a subclass creates them, instead of as one opaque layer: verification
+    uses this for the block classes a conversion wrote, to pair their layers with the original's.
     """
     module = parse_module(source)
-    interp = Interpreter(module, source, input_shapes or {}, binds)
+    interp = Interpreter(module, source, input_shapes or {}, binds, follow)
     interp.run()
     models: list[ModelGraph] = []
     problems = list(interp.problems)

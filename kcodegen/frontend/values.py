@@ -107,6 +107,16 @@ class SelfVal(Value):
 
 
 @dataclass
+class BlockVal(Value):
+    """An instance of a Layer class of the module whose code is followed (see ``parse_models``'s
+    ``follow``): its layers become the model's own, found through ``self_val``'s attributes."""
+
+    cls: ClassVal
+    self_val: SelfVal
+    text: str
+
+
+@dataclass
 class InputLayerVal(Value):
     """``keras.Input(...)`` or ``InputLayer(...)`` inside a Sequential list: describes the input only."""
 

@@ -4,7 +4,9 @@ from kcodegen.ir.graph import ModelGraph, tensor_refs
 from kcodegen.ir.nodes import (
     STYLES,
     Arg,
+    CallArgument,
     InputSpec,
+    Invocation,
     LayerSpec,
     Literal_,
     Mapping_,
@@ -23,7 +25,9 @@ from kcodegen.ir.printer import format_graph
 __all__ = [
     "STYLES",
     "Arg",
+    "CallArgument",
     "InputSpec",
+    "Invocation",
     "LayerSpec",
     "Literal_",
     "Mapping_",

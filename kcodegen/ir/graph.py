@@ -14,6 +14,7 @@ from functools import cached_property
 from kcodegen.ir.nodes import (
     Arg,
     InputSpec,
+    Invocation,
     LayerSpec,
     Mapping_,
     Node,
@@ -56,6 +57,7 @@ class ModelGraph:
     class_name: str | None = None  # the subclass, for subclassed models
     call_comments: tuple[str, ...] = ()  # comments above the model-creating statement
     name_text: str | None = None  # the model's name= argument as written
+    invocations: tuple[Invocation, ...] = ()  # the helper calls that built parts of it
 
     # --- lookups -----------------------------------------------------------------------------
     @cached_property

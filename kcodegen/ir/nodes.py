@@ -58,6 +58,7 @@ class LayerSpec:
     submodel: str | None = None
     # Where a subclass keeps the layer when that is not a plain attribute: ``blocks[2]``.
     attr_path: str | None = None
+    within: str | None = None  # the Invocation (helper call) that created it
 
     def kwarg(self, key: str) -> str | None:
         return next((value for k, value in self.kwargs if k == key), None)
@@ -111,6 +112,7 @@ class Node:
     via: int | None = (
         None  # when made inside a helper: the line in the model's block that called it
     )
+    within: str | None = None  # the Invocation (helper call) that made it
 
 
 @dataclass(frozen=True)
@@ -128,6 +130,7 @@ class Op:
     text: str = ""  # the expression as written, for messages (operands may be inlined calls)
     comments: tuple[str, ...] = ()  # as for Node: the statement's, on its first step
     trailing_comment: str | None = None
+    within: str | None = None  # the Invocation (helper call) that made it
 
     def render(self, names: list[str]) -> str:
         return "".join(names[part] if isinstance(part, int) else part for part in self.template)
@@ -148,6 +151,38 @@ class InputSpec:
     # The shape as written in ``scope``, whose names (a builder's parameters) are in scope there
     # (``shape_text`` has them replaced by their values, for code placed elsewhere).
     local_shape_text: str | None = None
+
+
+@dataclass(frozen=True)
+class CallArgument:
+    """One argument of a helper call, as written: ``strides=stride``."""
+
+    keyword: str | None
+    text: str  # with the caller's own names replaced by their values, for code placed elsewhere
+    local_text: str  # as written, where the caller's names are in scope
+    tensor: str | None  # the tensor it passes (an input of the block), if it is one
+
+
+@dataclass(frozen=True)
+class Invocation:
+    """One call of a module-level helper function that built part of a model.
+
+    Steps and layers made during the call name it in ``within``; a call made inside another helper
+    names that one's invocation as ``parent``. Code generation uses this to write a helper called
+    several times as one block class instead of pasting its layers once per call.
+    """
+
+    id: str
+    function: str
+    parent: str | None
+    # The function's parameters with their defaults as written; None when it takes *args/**kwargs.
+    parameters: tuple[tuple[str, str | None], ...] | None
+    tensor_parameters: tuple[str, ...]  # the parameters that received a tensor in this call
+    arguments: tuple[CallArgument, ...]
+    returned: tuple[str, ...]  # the tensor ids it returned; () when it returned anything else
+    span: Span
+    branches: bool = False  # the function has if/for/while: its structure may follow its arguments
+    result_name: str | None = None  # the variable the caller bound the result to
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ subprocess that a VerifySession starts. The API is described at the top of ``run
 """
 
 from kcodegen.verify.correspondence import Correspondence, correspond
-from kcodegen.verify.modules import ModuleError, case_from_texts, file_cases
+from kcodegen.verify.modules import ModuleError, added_classes, case_from_texts, file_cases
 from kcodegen.verify.report import (
     LOCATED_FAILURES,
     LayerDifference,
@@ -44,6 +44,7 @@ __all__ = [
     "VerifyResult",
     "VerifySession",
     "VerifyUnavailable",
+    "added_classes",
     "case_from_texts",
     "correspond",
     "file_cases",

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 
 from kcodegen.frontend import parse_models
 from kcodegen.ir import ModelGraph
+from kcodegen.verify.modules import added_classes
 from kcodegen.verify.report import VerifyResult
 from kcodegen.verify.runner import ModelSource, VerifyCase, VerifySession
 
@@ -25,7 +26,9 @@ def verify_conversion(
     Raises VerifyUnavailable without TensorFlow.
     """
     shapes = dict(input_shapes or {})
-    converted = {g.name: g for g in parse_models(converted_text, shapes, dict(binds)).models}
+    follow = added_classes(original_text, converted_text)
+    parsed = parse_models(converted_text, shapes, dict(binds), follow)
+    converted = {g.name: g for g in parsed.models}
     cases = []
     for graph in models:
         twin = converted.get(graph.name)

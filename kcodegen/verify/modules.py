@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 from collections.abc import Mapping, Sequence
 
 from kcodegen.errors import BadInput, KcgError
@@ -17,6 +18,21 @@ class ModuleError(BadInput):
     def __init__(self, path: str, error: KcgError) -> None:
         super().__init__(error.message, error.line, error.col)
         self.path = path
+
+
+def added_classes(original_text: str, converted_text: str) -> frozenset[str]:
+    """Classes the converted module defines and the original does not: the blocks a conversion
+    wrote (``ConvBn``). The frontend reads through them, so their layers pair with the original's.
+    """
+    return frozenset(_class_names(converted_text) - _class_names(original_text))
+
+
+def _class_names(text: str) -> set[str]:
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError):
+        return set()
+    return {node.name for node in tree.body if isinstance(node, ast.ClassDef)}
 
 
 def model_pairs(
@@ -54,13 +70,15 @@ def file_cases(
     Raises ModuleError for a module that cannot be read, BadInput when the models do not pair.
     """
     graphs = []
-    for text, path in ((original_text, original_path), (converted_text, converted_path)):
+    added = added_classes(original_text, converted_text)
+    sides = (
+        (original_text, original_path, frozenset[str]()),
+        (converted_text, converted_path, added),
+    )
+    for text, path, follow in sides:
         try:
-            graphs.append(
-                select_models(
-                    parse_models(text, dict(input_shapes or {}), dict(binds or {})), model
-                )
-            )
+            parsed = parse_models(text, dict(input_shapes or {}), dict(binds or {}), follow)
+            graphs.append(select_models(parsed, model))
         except KcgError as error:
             raise ModuleError(path, error) from None
     return [

@@ -8,7 +8,7 @@ from pathlib import Path
 from kcodegen.convert import convert
 from kcodegen.frontend import parse_models
 from kcodegen.ir import ModelGraph
-from kcodegen.verify import correspond
+from kcodegen.verify import added_classes, correspond
 
 SAMPLES = Path(__file__).resolve().parents[2] / "samples"
 
@@ -100,7 +100,8 @@ def test_sibling_branches_on_one_tensor_pair_by_what_follows_them() -> None:
     source = (SAMPLES / "cnn_inception_block" / "model.py").read_text()
     conversion = convert(source, "subclassing")
     original = conversion.models[0]
-    converted = parse_models(conversion.output).models[0]
+    blocks = added_classes(source, conversion.output)  # ConvBlock, InceptionBlock: read through
+    converted = parse_models(conversion.output, follow=blocks).models[0]
     result = correspond(original, converted)
     assert len(result.layers) == len(original.layers) == 19
     ours, theirs = original.layer_by_id, converted.layer_by_id

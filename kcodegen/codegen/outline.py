@@ -1,0 +1,390 @@
+"""Fold helper calls back into blocks, so that Subclassing output writes a helper called several
+times as one ``Layer`` class instead of pasting its layers once per call.
+
+The frontend inlines helpers and marks every step and layer with the Invocation that made it. A
+helper folds when each of its calls makes the same steps from the same code: layers of the same
+classes written with the same text (the helper's own parameter names, or equal values), wired the
+same way, taking tensors only through its parameters and giving exactly one back. Each call then
+becomes one layer of the caller (``self.conv_bn_2 = ConvBn(32, strides=2)``), and the steps of one
+call become the graph of the class. Helpers called inside helpers fold first, so a block may hold
+blocks. A helper whose calls differ (a shortcut made only where the shape changes) stays inlined,
+written as before; the blocks it calls still fold.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
+from typing import Literal
+
+from kcodegen.ir import (
+    Arg,
+    InputSpec,
+    Invocation,
+    LayerSpec,
+    Mapping_,
+    ModelGraph,
+    Node,
+    Op,
+    Seq,
+    Site,
+    Structure,
+    Tensor,
+    TensorRef,
+)
+
+# Parameters a Layer's __init__ cannot take under the helper's name. (``name`` it can: the
+# helper's ``name`` becomes the block's own.)
+_RESERVED = frozenset({"self", "kwargs", "trainable", "dtype", "training"})
+
+
+@dataclass(frozen=True)
+class Block:
+    """A helper written as a Layer class: the graph of one call, and what its __init__ takes."""
+
+    class_name: str
+    graph: ModelGraph  # the helper's tensor parameters are its inputs; its site is the helper
+    parameters: tuple[str, ...]  # the helper's other parameters as written: "strides=1"
+    local: frozenset[str]  # ids of the layers written with the helper's parameter names
+    reads_all_parameters: bool  # each of those parameters is read by a layer of the class
+
+
+def outline(graph: ModelGraph, taken: set[str]) -> tuple[ModelGraph, list[Block]]:
+    """``graph`` with every foldable helper call as one call of a block layer, and the blocks.
+
+    Class names are added to ``taken``.
+    """
+    blocks: list[Block] = []
+    functions = list(dict.fromkeys(call.function for call in graph.invocations))
+    decided: set[str] = set()
+    while True:
+        calls = {call.id: call for call in graph.invocations}
+        ready = [
+            function
+            for function in functions
+            if function not in decided
+            and all(
+                calls[child].function in decided
+                for call in graph.invocations
+                if call.function == function
+                for child in _children(graph, call.id)
+            )
+        ]
+        if not ready:
+            return graph, blocks
+        for function in ready:
+            decided.add(function)
+            folded = _fold(graph, [c for c in graph.invocations if c.function == function], taken)
+            if folded is not None:
+                graph, block = folded
+                blocks.append(block)
+
+
+def _children(graph: ModelGraph, call_id: str) -> list[str]:
+    return [call.id for call in graph.invocations if call.parent == call_id]
+
+
+@dataclass
+class _Call:
+    """One call's part of the graph, checked to be a block."""
+
+    invocation: Invocation
+    steps: list[Node | Op]
+    layers: list[LayerSpec]
+    tensors: dict[str, str]  # tensor parameter -> the tensor the call passed
+    key: tuple
+
+
+def _fold(
+    graph: ModelGraph, invocations: list[Invocation], taken: set[str]
+) -> tuple[ModelGraph, Block] | None:
+    first = invocations[0]
+    if len(invocations) < 2 or first.parameters is None or first.branches:
+        return None
+    if any(name in _RESERVED for name, _ in first.parameters):
+        return None
+    calls = [_call(graph, invocation) for invocation in invocations]
+    if any(call is None for call in calls):
+        return None
+    checked = [call for call in calls if call is not None]
+    if any(call.key != checked[0].key for call in checked):
+        return None
+    block = _block(graph, checked[0], "")
+    if not block.reads_all_parameters:
+        return None  # a class that ignored an argument would build what its caller did not ask
+    name = _class_name(first.function, taken)
+    block = replace(block, class_name=name, graph=replace(block.graph, class_name=name))
+    for call in checked:
+        graph = _replace_call(graph, call, name)
+    return graph, block
+
+
+def _call(graph: ModelGraph, invocation: Invocation) -> _Call | None:
+    """The call's steps and layers, or None when they are not a block of their own."""
+    inside = _inside(graph, invocation.id)
+    steps = [graph.step_by_id[s] for s in graph.order if inside(_within(graph.step_by_id[s]))]
+    members: list[Node | Op] = [s for s in steps if not isinstance(s, InputSpec)]
+    tensors = _tensor_arguments(invocation)
+    if tensors is None or len(set(tensors.values())) != len(tensors) or not members:
+        return None
+    parameters = {name for name, _ in invocation.parameters or ()} - set(tensors)
+    local: dict[str, tuple] = {tensor: ("parameter", name) for name, tensor in tensors.items()}
+    layers: dict[str, LayerSpec] = {}
+    key: list[object] = [tuple(tensors)]
+    for index, step in enumerate(members):
+        if any(t not in local for t in graph.step_inputs(step)):
+            return None  # it reads a tensor of its caller that no parameter passed
+        if isinstance(step, Node):
+            layer = graph.layer_by_id[step.layer]
+            if layer.id not in layers:
+                if layer.is_model or not inside(layer.within):
+                    return None  # a layer of the caller's, or a model: not the block's to own
+                if any(not inside(node.within) for node in graph.nodes_of(layer.id)):
+                    return None  # the caller calls it too
+                layers[layer.id] = layer
+                key.append(("layer", layer.cls, *_constructor(layer, invocation, parameters)))
+            key.append(
+                (
+                    "call",
+                    list(layers).index(layer.id),
+                    tuple(_arg_key(a, local) for a in step.args),
+                    tuple((k, _arg_key(a, local)) for k, a in step.kwargs),
+                )
+            )
+        else:
+            key.append(("op", step.template, tuple(local[t] for t in step.inputs)))
+        for position, tensor in enumerate(step.outputs):
+            local[tensor] = ("step", index, position)
+    made = {t for step in members for t in step.outputs}
+    ids = {step.id for step in members}
+    returned = invocation.returned
+    if len(returned) != 1 or returned[0] not in made:
+        return None
+    for tensor in made - {returned[0]}:
+        if tensor in graph.output_structure.tensors or set(graph.consumers[tensor]) - ids:
+            return None  # the caller reads a tensor the call does not return
+    key.append(("returns", local[returned[0]]))
+    return _Call(invocation, members, list(layers.values()), tensors, tuple(key))
+
+
+def _inside(graph: ModelGraph, call_id: str) -> Callable[[str | None], bool]:
+    """Whether a step or layer ``within`` a call was made by the call ``call_id``, or inside it."""
+    parent = {call.id: call.parent for call in graph.invocations}
+
+    def inside(within: str | None) -> bool:
+        while within is not None:
+            if within == call_id:
+                return True
+            within = parent.get(within)
+        return False
+
+    return inside
+
+
+def _within(step: Node | Op | InputSpec) -> str | None:
+    return None if isinstance(step, InputSpec) else step.within
+
+
+def _tensor_arguments(invocation: Invocation) -> dict[str, str] | None:
+    """Tensor parameter -> the tensor the call passed; None if a tensor went where we cannot say."""
+    names = [name for name, _ in invocation.parameters or ()]
+    found: dict[str, str] = {}
+    for position, argument in enumerate(invocation.arguments):
+        if argument.tensor is None:
+            continue
+        name = argument.keyword or (names[position] if position < len(names) else None)
+        if name is None:
+            return None
+        found[name] = argument.tensor
+    ordered = {name: found[name] for name in names if name in found}
+    return ordered if set(ordered) == set(invocation.tensor_parameters) else None
+
+
+def _constructor(
+    layer: LayerSpec, invocation: Invocation, parameters: set[str]
+) -> tuple[tuple[str, ...], tuple[tuple[str, str], ...], bool]:
+    """The layer's arguments as the class writes them: the helper's text when the only names of
+    the helper it reads are parameters the class takes, else the values of this call."""
+    if (
+        layer.scope == invocation.function
+        and layer.local_args is not None
+        and layer.local_kwargs is not None
+    ):
+        local = _names([*layer.local_args, *(v for _, v in layer.local_kwargs)])
+        valued = _names([*layer.args, *(v for _, v in layer.kwargs)])
+        if local - valued <= parameters:
+            return layer.local_args, layer.local_kwargs, True
+    return layer.args, layer.kwargs, False
+
+
+def _names(texts: Iterable[str]) -> set[str]:
+    found: set[str] = set()
+    for text in texts:
+        try:
+            tree = ast.parse(text.strip(), mode="eval")
+        except SyntaxError:
+            continue
+        found.update(node.id for node in ast.walk(tree) if isinstance(node, ast.Name))
+    return found
+
+
+def _arg_key(arg: Arg, local: dict[str, tuple]) -> object:
+    if isinstance(arg, TensorRef):
+        return local[arg.tensor]
+    if isinstance(arg, Seq):
+        return (arg.kind, tuple(_arg_key(a, local) for a in arg.items))
+    if isinstance(arg, Mapping_):
+        return ("map", tuple((k, _arg_key(a, local)) for k, a in arg.items))
+    return arg
+
+
+def _class_name(function: str, taken: set[str]) -> str:
+    base = "".join(part[:1].upper() + part[1:] for part in re.split(r"_+", function) if part)
+    name, counter = base or "Block", 1
+    if name in taken:
+        name = f"{base}Block"
+    while name in taken:
+        counter += 1
+        name = f"{base}Block{counter}"
+    taken.add(name)
+    return name
+
+
+# --- the block's own graph ------------------------------------------------------------------------
+def _block(graph: ModelGraph, call: _Call, class_name: str) -> Block:
+    invocation = call.invocation
+    inputs = {tensor: f"{invocation.id}:{name}" for name, tensor in call.tensors.items()}
+    specs = tuple(
+        InputSpec(f"{invocation.id}:i:{name}", name, inputs[tensor], None, None)
+        for name, tensor in call.tensors.items()
+    )
+    tensors = [Tensor(spec.tensor, spec.id, 0, spec.name) for spec in specs]
+    tensors += [graph.tensor_by_id[t] for step in call.steps for t in step.outputs]
+    nodes = tuple(_renamed(s, inputs) for s in call.steps if isinstance(s, Node))
+    ops = tuple(_renamed(s, inputs) for s in call.steps if isinstance(s, Op))
+    kind: Literal["single", "tuple"] = "single" if len(specs) == 1 else "tuple"
+    parameters = {name for name, _ in invocation.parameters or ()} - set(call.tensors)
+    local: set[str] = set()
+    read = {"name"}  # a ``name`` parameter is the block's own name
+    for layer in call.layers:
+        args, kwargs, kept = _constructor(layer, invocation, parameters)
+        if kept:
+            local.add(layer.id)
+            read |= _names([*args, *(v for _, v in kwargs)])
+    block_graph = ModelGraph(
+        name=invocation.function,
+        keras_name=None,
+        style="functional",
+        inputs=specs,
+        input_structure=Structure(kind, tuple(spec.tensor for spec in specs)),
+        output_structure=Structure("single", invocation.returned),
+        layers=tuple(
+            replace(layer, name=None) if layer.id in local else layer for layer in call.layers
+        ),  # ``name=f"{name}_conv"`` names each call's layer, not the class's attribute
+        nodes=nodes,  # type: ignore[arg-type]
+        ops=ops,  # type: ignore[arg-type]
+        tensors=tuple(tensors),
+        site=Site(invocation.function, (), None),
+        span=invocation.span,
+        class_name=class_name,
+    )
+    written = tuple(
+        name if default is None else f"{name}={default}"
+        for name, default in invocation.parameters or ()
+        if name not in call.tensors
+    )
+    return Block(class_name, block_graph, written, frozenset(local), parameters <= read)
+
+
+def _renamed(step: Node | Op, names: dict[str, str]) -> Node | Op:
+    if isinstance(step, Op):
+        return replace(step, inputs=tuple(names.get(t, t) for t in step.inputs))
+    return replace(
+        step,
+        args=tuple(_renamed_arg(a, names) for a in step.args),
+        kwargs=tuple((k, _renamed_arg(a, names)) for k, a in step.kwargs),
+    )
+
+
+def _renamed_arg(arg: Arg, names: dict[str, str]) -> Arg:
+    if isinstance(arg, TensorRef):
+        return TensorRef(names.get(arg.tensor, arg.tensor))
+    if isinstance(arg, Seq):
+        return replace(arg, items=tuple(_renamed_arg(a, names) for a in arg.items))
+    if isinstance(arg, Mapping_):
+        return replace(arg, items=tuple((k, _renamed_arg(a, names)) for k, a in arg.items))
+    return arg
+
+
+# --- the caller, with the call as one layer -------------------------------------------------------
+def _replace_call(graph: ModelGraph, call: _Call, class_name: str) -> ModelGraph:
+    invocation = call.invocation
+    parent = next((c for c in graph.invocations if c.id == invocation.parent), None)
+    written = [a for a in invocation.arguments if a.tensor is None]
+    named = next((a.text for a in written if a.keyword == "name"), None)
+    name_literal = _string(named) if named is not None else None
+    layer = LayerSpec(
+        f"{invocation.id}:layer",
+        class_name,
+        class_name,
+        tuple(a.text for a in written if a.keyword is None),
+        tuple((a.keyword, a.text) for a in written if a.keyword is not None),
+        None if name_literal else invocation.function,  # ``name="down0"`` names the attribute
+        name_literal,
+        invocation.span,
+        scope=parent.function if parent is not None else graph.site.function,
+        local_args=tuple(a.local_text for a in written if a.keyword is None),
+        local_kwargs=tuple((a.keyword, a.local_text) for a in written if a.keyword is not None),
+        within=invocation.parent,
+    )
+    returned = invocation.returned[0]
+    name = invocation.result_name
+    node = Node(
+        f"{invocation.id}:call",
+        layer.id,
+        tuple(TensorRef(t) for t in call.tensors.values()),
+        (),
+        (returned,),
+        invocation.span,
+        within=invocation.parent,
+    )
+    removed = {step.id for step in call.steps} | {layer.id for layer in call.layers}
+    internal = {t for step in call.steps for t in step.outputs} - {returned}
+    return replace(
+        graph,
+        layers=_spliced(graph.layers, removed, layer),
+        nodes=_spliced(graph.nodes, removed, node),
+        ops=tuple(op for op in graph.ops if op.id not in removed),
+        tensors=tuple(
+            replace(t, producer=node.id, index=0, name_hint=name or t.name_hint)
+            if t.id == returned
+            else t
+            for t in graph.tensors
+            if t.id not in internal
+        ),
+        invocations=tuple(c for c in graph.invocations if c.id != invocation.id),
+    )
+
+
+def _string(text: str) -> str | None:
+    try:
+        value = ast.literal_eval(text)
+    except (ValueError, SyntaxError):
+        return None
+    return value if isinstance(value, str) else None
+
+
+def _spliced(items: tuple, removed: set[str], new: object) -> tuple:
+    """``items`` without ``removed``, with ``new`` where the first removed one was (source order)."""
+    kept: list = []
+    placed = False
+    for item in items:
+        if item.id in removed:
+            if not placed:
+                kept.append(new)
+                placed = True
+            continue
+        kept.append(item)
+    return tuple(kept) if placed else (*kept, new)
