@@ -160,6 +160,18 @@ def _fed_by_input(graph: ModelGraph, layer_id: str) -> bool:
     return any(set(graph.step_inputs(n)) & input_tensors for n in graph.nodes_of(layer_id))
 
 
+def _input_variable(graph: ModelGraph, spec: InputSpec) -> str:
+    """The input's own name, unless the author also gave it to a tensor computed from it
+    (``call(self, x)`` then ``x = self.dense(x)``): Functional code keeps the input until
+    ``keras.Model(...)``, so the input becomes ``inputs`` rather than every later ``x`` ``x_1``."""
+    inputs = {s.tensor for s in graph.inputs}
+    named = {t.name_hint for t in graph.tensors if t.id not in inputs and t.name_hint}
+    if spec.name not in named:
+        return spec.name
+    taken = {s.name for s in graph.inputs} | named
+    return "inputs" if len(graph.inputs) == 1 and "inputs" not in taken else f"{spec.name}_input"
+
+
 def _wanted(graph: ModelGraph, tensor_id: str, default: str) -> str:
     hint = graph.tensor_by_id[tensor_id].name_hint
     if hint:
@@ -199,7 +211,7 @@ def emit_functional(graph: ModelGraph, plan: ImportPlan) -> Generated:
     for step_id in graph.order:
         step = graph.step_by_id[step_id]
         if isinstance(step, InputSpec):
-            name = names.assign(step.tensor, step.name)
+            name = names.assign(step.tensor, _input_variable(graph, step))
             code = input_expression(step, plan, keys.get(step.tensor), graph.site.function)
             inputs.append(f"{name} = {code}")
         elif isinstance(step, Node):

@@ -4,18 +4,18 @@ import keras
 from keras import layers
 
 
-x = keras.Input(shape=(20,))
-x_1 = layers.Dense(32)(x)
-x_2 = layers.Dense(32, activation="relu", name="block_0")(x_1)
-x_1 = x_1 + x_2
+inputs = keras.Input(shape=(20,))
+x = layers.Dense(32)(inputs)
+x_1 = layers.Dense(32, activation="relu", name="block_0")(x)
+x = x + x_1
 norm = layers.LayerNormalization()
-x_1 = norm(x_1)
-x_2 = layers.Dense(32, activation="relu", name="block_1")(x_1)
-x_1 = x_1 + x_2
-x_1 = norm(x_1)
-x_2 = layers.Dense(32, activation="relu", name="block_2")(x_1)
-x_1 = x_1 + x_2
-x_1 = norm(x_1)
-x_1 = layers.Dropout(0.3)(x_1)
-outputs = layers.Dense(5)(x_1)
-model = keras.Model(inputs=x, outputs=outputs)
+x = norm(x)
+x_1 = layers.Dense(32, activation="relu", name="block_1")(x)
+x = x + x_1
+x = norm(x)
+x_1 = layers.Dense(32, activation="relu", name="block_2")(x)
+x = x + x_1
+x = norm(x)
+x = layers.Dropout(0.3)(x)
+outputs = layers.Dense(5)(x)
+model = keras.Model(inputs=inputs, outputs=outputs)
