@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import ast
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import Literal
 
@@ -123,7 +123,9 @@ def _fold(
 
 def _call(graph: ModelGraph, invocation: Invocation) -> _Call | None:
     """The call's steps and layers, or None when they are not a block of their own."""
-    inside = _inside(graph, invocation.id)
+    def inside(within: str | None) -> bool:
+        return graph.made_inside(within, invocation.id)
+
     steps = [graph.step_by_id[s] for s in graph.order if inside(_within(graph.step_by_id[s]))]
     members: list[Node | Op] = [s for s in steps if not isinstance(s, InputSpec)]
     tensors = _tensor_arguments(invocation)
@@ -167,20 +169,6 @@ def _call(graph: ModelGraph, invocation: Invocation) -> _Call | None:
             return None  # the caller reads a tensor the call does not return
     key.append(("returns", local[returned[0]]))
     return _Call(invocation, members, list(layers.values()), tensors, tuple(key))
-
-
-def _inside(graph: ModelGraph, call_id: str) -> Callable[[str | None], bool]:
-    """Whether a step or layer ``within`` a call was made by the call ``call_id``, or inside it."""
-    parent = {call.id: call.parent for call in graph.invocations}
-
-    def inside(within: str | None) -> bool:
-        while within is not None:
-            if within == call_id:
-                return True
-            within = parent.get(within)
-        return False
-
-    return inside
 
 
 def _within(step: Node | Op | InputSpec) -> str | None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
-from kcodegen.ir import Arg, InputSpec, Invocation, LayerSpec, Node, Op, Span, Tensor
+from kcodegen.ir import Arg, InputSpec, Invocation, LayerSpec, Loop, Node, Op, Span, Tensor
 
 Origin = tuple[tuple[str, int], ...]
 
@@ -25,7 +25,9 @@ class GraphBuilder:
     # (block, statement) -> ids of layers/tensors/models bound, created or changed by that statement
     touched: dict[tuple[str, int], set[str]] = field(default_factory=dict)
     invocations: dict[str, Invocation] = field(default_factory=dict)
-    calling: list[str] = field(default_factory=list)  # the helper calls running, innermost last
+    loops: dict[str, Loop] = field(default_factory=dict)
+    # The helper calls and loop passes running (``within`` ids), innermost last
+    calling: list[str] = field(default_factory=list)
     # (tensor id, the helper call running when it was bound) -> the first variable it was bound to
     result_names: dict[tuple[str, str | None], str] = field(default_factory=dict)
     _counter: int = 0
@@ -64,7 +66,9 @@ class GraphBuilder:
         origin: Origin,
         comments: tuple[str, ...],
         trailing: str | None,
+        within: str | None = None,
     ) -> str:
+        """``within`` defaults to the helper call or loop pass running now."""
         node_id = self.new_id("n")
         tensor_id = self._new_tensor(node_id, 0, None, origin)
         self.nodes[node_id] = Node(
@@ -76,7 +80,7 @@ class GraphBuilder:
             span,
             comments,
             trailing,
-            within=self.within,
+            within=within or self.within,
         )
         self.origins[node_id] = origin
         self.touch(origin, {node_id, layer_id})

@@ -27,6 +27,7 @@ from kcodegen.ir import (
     InputSpec,
     Invocation,
     LayerSpec,
+    Loop,
     ModelGraph,
     Node,
     Op,
@@ -65,6 +66,7 @@ def freeze(record: ModelRecord, interp: Interpreter) -> ModelGraph:
     owned = step_ids | layer_ids | {t.id for t in tensors} | {record.id}
     made_at = [layer.span for layer in layers] + [spec.span for spec in input_specs if spec.span]
     site = _site(record, interp, owned, made_at)
+    calls, loops = _structure_of_calls(interp, [*nodes, *ops, *layers])
     return ModelGraph(
         name=_model_name(record, site),
         keras_name=record.keras_name,
@@ -81,29 +83,38 @@ def freeze(record: ModelRecord, interp: Interpreter) -> ModelGraph:
         class_name=record.class_val.node.name.value if record.class_val else None,
         call_comments=record.comments,
         name_text=record.name_text,
-        invocations=_invocations(interp, [*nodes, *ops, *layers]),
+        invocations=calls,
+        loops=loops,
     )
 
 
-def _invocations(
+def _structure_of_calls(
     interp: Interpreter, made: Sequence[Node | Op | LayerSpec]
-) -> tuple[Invocation, ...]:
-    """The helper calls that made any of the model's steps or layers, and the calls around them."""
-    every = interp.builder.invocations
+) -> tuple[tuple[Invocation, ...], tuple[Loop, ...]]:
+    """The helper calls and loops that made any of the model's steps or layers, and those
+    around them."""
+    builder = interp.builder
+    calls, loops = builder.invocations, builder.loops
     wanted: set[str] = set()
     for item in made:
-        invocation = item.within
-        while invocation is not None and invocation not in wanted:
-            wanted.add(invocation)
-            invocation = every[invocation].parent
-    names = interp.builder.result_names
-    return tuple(
+        within = item.within
+        while within is not None and within not in wanted:
+            wanted.add(within)
+            if within in calls:
+                within = calls[within].parent
+            else:
+                loop = loops[within.split(":", 1)[0]]
+                wanted.add(loop.id)
+                within = loop.parent
+    names = builder.result_names
+    found_calls = tuple(
         replace(call, result_name=names.get((call.returned[0], call.parent)))
         if len(call.returned) == 1
         else call
-        for key, call in every.items()
+        for key, call in calls.items()
         if key in wanted
     )
+    return found_calls, tuple(loop for key, loop in loops.items() if key in wanted)
 
 
 def _in_block(node: Node, record: ModelRecord, interp: Interpreter) -> Node:
@@ -230,6 +241,7 @@ def _materialize_sequential(record: ModelRecord, interp: Interpreter) -> None:
             entry.origin,
             entry.comments,
             entry.trailing,
+            within=layer.within,  # the loop pass that made the layer added it, as a rule
         )
     record.outputs = TensorVal(tensor, "outputs")
 

@@ -54,6 +54,7 @@ from kcodegen.ir import (
     Invocation,
     LayerSpec,
     Literal_,
+    Loop,
     Mapping_,
     Seq,
     Span,
@@ -187,6 +188,7 @@ class Interpreter:
         self.module = module
         self.binds = binds or {}
         self.follow = follow  # Layer classes whose __init__ and call() are followed
+        self.loop_frames: dict[str, Frame] = {}  # loop id -> the frame that runs it
         self.class_of_block: dict[int, ClassVal] = {}  # id(SelfVal) of a followed layer
         self.positions = LazyPositions(module, source)
         self.builder = GraphBuilder()
@@ -516,12 +518,46 @@ class Interpreter:
             where = f"the loop at line {self.line(statement)}"
             self.taint(statement, f"in {where}, which runs more than {_MAX_UNROLL} passes")
             return
-        for item in items:
-            self.bind(statement.target, item, statement)
-            if not self._loop_pass(statement.body.body):
-                return
+        loop = Loop(
+            self.builder.new_id("L"),
+            self.builder.within,
+            self.code(statement.target),
+            self.code(statement.iter),
+            0,
+            self.span(statement),
+            frozenset(self._function_names() | _assigned_names(statement.body))
+            - _target_names(statement.target),
+        )
+        self.loop_frames[loop.id] = self.frame
+        try:
+            for index, item in enumerate(items):
+                loop = replace(loop, passes=index + 1)
+                self.builder.calling.append(loop.pass_id(index))
+                try:
+                    self.bind(statement.target, item, statement)
+                    finished = self._loop_pass(statement.body.body)
+                finally:
+                    self.builder.calling.pop()
+                if not finished:
+                    return
+        finally:
+            self.builder.loops[loop.id] = loop
         if statement.orelse is not None:
             self.exec_nested(statement.orelse.body.body)
+
+    def _function_names(self) -> set[str]:
+        """Names bound in the running function (and the functions around it): not module-level."""
+        names: set[str] = set()
+        scope: Frame | None = self.frame
+        while scope is not None and not scope.is_module:
+            names |= scope.vars.keys()
+            scope = scope.parent
+        return names
+
+    def _in_loop_body(self) -> bool:
+        """The code running is a ``for`` loop's own body (not a function it called)."""
+        loop_id, is_pass, _ = (self.builder.within or "").partition(":")
+        return bool(is_pass) and self.loop_frames.get(loop_id) is self.frame
 
     def exec_while(self, statement: cst.While) -> None:
         """A ``while`` whose test kcg can work out on every pass (``while x.shape[1] > 4:``)."""
@@ -984,12 +1020,14 @@ class Interpreter:
         invocation_id = builder.new_id("c")
         parent = builder.within
         local = self._block_frame()
+        in_loop = self._in_loop_body()
         arguments = tuple(
             CallArgument(
                 arg.keyword.value if arg.keyword else None,
                 self.render(arg.value),
                 self.render(arg.value, local),
                 value.tensor_id if isinstance(value, TensorVal) else None,
+                self.code(arg.value) if in_loop else None,
             )
             for arg, value in zip(node.args, [*args, *kwargs.values()], strict=True)
         )
@@ -1145,6 +1183,12 @@ class Interpreter:
                 for a in node.args
                 if a.keyword is not None
             )
+        source_args = source_kwargs = None
+        if self._in_loop_body():
+            source_args = tuple(self.code(a.value) for a in node.args if a.keyword is None)
+            source_kwargs = tuple(
+                (a.keyword.value, self.code(a.value)) for a in node.args if a.keyword is not None
+            )
         spec = LayerSpec(
             layer_id,
             cls,
@@ -1157,6 +1201,8 @@ class Interpreter:
             scope=scope,
             local_args=local_args,
             local_kwargs=local_kwargs,
+            source_args=source_args,
+            source_kwargs=source_kwargs,
         )
         self.builder.add_layer(spec, self.origin())
         self.layer_configs[layer_id] = self.layer_config(node)

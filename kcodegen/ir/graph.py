@@ -16,6 +16,7 @@ from kcodegen.ir.nodes import (
     InputSpec,
     Invocation,
     LayerSpec,
+    Loop,
     Mapping_,
     Node,
     Op,
@@ -58,8 +59,26 @@ class ModelGraph:
     call_comments: tuple[str, ...] = ()  # comments above the model-creating statement
     name_text: str | None = None  # the model's name= argument as written
     invocations: tuple[Invocation, ...] = ()  # the helper calls that built parts of it
+    loops: tuple[Loop, ...] = ()  # the ``for`` loops that built parts of it
+
 
     # --- lookups -----------------------------------------------------------------------------
+    @cached_property
+    def parents(self) -> dict[str, str | None]:
+        """Helper call or loop pass (a ``within`` id) -> the call or pass it ran in."""
+        found = {call.id: call.parent for call in self.invocations}
+        for loop in self.loops:
+            found.update({loop.pass_id(k): loop.parent for k in range(loop.passes)})
+        return found
+
+    def made_inside(self, within: str | None, outer: str) -> bool:
+        """Whether something made ``within`` a call or pass was made by ``outer``, or inside it."""
+        while within is not None:
+            if within == outer:
+                return True
+            within = self.parents.get(within)
+        return False
+
     @cached_property
     def layer_by_id(self) -> dict[str, LayerSpec]:
         return {layer.id: layer for layer in self.layers}

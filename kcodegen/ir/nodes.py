@@ -58,7 +58,11 @@ class LayerSpec:
     submodel: str | None = None
     # Where a subclass keeps the layer when that is not a plain attribute: ``blocks[2]``.
     attr_path: str | None = None
-    within: str | None = None  # the Invocation (helper call) that created it
+    within: str | None = None  # the Invocation (helper call) or loop pass that created it
+    # The arguments exactly as written, when code a ``for`` loop runs itself created the layer:
+    # the loop's names are still in them (``Dense(units)``), for code that keeps the loop.
+    source_args: tuple[str, ...] | None = None
+    source_kwargs: tuple[tuple[str, str], ...] | None = None
 
     def kwarg(self, key: str) -> str | None:
         return next((value for k, value in self.kwargs if k == key), None)
@@ -112,7 +116,7 @@ class Node:
     via: int | None = (
         None  # when made inside a helper: the line in the model's block that called it
     )
-    within: str | None = None  # the Invocation (helper call) that made it
+    within: str | None = None  # the Invocation (helper call) or loop pass that made it
 
 
 @dataclass(frozen=True)
@@ -130,7 +134,7 @@ class Op:
     text: str = ""  # the expression as written, for messages (operands may be inlined calls)
     comments: tuple[str, ...] = ()  # as for Node: the statement's, on its first step
     trailing_comment: str | None = None
-    within: str | None = None  # the Invocation (helper call) that made it
+    within: str | None = None  # the Invocation (helper call) or loop pass that made it
 
     def render(self, names: list[str]) -> str:
         return "".join(names[part] if isinstance(part, int) else part for part in self.template)
@@ -161,6 +165,7 @@ class CallArgument:
     text: str  # with the caller's own names replaced by their values, for code placed elsewhere
     local_text: str  # as written, where the caller's names are in scope
     tensor: str | None  # the tensor it passes (an input of the block), if it is one
+    source_text: str | None = None  # exactly as written, when a ``for`` loop makes the call itself
 
 
 @dataclass(frozen=True)
@@ -183,6 +188,29 @@ class Invocation:
     span: Span
     branches: bool = False  # the function has if/for/while: its structure may follow its arguments
     result_name: str | None = None  # the variable the caller bound the result to
+
+
+@dataclass(frozen=True)
+class Loop:
+    """A ``for`` statement that built part of a model, pass by pass.
+
+    What pass ``k`` makes names ``pass_id(k)`` in ``within``, and a helper it calls names that as
+    its ``parent``. Code generation uses this to write a loop whose passes build the same thing
+    back as a loop.
+    """
+
+    id: str
+    parent: str | None  # the helper call or loop pass the loop ran in
+    target: str  # as written: ``units``, ``i, (f, k, d)``
+    iterable: str  # as written
+    passes: int
+    span: Span
+    # Names that are neither the loop's targets nor module-level: the enclosing function's, and
+    # those the body binds. Code placed elsewhere, or written once for every pass, cannot read them.
+    local_names: frozenset[str] = frozenset()
+
+    def pass_id(self, index: int) -> str:
+        return f"{self.id}:{index}"
 
 
 @dataclass(frozen=True)
