@@ -68,3 +68,26 @@ def test_comments_on_operation_lines_survive() -> None:
 
     assert lines[lines.index("h = ops.tanh(h)") - 1] == "# squash before gating"
     assert "h = h * ops.sigmoid(x)  # gate by the input" in lines
+
+
+UNROLLED = """\
+import keras
+from keras import layers
+
+inputs = keras.Input(shape=(8,))
+x = inputs
+# the hidden stack
+for i, units in enumerate((16, 8, 4)):
+    x = layers.Dense(units)(x)
+    if i < 2:
+        x = layers.ReLU()(x)  # not after the last one
+model = keras.Model(inputs, x)
+"""
+
+
+def test_comments_inside_a_loop_go_to_its_first_pass_only() -> None:
+    # the passes differ (the if), so the loop is written out pass by pass
+    lines = [line.strip() for line in convert(UNROLLED, "subclassing").output.splitlines()]
+    assert lines.count("x = self.re_lu(x)  # not after the last one") == 1
+    assert "x = self.re_lu_1(x)" in lines
+    assert lines[lines.index("x = self.dense(inputs)") - 1] == "# the hidden stack"

@@ -11,7 +11,8 @@ import jinja2
 from kcodegen.analysis import functional_layer_order
 from kcodegen.codegen.imports import ImportPlan
 from kcodegen.codegen.inline import Inliner
-from kcodegen.codegen.naming import TensorNames, class_name, layer_attributes
+from kcodegen.codegen.loops import KeptLoop, kept_loops
+from kcodegen.codegen.naming import TensorNames, class_name, layer_attributes, loop_attributes
 from kcodegen.codegen.outline import outline
 from kcodegen.frontend.keras_api import TRAINING_LAYERS, snake_case
 from kcodegen.ir import (
@@ -206,46 +207,65 @@ def emit_functional(graph: ModelGraph, plan: ImportPlan) -> Generated:
     }
     layer_vars = TensorNames(graph, reserved=set())
     inliner = Inliner(graph)
+    loops = {kept.body[0].id: kept for kept in kept_loops(graph, inliner.inlined)}
+    looped = {step for kept in loops.values() for step in kept.steps}
+    written = {layer.id: layer for kept in loops.values() for layer in kept.layers}
     structure = graph.input_structure
     keys = dict(zip(structure.tensors, structure.keys, strict=False)) if structure.keys else {}
+
+    def step_lines(step: Node | Op, forced: dict[str, str]) -> list[Line]:
+        """The statements of one step; ``forced`` names some results (a loop's carried tensor)."""
+        if isinstance(step, Op):
+            rendered = inliner.render(step, names)
+            if inliner.absorb(step, rendered):
+                return []
+            target = _target(graph, names, step.outputs[0], forced)
+            return [Line(f"{target} = {rendered}", *inliner.comments(step))]
+        found: list[Line] = []
+        layer = written.get(step.layer) or graph.layer_by_id[step.layer]
+        drop = _fed_by_input(graph, layer.id)
+        site = graph.site.function
+        if layer.id in shared and layer.is_model and layer.callee.isidentifier():
+            defined[layer.id] = layer.callee
+        if layer.id in shared and layer.id not in defined:
+            var = layer_vars.assign(
+                layer.id, layer.var_name or snake_case(layer.cls.rsplit(".", 1)[-1])
+            )
+            defined[layer.id] = var
+            ctor = constructor(layer, plan, drop_shape=drop, site=site)
+            found.append(Line(f"{var} = {ctor}", layer.comments))
+            found.extend(Line(f"{var}.{attr} = {value}") for attr, value in layer.attrs)
+        call_args = [arg_text(a, names) for a in step.args]
+        call_args += [f"{k}={arg_text(a, names)}" for k, a in step.kwargs]
+        if layer.id in defined:
+            expression = call_text(defined[layer.id], call_args)
+        elif layer.merge_function:
+            expression = call_text(
+                layer.callee, [*call_args, *(f"{k}={v}" for k, v in layer.kwargs)]
+            )
+        else:
+            expression = (
+                f"{constructor(layer, plan, drop_shape=drop, site=site)}({', '.join(call_args)})"
+            )
+        target = _target(graph, names, step.outputs[0], forced)
+        found.append(Line(f"{target} = {expression}", step.comments, step.trailing_comment))
+        return found
+
     for step_id in graph.order:
         step = graph.step_by_id[step_id]
         if isinstance(step, InputSpec):
             name = names.assign(step.tensor, _input_variable(graph, step))
             code = input_expression(step, plan, keys.get(step.tensor), graph.site.function)
             inputs.append(f"{name} = {code}")
-        elif isinstance(step, Node):
-            layer = graph.layer_by_id[step.layer]
-            drop = _fed_by_input(graph, layer.id)
-            site = graph.site.function
-            if layer.id in shared and layer.is_model and layer.callee.isidentifier():
-                defined[layer.id] = layer.callee
-            if layer.id in shared and layer.id not in defined:
-                var = layer_vars.assign(
-                    layer.id, layer.var_name or snake_case(layer.cls.rsplit(".", 1)[-1])
-                )
-                defined[layer.id] = var
-                ctor = constructor(layer, plan, drop_shape=drop, site=site)
-                lines.append(Line(f"{var} = {ctor}", layer.comments))
-                lines.extend(Line(f"{var}.{attr} = {value}") for attr, value in layer.attrs)
-            call_args = [arg_text(a, names) for a in step.args]
-            call_args += [f"{k}={arg_text(a, names)}" for k, a in step.kwargs]
-            if layer.id in defined:
-                expression = call_text(defined[layer.id], call_args)
-            elif layer.merge_function:
-                expression = call_text(
-                    layer.callee, [*call_args, *(f"{k}={v}" for k, v in layer.kwargs)]
-                )
-            else:
-                expression = f"{constructor(layer, plan, drop_shape=drop, site=site)}({', '.join(call_args)})"
-            target = names.assign(step.outputs[0], _wanted(graph, step.outputs[0], "x"))
-            lines.append(Line(f"{target} = {expression}", step.comments, step.trailing_comment))
-        elif isinstance(step, Op):
-            rendered = inliner.render(step, names)
-            if inliner.absorb(step, rendered):
-                continue
-            target = names.assign(step.outputs[0], _wanted(graph, step.outputs[0], "x"))
-            lines.append(Line(f"{target} = {rendered}", *inliner.comments(step)))
+        elif step_id in loops:
+            kept = loops[step_id]
+            carry, before = _carry(graph, names, kept, live_inputs=True)
+            lines.extend(before)
+            inside = [line for s in kept.body for line in step_lines(s, {kept.body_out: carry})]
+            lines.append(_loop_line(f"for {kept.loop.target} in {kept.loop.iterable}:", inside))
+            _carry_out(names, kept, carry)
+        elif step_id not in looped:
+            lines.extend(step_lines(step, {}))
     parts = [
         f"inputs={structure_text(graph.input_structure, names.name_of)}",
         f"outputs={structure_text(graph.output_structure, names.name_of)}",
@@ -256,6 +276,52 @@ def emit_functional(graph: ModelGraph, plan: ImportPlan) -> Generated:
         "functional", inputs=inputs, lines=lines, model=model, model_comments=graph.call_comments
     )
     return Generated(body)
+
+
+def _target(graph: ModelGraph, names: TensorNames, tensor: str, forced: dict[str, str]) -> str:
+    if tensor in forced:
+        names.hold(tensor, forced[tensor])
+        return forced[tensor]
+    return names.assign(tensor, _wanted(graph, tensor, "x"))
+
+
+# --- loops kept as loops ------------------------------------------------------------------------
+def _carry(
+    graph: ModelGraph, names: TensorNames, kept: KeptLoop, live_inputs: bool
+) -> tuple[str, list[Line]]:
+    """The variable a kept loop carries its tensor in (``x``), and the line that starts it when
+    the tensor before the loop must keep its own (``x = inputs``)."""
+    before = kept.carried_in
+    own = names.name_of[before]
+    wanted = _wanted(graph, kept.carried_out, "x")
+    is_input = before in graph.input_structure.tensors
+    if (
+        set(graph.consumers[before]) <= {step.id for step in kept.body}
+        and before not in graph.output_structure.tensors
+        and not (is_input and (live_inputs or own != wanted))  # x = seq, as authors write it
+    ):
+        return own, []
+    key = f"{kept.loop.id}:carry"  # the loop reads the carry variable, the rest the tensor's own
+    names.remaining[key] = sum(user in kept.steps for user in graph.consumers[before])
+    names.alias[before] = key
+    carry = names.assign(key, wanted)
+    return carry, [Line(f"{carry} = {own}")]
+
+
+def _carry_out(names: TensorNames, kept: KeptLoop, carry: str) -> None:
+    """After the loop, its last pass's tensor is in the carry variable."""
+    names.hold(kept.carried_out, carry)
+    names.alias.pop(kept.carried_in, None)
+
+
+def _loop_line(header: str, body: list[Line]) -> Line:
+    """``for target in iterable:`` with ``body`` under it, as one multi-line statement."""
+    statements: list[str] = []
+    for line in body:
+        statements.extend(line.comments)
+        statements.append(line.code + (f"  {line.trailing}" if line.trailing else ""))
+    inner = "\n".join(_INDENT + _indented(text, _INDENT) for text in statements)
+    return Line(f"{header}\n{inner}")
 
 
 # --- sequential ---------------------------------------------------------------------------------
@@ -359,16 +425,33 @@ def _class_context(
 ) -> dict:
     """What the subclassing template needs for ``graph``: layers created in ``__init__``, wired in
     ``call()``. Layers in ``keep_names`` keep the names of the function the graph was built in. A
-    ``block`` takes its tensors as separate ``call()`` parameters, as its helper did."""
+    ``block`` takes its tensors as separate ``call()`` parameters, as its helper did. A loop kept
+    as a loop keeps its layers in a list attribute, built by the loop's own comprehension."""
     if graph.style == "functional":
         order = functional_layer_order(graph)
     else:
         order = [layer.id for layer in graph.layers]
-    attributes = layer_attributes(graph, order)
+    inliner = Inliner(graph)
+    loops = {kept.body[0].id: kept for kept in kept_loops(graph, inliner.inlined)}
+    looped = {
+        step.layer
+        for kept in loops.values()
+        for step in map(graph.step_by_id.get, kept.steps)
+        if isinstance(step, Node)
+    }
+    attributes = layer_attributes(graph, [layer_id for layer_id in order if layer_id not in looped])
+    lists = loop_attributes([kept.layers for kept in loops.values()], set(attributes.values()))
+    listed = {kept.layers[0].id: (kept, *lists[i]) for i, kept in enumerate(loops.values())}
     init_lines: list[str] = []
     nested: dict[str, str] = {}  # models used as layers come in as __init__ parameters
     for layer_id in order:
         layer = graph.layer_by_id[layer_id]
+        if layer_id in listed:
+            kept, attr, _ = listed[layer_id]
+            init_lines.append(_indented(_layer_list(graph, plan, kept, attr), _INDENT * 2))
+            continue
+        if layer_id in looped:
+            continue
         attr = attributes[layer_id]
         if layer.is_model:
             nested[attr] = layer.callee
@@ -385,37 +468,60 @@ def _class_context(
         init_lines.extend(layer.comments)
         init_lines.append(f"self.{attr} = {_indented(ctor, _INDENT * 2)}")
         init_lines.extend(f"self.{attr}.{key} = {value}" for key, value in layer.attrs)
-    names = TensorNames(graph, reserved={"self", "training"})
+    item_names = {name for _, items in lists for name in items}
+    names = TensorNames(graph, reserved={"self", "training", *item_names})
     params, unpack = _call_parameters(graph, names, positional=block)
 
     def takes_training(layer: LayerSpec) -> bool:
         return _takes_training(layer) or layer.cls in trained
 
-    lines: list[Line] = [Line(code) for code in unpack]
-    inliner = Inliner(graph)
-    pending: list[tuple[str, str, Node | Op]] = []
-    for step_id in graph.order:
-        step = graph.step_by_id[step_id]
+    def entry(
+        step: Node | Op, callee: dict[str, str], forced: dict[str, str]
+    ) -> tuple[str, str, Node | Op] | None:
+        """(variable, expression, step) for one step, or None when it is written into another."""
         if isinstance(step, Node):
             layer = graph.layer_by_id[step.layer]
             call_args = [arg_text(a, names) for a in step.args]
             call_args += [f"{k}={arg_text(a, names)}" for k, a in step.kwargs]
             if takes_training(layer) and not any(k == "training" for k, _ in step.kwargs):
                 call_args.append("training=training")
-            expression = call_text(f"self.{attributes[layer.id]}", call_args, indent=8)
-        elif isinstance(step, Op):
+            expression = call_text(callee[layer.id], call_args, indent=8)
+        else:
             expression = inliner.render(step, names)
             if inliner.absorb(step, expression):
-                continue
-        else:
-            continue
-        target = names.assign(step.outputs[0], _wanted(graph, step.outputs[0], "x"))
-        pending.append((target, expression, step))
+                return None
+        return _target(graph, names, step.outputs[0], forced), expression, step
+
+    own = {layer_id: f"self.{attr}" for layer_id, attr in attributes.items()}
+    lines: list[Line] = [Line(code) for code in unpack]
+    pending: list[tuple[str, str, Node | Op] | Line] = []
+    for step_id in graph.order:
+        step = graph.step_by_id[step_id]
+        if step_id in loops:
+            kept = loops[step_id]
+            _, attr, items = listed[kept.layers[0].id]
+            carry, before = _carry(graph, names, kept, live_inputs=False)
+            pending.extend(before)
+            callee = {layer.id: item for layer, item in zip(kept.layers, items, strict=True)}
+            body = [entry(s, callee, {kept.body_out: carry}) for s in kept.body]
+            written = [
+                Line(f"{target} = {code}", *inliner.comments(s))
+                for target, code, s in filter(None, body)
+            ]
+            variables = items[0] if len(items) == 1 else ", ".join(items)
+            loop = _loop_line(f"for {variables} in self.{attr}:", written)
+            pending.append(Line(_indented(loop.code, _INDENT * 2)))
+            _carry_out(names, kept, carry)
+        elif isinstance(step, Node | Op) and step_id not in loops and not _in_loop(step_id, loops):
+            found = entry(step, own, {})
+            if found is not None:
+                pending.append(found)
     returned = structure_text(graph.output_structure, names.name_of)
     if graph.output_structure.kind == "tuple":
         returned = returned.strip("()").rstrip(",")
-    if pending and graph.output_structure.kind == "single":
-        target, expression, step = pending[-1]
+    last = pending[-1] if pending else None
+    if isinstance(last, tuple) and graph.output_structure.kind == "single":
+        target, expression, step = last
         if (
             names.name_of[graph.output_structure.tensors[0]] == target
             and not graph.consumers[step.outputs[0]]
@@ -423,7 +529,10 @@ def _class_context(
             pending.pop()
             returned = expression
     lines.extend(
-        Line(f"{target} = {code}", *inliner.comments(step)) for target, code, step in pending
+        item
+        if isinstance(item, Line)
+        else Line(f"{item[0]} = {item[1]}", *inliner.comments(item[2]))
+        for item in pending
     )
     trains = any(takes_training(graph.layer_by_id[n.layer]) for n in graph.nodes)
     if trains:
@@ -436,6 +545,41 @@ def _class_context(
         "nested": nested,
         "trains": trains,
     }
+
+
+def _in_loop(step_id: str, loops: dict[str, KeptLoop]) -> bool:
+    return any(step_id in kept.steps for kept in loops.values())
+
+
+def _layer_list(graph: ModelGraph, plan: ImportPlan, kept: KeptLoop, attr: str) -> str:
+    """``self.dense_layers = [layers.Dense(units) for units in HEAD_UNITS]``: the layers of every
+    pass, made by the loop's own comprehension (a tuple per pass when it makes several)."""
+
+    def ctors(indent: int) -> list[str]:
+        return [
+            constructor(
+                layer,
+                plan,
+                as_class=True,
+                drop_shape=_fed_by_input(graph, layer.id),
+                indent=indent,
+            )
+            for layer in kept.layers
+        ]
+
+    flat = ctors(0)
+    item = flat[0] if len(flat) == 1 else f"({', '.join(flat)})"
+    loop = f"for {kept.loop.target} in {kept.loop.iterable}"
+    line = f"self.{attr} = [{item} {loop}]"
+    if len(line) + len(_INDENT * 2) <= _WIDTH:
+        return line
+    if len(item) + len(_INDENT * 3) > _WIDTH:  # one constructor a line, each wrapped as needed
+        if len(flat) == 1:
+            item = ctors(len(_INDENT * 3))[0]
+        else:
+            wrapped = ctors(len(_INDENT * 4))
+            item = "(\n" + "".join(f"{_INDENT}{_indented(c, _INDENT)},\n" for c in wrapped) + ")"
+    return f"self.{attr} = [\n{_INDENT}{_indented(item, _INDENT)}\n{_INDENT}{loop}\n]"
 
 
 def builder_parameters(graph: ModelGraph) -> tuple[list[str], set[str]]:

@@ -63,6 +63,20 @@ def layer_attributes(graph: ModelGraph, order: list[str]) -> dict[str, str]:
     return names
 
 
+def loop_attributes(
+    loops: list[tuple[LayerSpec, ...]], taken: set[str]
+) -> list[tuple[str, tuple[str, ...]]]:
+    """For each kept loop's layers (one pass's): the list attribute that holds them
+    (``dense_layers``, or ``conv1d_blocks`` for a tuple per pass) and the loop's names for them."""
+    found = []
+    for layers in loops:
+        own: set[str] = set()
+        items = tuple(_unique(_preferred(layer), own) for layer in layers)
+        suffix = "layers" if len(items) == 1 else "blocks"
+        found.append((_unique(f"{items[0]}_{suffix}", taken), items))
+    return found
+
+
 def _preferred(layer: LayerSpec) -> str:
     if layer.var_name and layer.var_name.isidentifier():
         base = layer.var_name
@@ -130,6 +144,7 @@ class TensorNames:
             self.remaining[t] = self.remaining.get(t, 0) + 1
         self.holder: dict[str, str] = {}  # variable -> tensor id it holds now
         self.name_of: dict[str, str] = {}
+        self.alias: dict[str, str] = {}  # tensor id -> the id it is read as (a loop's carry)
         self.reserved = reserved
 
     def assign(self, tensor_id: str, wanted: str) -> str:
@@ -141,7 +156,13 @@ class TensorNames:
         self.name_of[tensor_id] = name
         return name
 
+    def hold(self, tensor_id: str, name: str) -> None:
+        """``name`` holds the tensor now, whoever held it before (a loop's carry variable)."""
+        self.holder[name] = tensor_id
+        self.name_of[tensor_id] = name
+
     def use(self, tensor_id: str) -> str:
+        tensor_id = self.alias.get(tensor_id, tensor_id)
         self.remaining[tensor_id] -= 1
         return self.name_of[tensor_id]
 

@@ -123,6 +123,7 @@ def _fold(
 
 def _call(graph: ModelGraph, invocation: Invocation) -> _Call | None:
     """The call's steps and layers, or None when they are not a block of their own."""
+
     def inside(within: str | None) -> bool:
         return graph.made_inside(within, invocation.id)
 
@@ -326,6 +327,12 @@ def _replace_call(graph: ModelGraph, call: _Call, class_name: str) -> ModelGraph
         local_args=tuple(a.local_text for a in written if a.keyword is None),
         local_kwargs=tuple((a.keyword, a.local_text) for a in written if a.keyword is not None),
         within=invocation.parent,
+        source_args=tuple(a.source_text for a in written if a.keyword is None)  # type: ignore[misc]
+        if all(a.source_text is not None for a in written)
+        else None,
+        source_kwargs=tuple((a.keyword, a.source_text) for a in written if a.keyword is not None)  # type: ignore[misc]
+        if all(a.source_text is not None for a in written)
+        else None,
     )
     returned = invocation.returned[0]
     name = invocation.result_name
@@ -336,6 +343,8 @@ def _replace_call(graph: ModelGraph, call: _Call, class_name: str) -> ModelGraph
         (),
         (returned,),
         invocation.span,
+        invocation.comments,
+        invocation.trailing_comment,
         within=invocation.parent,
     )
     removed = {step.id for step in call.steps} | {layer.id for layer in call.layers}

@@ -189,6 +189,7 @@ class Interpreter:
         self.binds = binds or {}
         self.follow = follow  # Layer classes whose __init__ and call() are followed
         self.loop_frames: dict[str, Frame] = {}  # loop id -> the frame that runs it
+        self._commented: set[cst.CSTNode] = set()  # nested statements whose comments are placed
         self.class_of_block: dict[int, ClassVal] = {}  # id(SelfVal) of a followed layer
         self.positions = LazyPositions(module, source)
         self.builder = GraphBuilder()
@@ -357,11 +358,19 @@ class Interpreter:
             self.builder.touch(self.origin(), ids)
 
     def _place_items(self, layers: SequenceVal, start: int) -> None:
-        """Layers in a subclass's list attribute are found as ``blocks[i]`` in the built model."""
+        """Layers in a subclass's list attribute are found as ``blocks[i]`` in the built model,
+        and those in a tuple of it as ``blocks[i][j]``."""
         if layers.text.startswith("self."):
-            for index, item in enumerate(layers.items[start:], start):
-                if isinstance(item, LayerVal):
-                    self.builder.place_layer(item.layer_id, f"{layers.text[5:]}[{index}]")
+            self._place_in(layers, layers.text[5:], start)
+
+    def _place_in(self, items: SequenceVal, path: str, start: int = 0) -> None:
+        for index, item in enumerate(items.items[start:], start):
+            if isinstance(item, LayerVal):
+                self.builder.place_layer(item.layer_id, f"{path}[{index}]")
+            elif isinstance(item, SequenceVal):
+                self._place_in(item, f"{path}[{index}]")
+            elif isinstance(item, BlockVal):
+                self._place_block(item, f"{path}[{index}]")
 
     def unpack(self, value: Value, count: int, node: cst.CSTNode) -> list[Value]:
         if isinstance(value, SequenceVal) and len(value.items) == count:
@@ -407,9 +416,28 @@ class Interpreter:
     def exec_nested(
         self, body: Sequence[cst.BaseStatement] | Sequence[cst.BaseSmallStatement]
     ) -> None:
-        """Statements of a compound statement: they belong to the enclosing statement's index."""
+        """Statements of a compound statement: they belong to the enclosing statement's index.
+
+        A statement's own comments go to the first step it makes, the first time it runs: an
+        unrolled loop's later passes do not repeat them."""
+        frame = self.frame
+        # The enclosing statement's comments (``# Decoder`` above a ``for``), if no step took them
+        above, after = ((), None) if frame.commented else (frame.comments, frame.trailing)
         for statement in body:
+            if not isinstance(statement, cst.SimpleStatementLine):
+                self.exec_statement(statement)
+                continue
+            first = statement not in self._commented
+            self._commented.add(statement)
+            frame.comments = above + (_comments(statement) if first else ())
+            frame.trailing = (_trailing_comment(statement) if first else None) or after
+            above, after = (), None
+            frame.commented = False
+            outer, frame.new_layers = frame.new_layers, []
             self.exec_statement(statement)
+            self._comment_layers(frame)
+            frame.new_layers = outer + frame.new_layers
+            frame.commented = True
 
     def exec_statement(self, statement: cst.BaseStatement | cst.BaseSmallStatement) -> None:
         if isinstance(statement, cst.SimpleStatementLine):
@@ -525,6 +553,7 @@ class Interpreter:
             self.code(statement.iter),
             0,
             self.span(statement),
+            False,
             frozenset(self._function_names() | _assigned_names(statement.body))
             - _target_names(statement.target),
         )
@@ -539,6 +568,7 @@ class Interpreter:
                 finally:
                     self.builder.calling.pop()
                 if not finished:
+                    loop = replace(loop, broke=True)
                     return
         finally:
             self.builder.loops[loop.id] = loop
@@ -1036,6 +1066,7 @@ class Interpreter:
             returned = self.call_function(func, args, kwargs)
         finally:
             builder.calling.pop()
+        comments, trailing = self._take_comments()
         params = func.node.params
         simple = not params.posonly_params and not isinstance(params.star_arg, cst.Param)
         simple = simple and params.star_kwarg is None
@@ -1058,6 +1089,8 @@ class Interpreter:
             _tensor_ids(returned),
             self.span(node),
             branches=bool(find_all(func.node.body, *_BRANCHES)),
+            comments=comments,
+            trailing_comment=trailing,
         )
         return returned
 

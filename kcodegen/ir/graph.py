@@ -61,7 +61,6 @@ class ModelGraph:
     invocations: tuple[Invocation, ...] = ()  # the helper calls that built parts of it
     loops: tuple[Loop, ...] = ()  # the ``for`` loops that built parts of it
 
-
     # --- lookups -----------------------------------------------------------------------------
     @cached_property
     def parents(self) -> dict[str, str | None]:

@@ -188,6 +188,8 @@ class Invocation:
     span: Span
     branches: bool = False  # the function has if/for/while: its structure may follow its arguments
     result_name: str | None = None  # the variable the caller bound the result to
+    comments: tuple[str, ...] = ()  # the calling statement's, when no other step took them
+    trailing_comment: str | None = None
 
 
 @dataclass(frozen=True)
@@ -205,6 +207,7 @@ class Loop:
     iterable: str  # as written
     passes: int
     span: Span
+    broke: bool  # a ``break`` ended it before its last item
     # Names that are neither the loop's targets nor module-level: the enclosing function's, and
     # those the body binds. Code placed elsewhere, or written once for every pass, cannot read them.
     local_names: frozenset[str] = frozenset()

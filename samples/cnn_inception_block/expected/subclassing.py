@@ -38,6 +38,7 @@ class InceptionBlock(layers.Layer):
         self.concatenate = layers.Concatenate()
 
     def call(self, x, training=None):
+        # two conv_block branches on the same input, merged along the channels
         branch_1x1 = self.conv_block(x, training=training)
         branch_3x3 = self.conv_block_1(x, training=training)
         return self.concatenate([branch_1x1, branch_3x3])

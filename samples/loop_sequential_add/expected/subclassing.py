@@ -16,24 +16,23 @@ class Cnn(keras.Model):
         self.max_pooling2d_1 = layers.MaxPooling2D()
         self.conv2 = layers.Conv2D(32, 3, padding="same", activation="relu", name="conv2")
         self.global_average_pooling2d = layers.GlobalAveragePooling2D()
-        self.dense = layers.Dense(64, activation="relu")
-        self.dropout = layers.Dropout(0.25)
-        self.dense_1 = layers.Dense(32, activation="relu")
-        self.dropout_1 = layers.Dropout(0.25)
-        self.dense_2 = layers.Dense(10, activation="softmax")
+        self.dense_blocks = [
+            (layers.Dense(units, activation="relu"), layers.Dropout(0.25))
+            for units in HEAD_UNITS
+        ]
+        self.dense = layers.Dense(10, activation="softmax")
 
     def call(self, inputs, training=None):
         x = self.conv0(inputs)
-        x = self.max_pooling2d(x)
+        x = self.max_pooling2d(x)  # no pooling after the last conv
         x = self.conv1(x)
         x = self.max_pooling2d_1(x)
         x = self.conv2(x)
         x = self.global_average_pooling2d(x)
-        x = self.dense(x)
-        x = self.dropout(x, training=training)
-        x = self.dense_1(x)
-        x = self.dropout_1(x, training=training)
-        return self.dense_2(x)
+        for dense, dropout in self.dense_blocks:
+            x = dense(x)
+            x = dropout(x, training=training)
+        return self.dense(x)
 
 
 model = Cnn(name="cnn")

@@ -85,7 +85,7 @@ class ResnetStages(keras.Model):
         y = self.conv_bn_5(x, training=training)
         y = self.re_lu_5(y)
         y = self.conv_bn_6(y, training=training)
-        shortcut = self.conv_bn_7(x, training=training)
+        shortcut = self.conv_bn_7(x, training=training)  # projection shortcut
         x = self.add_2([y, shortcut])
         x = self.re_lu_6(x)
         y = self.conv_bn_8(x, training=training)

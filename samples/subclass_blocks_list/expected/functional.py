@@ -6,7 +6,7 @@ from keras import layers
 
 inputs = keras.Input(shape=(20,))
 x = layers.Dense(32)(inputs)
-x_1 = layers.Dense(32, activation="relu", name="block_0")(x)
+x_1 = layers.Dense(32, activation="relu", name="block_0")(x)  # residual
 x = x + x_1
 norm = layers.LayerNormalization()
 x = norm(x)

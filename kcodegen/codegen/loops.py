@@ -1,0 +1,188 @@
+"""Find the ``for`` loops that generated code can keep as loops instead of unrolling them.
+
+The frontend unrolls loops and marks what each pass makes with the pass (``within``). A loop of
+the model's own code is kept when it is a chain and its passes are alike:
+
+- a chain: each pass reads one tensor made before it and gives one tensor on, the next pass's
+  (``x = layers.Dense(units)(x)``); the last pass's goes to the code after the loop;
+- alike: every pass makes the same steps, wired the same way, from layers it creates itself and
+  calls only itself, written as the loop's own code writes them (``Dense(units)``, the loop's
+  names still in them) or with equal values;
+- writable: that text and the iterable read no name of the enclosing function or of the loop's
+  body other than the loop's targets, so the loop reads the same wherever it is written.
+
+Then the first pass's steps, with those texts, are the loop's body: every pass computes what the
+unrolled passes computed, because the iterable is the same constant the frontend unrolled.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+
+from kcodegen.ir import Arg, LayerSpec, Loop, Mapping_, ModelGraph, Node, Op, Seq, TensorRef
+
+
+@dataclass(frozen=True)
+class KeptLoop:
+    loop: Loop
+    body: tuple[Node | Op, ...]  # the first pass's steps, in order
+    layers: tuple[LayerSpec, ...]  # the layers the first pass makes, written as the loop does
+    steps: frozenset[str]  # the steps of every pass
+    carried_in: str  # the tensor the first pass reads
+    body_out: str  # the tensor the first pass gives on (to the second)
+    carried_out: str  # the tensor the last pass gives on
+
+
+def kept_loops(graph: ModelGraph, inlined: set[str]) -> list[KeptLoop]:
+    """The loops of ``graph`` that can be written as loops. ``inlined``: ops written into the
+    expression of the step that uses them, which must then be in the same pass."""
+    kept = []
+    for loop in graph.loops:
+        if loop.parent is None and loop.passes >= 2 and not loop.broke:
+            found = _kept(graph, loop, inlined)
+            if found is not None:
+                kept.append(found)
+    return kept
+
+
+def _kept(graph: ModelGraph, loop: Loop, inlined: set[str]) -> KeptLoop | None:
+    passes = []
+    for index in range(loop.passes):
+        pass_id = loop.pass_id(index)
+        steps = [
+            step
+            for step in (graph.step_by_id[s] for s in graph.order)
+            if isinstance(step, Node | Op) and graph.made_inside(step.within, pass_id)
+        ]
+        if not steps:
+            return None
+        passes.append(steps)
+    ends = [_ends(graph, steps) for steps in passes]
+    if any(end is None for end in ends):
+        return None
+    chain = [end for end in ends if end is not None]
+    for index in range(len(passes) - 1):
+        (_, given), (read, _) = chain[index], chain[index + 1]
+        following = {step.id for step in passes[index + 1]}
+        if read != given or not set(graph.consumers[given]) <= following:
+            return None  # not a chain, or a pass's tensor is read after the loop (a skip)
+        if given in graph.output_structure.tensors:
+            return None
+    keys = [_key(graph, loop, steps, inlined) for steps in passes]
+    if keys[0] is None or any(key != keys[0] for key in keys):
+        return None
+    layers: list[LayerSpec] = []
+    for step in passes[0]:
+        if isinstance(step, Node) and step.layer not in (layer.id for layer in layers):
+            layers.append(_as_written(graph.layer_by_id[step.layer]))
+    return KeptLoop(
+        loop,
+        tuple(passes[0]),
+        tuple(layers),
+        frozenset(step.id for steps in passes for step in steps),
+        chain[0][0],
+        chain[0][1],
+        chain[-1][1],
+    )
+
+
+def _ends(graph: ModelGraph, steps: list[Node | Op]) -> tuple[str, str] | None:
+    """The one tensor a pass reads from before it, and the one it gives to what follows."""
+    ids = {step.id for step in steps}
+    made = {t for step in steps for t in step.outputs}
+    read = {t for step in steps for t in graph.step_inputs(step)} - made
+    given = [
+        t for t in made if set(graph.consumers[t]) - ids or t in graph.output_structure.tensors
+    ]
+    if len(read) != 1 or len(given) != 1:
+        return None
+    return read.pop(), given[0]
+
+
+def _key(graph: ModelGraph, loop: Loop, steps: list[Node | Op], inlined: set[str]) -> tuple | None:
+    """What a pass makes, independent of which pass it is; None when it cannot be kept."""
+    ids = {step.id for step in steps}
+    local: dict[str, object] = {}
+    layers: list[str] = []
+    key: list[object] = []
+    for index, step in enumerate(steps):
+        if step.id in inlined and not set(graph.consumers[step.outputs[0]]) <= ids:
+            return None
+        for tensor in graph.step_inputs(step):
+            local.setdefault(tensor, "carried")
+        if isinstance(step, Node):
+            layer = graph.layer_by_id[step.layer]
+            if step.layer not in layers:
+                if layer.is_model or layer.attrs:
+                    return None
+                if not {node.id for node in graph.nodes_of(layer.id)} <= ids:
+                    return None  # a layer made before the loop, or used after it
+                text = _text(layer)
+                if (
+                    text is None
+                    or (_names([*text[0], *(v for _, v in text[1])]) - _targets(loop))
+                    & loop.local_names
+                ):
+                    return None
+                layers.append(step.layer)
+                key.append(("layer", layer.cls, text))
+            key.append(
+                (
+                    "call",
+                    layers.index(step.layer),
+                    tuple(_arg_key(a, local) for a in step.args),
+                    tuple((k, _arg_key(a, local)) for k, a in step.kwargs),
+                )
+            )
+        else:
+            key.append(("op", step.template, tuple(local[t] for t in step.inputs)))
+        for position, tensor in enumerate(step.outputs):
+            local[tensor] = (index, position)
+    if _names([loop.iterable]) & loop.local_names:
+        return None
+    return tuple(key)
+
+
+def _text(layer: LayerSpec) -> tuple[tuple[str, ...], tuple[tuple[str, str], ...]] | None:
+    """The layer's arguments as the loop writes them: as written, when the loop's own body made
+    it; else the values, which must then be the same in every pass."""
+    if layer.source_args is not None and layer.source_kwargs is not None:
+        return (layer.source_args, layer.source_kwargs)
+    if layer.local_args is not None and layer.scope:
+        return None  # made by a helper the loop called: its text reads the helper's names
+    return (layer.args, layer.kwargs)
+
+
+def _as_written(layer: LayerSpec) -> LayerSpec:
+    if layer.source_args is None or layer.source_kwargs is None:
+        return layer
+    return replace(
+        layer, args=layer.source_args, kwargs=layer.source_kwargs, local_args=None, name=None
+    )
+
+
+def _targets(loop: Loop) -> set[str]:
+    return _names([f"[{loop.target}]"])
+
+
+def _names(texts: Iterable[str]) -> set[str]:
+    found: set[str] = set()
+    for text in texts:
+        try:
+            tree = ast.parse(text.strip(), mode="eval")
+        except SyntaxError:
+            continue
+        found.update(node.id for node in ast.walk(tree) if isinstance(node, ast.Name))
+    return found
+
+
+def _arg_key(arg: Arg, local: dict[str, object]) -> object:
+    if isinstance(arg, TensorRef):
+        return local[arg.tensor]
+    if isinstance(arg, Seq):
+        return (arg.kind, tuple(_arg_key(a, local) for a in arg.items))
+    if isinstance(arg, Mapping_):
+        return ("map", tuple((k, _arg_key(a, local)) for k, a in arg.items))
+    return arg

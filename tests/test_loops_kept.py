@@ -1,0 +1,158 @@
+"""A ``for`` loop whose passes build alike stays a loop in Functional and Subclassing output
+(``codegen/loops``); any other loop is written out pass by pass, as before."""
+
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+
+from kcodegen.convert import convert
+
+HEADER = """\
+import keras
+from keras import layers
+
+UNITS = (64, 32)
+
+"""
+
+SEQUENTIAL = """\
+model = keras.Sequential([keras.Input(shape=(8,))])
+for units in UNITS:
+    model.add(layers.Dense(units, activation="relu"))
+    model.add(layers.Dropout(0.25))
+model.add(layers.Dense(1))
+"""
+
+FUNCTIONAL = """\
+inputs = keras.Input(shape=(8,))
+x = inputs
+for units in UNITS:
+    x = layers.Dense(units, activation="relu")(x)
+outputs = layers.Dense(1)(x)
+model = keras.Model(inputs, outputs)
+"""
+
+
+def converted(body: str, to: str) -> list[str]:
+    output = convert(HEADER + textwrap.dedent(body), to).output  # type: ignore[arg-type]
+    return [line.rstrip() for line in output.splitlines()]
+
+
+def test_functional_output_keeps_a_loop_of_model_add() -> None:
+    lines = converted(SEQUENTIAL, "functional")
+    start = lines.index("for units in UNITS:")
+    assert lines[start + 1 : start + 3] == [
+        '    x = layers.Dense(units, activation="relu")(x)',
+        "    x = layers.Dropout(0.25)(x)",
+    ]
+    assert lines[start + 3] == "outputs = layers.Dense(1)(x)"
+
+
+def test_subclassing_output_keeps_the_layers_of_a_loop_in_a_list_made_by_the_loop() -> None:
+    lines = converted(SEQUENTIAL, "subclassing")
+    assert "        self.dense_blocks = [" in lines
+    assert '            (layers.Dense(units, activation="relu"), layers.Dropout(0.25))' in lines
+    assert "            for units in UNITS" in lines
+    start = lines.index("        for dense, dropout in self.dense_blocks:")
+    assert lines[start + 1 : start + 3] == [
+        "            x = dense(x)",
+        "            x = dropout(x, training=training)",
+    ]
+
+
+def test_one_layer_a_pass_is_a_list_of_layers_and_the_input_is_carried_as_written() -> None:
+    lines = converted(FUNCTIONAL, "subclassing")
+    assert (
+        '        self.dense_layers = [layers.Dense(units, activation="relu") for units in UNITS]'
+        in lines
+    )
+    start = lines.index("        x = inputs")  # the author's own start of the chain
+    assert lines[start + 1 : start + 3] == [
+        "        for dense in self.dense_layers:",
+        "            x = dense(x)",
+    ]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        pytest.param(
+            """\
+            inputs = keras.Input(shape=(8,))
+            x = inputs
+            for i, units in enumerate(UNITS):
+                x = layers.Dense(units)(x)
+                if i == 0:
+                    x = layers.ReLU()(x)
+            model = keras.Model(inputs, x)
+            """,
+            id="passes-differ",
+        ),
+        pytest.param(
+            """\
+            inputs = keras.Input(shape=(8,))
+            x = inputs
+            for units in (16, 8, 4):
+                x = layers.Dense(units)(x)
+                if units == 8:
+                    break
+            model = keras.Model(inputs, x)
+            """,
+            id="break",
+        ),
+        pytest.param(
+            """\
+            inputs = keras.Input(shape=(8,))
+            x = inputs
+            taps = []
+            for units in UNITS:
+                x = layers.Dense(units)(x)
+                taps.append(x)
+            model = keras.Model(inputs, [x, *taps])
+            """,
+            id="a-pass-read-after-the-loop",
+        ),
+        pytest.param(
+            """\
+            inputs = keras.Input(shape=(8,))
+            x = inputs
+            for units in UNITS:
+                width = units * 2
+                x = layers.Dense(width)(x)
+            model = keras.Model(inputs, x)
+            """,
+            id="a-name-the-body-binds",
+        ),
+        pytest.param(
+            """\
+            shared = layers.Dense(8)
+            inputs = keras.Input(shape=(8,))
+            x = inputs
+            for _ in range(2):
+                x = shared(x)
+            model = keras.Model(inputs, x)
+            """,
+            id="a-layer-made-before-the-loop",
+        ),
+        pytest.param(
+            """\
+            def build(depth=2):
+                inputs = keras.Input(shape=(8,))
+                x = inputs
+                for _ in range(depth):
+                    x = layers.Dense(8)(x)
+                return keras.Model(inputs, x)
+
+
+            model = build()
+            """,
+            id="an-iterable-of-the-function",
+        ),
+    ],
+)
+def test_other_loops_are_written_pass_by_pass(body: str) -> None:
+    for line in converted(body, "subclassing"):
+        assert not line.strip().startswith("for "), line
+        assert " for " not in line, line
