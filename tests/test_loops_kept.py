@@ -150,9 +150,39 @@ def test_one_layer_a_pass_is_a_list_of_layers_and_the_input_is_carried_as_writte
             """,
             id="an-iterable-of-the-function",
         ),
+        pytest.param(
+            """\
+            inputs = keras.Input(shape=(8,))
+            x = inputs
+            for stage in (16, 8):
+                for k in (1, 2):
+                    x = layers.Dense(stage * k)(x)
+                x = layers.ReLU()(x)
+            model = keras.Model(inputs, x)
+            """,
+            id="nested-loops",
+        ),
     ],
 )
 def test_other_loops_are_written_pass_by_pass(body: str) -> None:
     for line in converted(body, "subclassing"):
         assert not line.strip().startswith("for "), line
         assert " for " not in line, line
+
+
+def test_a_loop_in_a_builder_function_over_constants_is_kept() -> None:
+    lines = converted(
+        """\
+        def build():
+            inputs = keras.Input(shape=(8,))
+            x = inputs
+            for units in (16, 8):
+                x = layers.Dense(units)(x)
+            return keras.Model(inputs, x)
+
+
+        model = build()
+        """,
+        "subclassing",
+    )
+    assert "        self.dense_layers = [layers.Dense(units) for units in (16, 8)]" in lines

@@ -39,8 +39,14 @@ def kept_loops(graph: ModelGraph, inlined: set[str]) -> list[KeptLoop]:
     """The loops of ``graph`` that can be written as loops. ``inlined``: ops written into the
     expression of the step that uses them, which must then be in the same pass."""
     kept = []
+    # The model's own code: the module, or the call of the function that builds it
+    own = {None} | {
+        call.id
+        for call in graph.invocations
+        if call.parent is None and call.function == graph.site.function
+    }
     for loop in graph.loops:
-        if loop.parent is None and loop.passes >= 2 and not loop.broke:
+        if loop.parent in own and loop.passes >= 2 and not loop.broke:
             found = _kept(graph, loop, inlined)
             if found is not None:
                 kept.append(found)
@@ -70,13 +76,13 @@ def _kept(graph: ModelGraph, loop: Loop, inlined: set[str]) -> KeptLoop | None:
             return None  # not a chain, or a pass's tensor is read after the loop (a skip)
         if given in graph.output_structure.tensors:
             return None
-    keys = [_key(graph, loop, steps, inlined) for steps in passes]
+    keys = [_key(graph, loop, index, steps, inlined) for index, steps in enumerate(passes)]
     if keys[0] is None or any(key != keys[0] for key in keys):
         return None
     layers: list[LayerSpec] = []
     for step in passes[0]:
         if isinstance(step, Node) and step.layer not in (layer.id for layer in layers):
-            layers.append(_as_written(graph.layer_by_id[step.layer]))
+            layers.append(_as_written(graph.layer_by_id[step.layer], loop.pass_id(0)))
     return KeptLoop(
         loop,
         tuple(passes[0]),
@@ -101,13 +107,16 @@ def _ends(graph: ModelGraph, steps: list[Node | Op]) -> tuple[str, str] | None:
     return read.pop(), given[0]
 
 
-def _key(graph: ModelGraph, loop: Loop, steps: list[Node | Op], inlined: set[str]) -> tuple | None:
+def _key(
+    graph: ModelGraph, loop: Loop, index: int, steps: list[Node | Op], inlined: set[str]
+) -> tuple | None:
     """What a pass makes, independent of which pass it is; None when it cannot be kept."""
+    pass_id = loop.pass_id(index)
     ids = {step.id for step in steps}
     local: dict[str, object] = {}
     layers: list[str] = []
     key: list[object] = []
-    for index, step in enumerate(steps):
+    for position_in_pass, step in enumerate(steps):
         if step.id in inlined and not set(graph.consumers[step.outputs[0]]) <= ids:
             return None
         for tensor in graph.step_inputs(step):
@@ -119,7 +128,7 @@ def _key(graph: ModelGraph, loop: Loop, steps: list[Node | Op], inlined: set[str
                     return None
                 if not {node.id for node in graph.nodes_of(layer.id)} <= ids:
                     return None  # a layer made before the loop, or used after it
-                text = _text(layer)
+                text = _text(layer, pass_id)
                 if (
                     text is None
                     or (_names([*text[0], *(v for _, v in text[1])]) - _targets(loop))
@@ -139,24 +148,27 @@ def _key(graph: ModelGraph, loop: Loop, steps: list[Node | Op], inlined: set[str
         else:
             key.append(("op", step.template, tuple(local[t] for t in step.inputs)))
         for position, tensor in enumerate(step.outputs):
-            local[tensor] = (index, position)
+            local[tensor] = (position_in_pass, position)
     if _names([loop.iterable]) & loop.local_names:
         return None
     return tuple(key)
 
 
-def _text(layer: LayerSpec) -> tuple[tuple[str, ...], tuple[tuple[str, str], ...]] | None:
+def _text(
+    layer: LayerSpec, pass_id: str
+) -> tuple[tuple[str, ...], tuple[tuple[str, str], ...]] | None:
     """The layer's arguments as the loop writes them: as written, when the loop's own body made
-    it; else the values, which must then be the same in every pass."""
-    if layer.source_args is not None and layer.source_kwargs is not None:
-        return (layer.source_args, layer.source_kwargs)
+    it (not a loop inside it, whose names the kept loop does not bind); else the values, which
+    must then be the same in every pass."""
+    if layer.within == pass_id and layer.source_args is not None:
+        return (layer.source_args, layer.source_kwargs or ())
     if layer.local_args is not None and layer.scope:
         return None  # made by a helper the loop called: its text reads the helper's names
     return (layer.args, layer.kwargs)
 
 
-def _as_written(layer: LayerSpec) -> LayerSpec:
-    if layer.source_args is None or layer.source_kwargs is None:
+def _as_written(layer: LayerSpec, pass_id: str) -> LayerSpec:
+    if layer.within != pass_id or layer.source_args is None or layer.source_kwargs is None:
         return layer
     return replace(
         layer, args=layer.source_args, kwargs=layer.source_kwargs, local_args=None, name=None
