@@ -108,6 +108,81 @@ model = keras.Model(inputs, x)
     assert 'name=f"{name}_1"' in output
 
 
+RESIDUAL = (
+    CONV_BN
+    + """
+
+def residual(x, filters, stride=1):
+    shortcut = x
+    y = conv_bn(x, filters, strides=stride)
+    if stride != 1 or x.shape[-1] != filters:
+        shortcut = conv_bn(x, filters, kernel_size=1, strides=stride)  # projection
+    return layers.Add()([y, shortcut])
+
+
+inputs = keras.Input(shape=(8, 8, 4))
+x = residual(inputs, 4)
+x = residual(x, 8, stride=2)
+x = residual(x, 8)
+model = keras.Model(inputs, x)
+"""
+)
+
+
+def test_an_if_on_the_input_shape_is_decided_in_build() -> None:
+    lines = [line.rstrip() for line in subclass(RESIDUAL).splitlines()]
+    start = lines.index("    def build(self, input_shape):")
+    assert lines[start + 1 : start + 4] == [
+        "        self.shortcut = None",
+        "        if self.stride != 1 or input_shape[-1] != self.filters:",
+        "            self.shortcut = ConvBn(self.filters, kernel_size=1, strides=self.stride)",
+    ]
+    assert "        self.filters = filters" in lines and "        self.stride = stride" in lines
+    # what a call that skips the if reads (x), then what the if computes
+    start = lines.index("        shortcut = x")
+    assert lines[start + 1 : start + 3] == [
+        "        if self.shortcut is not None:",
+        "            shortcut = self.shortcut(x, training=training)  # projection",
+    ]
+    assert "        self.residual_2 = Residual(8)" in lines
+
+
+PROJECTED = """def block(x, units, project=False):
+    h = layers.Dense(units)(x)
+    if project:
+        x = layers.Dense(units, name="proj")(x)
+    return layers.Add()([h, x])
+
+
+inputs = keras.Input(shape=(4,))
+x = block(inputs, 8, project=True)
+x = block(x, 8)
+model = keras.Model(inputs, x)
+"""
+
+
+def test_an_if_on_parameters_is_decided_in_init() -> None:
+    output = subclass(PROJECTED)
+    assert "    def build(" not in output
+    assert "        self.dense_1 = None\n        if project:\n" in output
+    assert '            self.dense_1 = layers.Dense(units, name="proj")' in output
+    assert "self.block = Block(8, project=True)" in output
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("source", [RESIDUAL, PROJECTED], ids=["build", "init"])
+def test_blocks_with_an_if_compute_what_the_helper_did(source: str) -> None:
+    pytest.importorskip("tensorflow")
+    from kcodegen.verify.conversion import verify_conversion
+
+    original = HEADER + source
+    conversion = convert(original, "subclassing")
+    ((_, result),) = verify_conversion(
+        original, conversion.output, conversion.models, path="blocks.py", binds={}
+    )
+    assert result.equivalent, result.details()  # type: ignore[union-attr]
+
+
 @pytest.mark.parametrize(
     ("why", "helper", "calls"),
     [
@@ -117,7 +192,7 @@ model = keras.Model(inputs, x)
             "x = conv_bn(inputs, 8)",
         ),
         (
-            "an if: which layers a call makes may follow its arguments",
+            "every call takes the if: what the class reads when it does not is unknown",
             """\
 def block(x, units):
     x = layers.Dense(units)(x)
@@ -165,8 +240,41 @@ def wrapped(x, units):
 """,
             "x = wrapped(inputs, 8)\nx = wrapped(x, 8)",
         ),
+        (
+            "an if with an else: which layers exist is not one optional piece",
+            """\
+def block(x, units):
+    if units > 4:
+        x = layers.Dense(units)(x)
+    else:
+        x = layers.Dense(units, use_bias=False)(x)
+    return x
+""",
+            "x = block(inputs, 8)\nx = block(x, 2)",
+        ),
+        (
+            "an if on a name the helper computes: the class has no such name",
+            """\
+def block(x, units):
+    wide = units * 2
+    x = layers.Dense(units)(x)
+    if wide > 8:
+        x = layers.ReLU()(x)
+    return x
+""",
+            "x = block(inputs, 8)\nx = block(x, 2)",
+        ),
     ],
-    ids=["once", "if", "two-results", "closure", "shared-layer", "unread-parameter"],
+    ids=[
+        "once",
+        "if-every-call-takes",
+        "two-results",
+        "closure",
+        "shared-layer",
+        "unread-parameter",
+        "if-else",
+        "if-on-a-local",
+    ],
 )
 def test_a_helper_stays_written_out_when_one_class_cannot_stand_for_its_calls(
     why: str, helper: str, calls: str

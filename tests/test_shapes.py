@@ -117,8 +117,9 @@ def test_a_shape_that_cannot_be_inferred_is_refused_with_the_layer_to_blame() ->
 def test_the_names_a_loop_rebinds_are_written_as_their_values() -> None:
     source = RESIDUAL.format(shape="(16, 16, 3)", first="block")
     output = convert(source, "subclassing").output
-    assert "filters" not in output.split("class ")[1].split("def call")[0]
-    assert "layers.Conv2D(16, 3, strides=2" in output
+    model_class = output.split("class MyModel")[1]  # the block class takes filters, the model not
+    assert "filters" not in model_class and "stride" not in model_class
+    assert "self.block_2 = Block(16, 2)" in model_class
 
 
 def test_a_value_read_from_a_shape_is_written_as_its_value() -> None:

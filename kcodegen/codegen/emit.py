@@ -13,7 +13,7 @@ from kcodegen.codegen.imports import ImportPlan
 from kcodegen.codegen.inline import Inliner
 from kcodegen.codegen.loops import KeptLoop, kept_loops
 from kcodegen.codegen.naming import TensorNames, class_name, layer_attributes, loop_attributes
-from kcodegen.codegen.outline import outline
+from kcodegen.codegen.outline import BlockCondition, in_build, outline
 from kcodegen.frontend.keras_api import TRAINING_LAYERS, snake_case
 from kcodegen.ir import (
     Arg,
@@ -371,7 +371,15 @@ def emit_subclassing(graph: ModelGraph, plan: ImportPlan, taken_names: set[str])
     trained: set[str] = set()  # block classes whose call() takes ``training``
     definitions: list[str] = []
     for block in blocks:
-        context = _class_context(block.graph, plan, block.local, trained, block=True)
+        context = _class_context(
+            block.graph,
+            plan,
+            block.local,
+            trained,
+            block=True,
+            conditions=block.conditions,
+            parameters={written.split("=", 1)[0] for written in block.parameters},
+        )
         if context.pop("trains"):
             trained.add(block.class_name)
         definitions.append(
@@ -422,6 +430,8 @@ def _class_context(
     keep_names: set[str] | frozenset[str],
     trained: set[str],
     block: bool = False,
+    conditions: tuple[BlockCondition, ...] = (),
+    parameters: set[str] | None = None,
 ) -> dict:
     """What the subclassing template needs for ``graph``: layers created in ``__init__``, wired in
     ``call()``. Layers in ``keep_names`` keep the names of the function the graph was built in. A
@@ -444,8 +454,16 @@ def _class_context(
     listed = {kept.layers[0].id: (kept, *lists[i]) for i, kept in enumerate(loops.values())}
     init_lines: list[str] = []
     nested: dict[str, str] = {}  # models used as layers come in as __init__ parameters
+    guarded = {layer_id for condition in conditions for layer_id in condition.layers}
+    parameter_lines, guarded_init, build_lines = _conditional_layers(
+        graph, plan, conditions, attributes, parameters or set()
+    )
+    init_lines.extend(parameter_lines)
     for layer_id in order:
         layer = graph.layer_by_id[layer_id]
+        if layer_id in guarded:
+            init_lines.extend(guarded_init.get(layer_id, ()))
+            continue
         if layer_id in listed:
             kept, attr, _ = listed[layer_id]
             init_lines.append(_indented(_layer_list(graph, plan, kept, attr), _INDENT * 2))
@@ -495,9 +513,27 @@ def _class_context(
     own = {layer_id: f"self.{attr}" for layer_id, attr in attributes.items()}
     lines: list[Line] = [Line(code) for code in unpack]
     pending: list[tuple[str, str, Node | Op] | Line] = []
+    first_of = {condition.steps[0]: condition for condition in conditions}
+    under_if = {step for condition in conditions for step in condition.steps}
     for step_id in graph.order:
         step = graph.step_by_id[step_id]
-        if step_id in loops:
+        if step_id in first_of:
+            condition = first_of[step_id]
+            result = names.assign(condition.result, _wanted(graph, condition.result, "x"))
+            pending.append(Line(f"{result} = {names.name_of[condition.otherwise]}"))
+            body = [
+                entry(graph.step_by_id[s], own, {condition.result: result})  # type: ignore[arg-type]
+                for s in condition.steps
+            ]
+            written = [
+                Line(f"{target} = {code}", *inliner.comments(s))
+                for target, code, s in filter(None, body)
+            ]
+            test = f"if {own[condition.layers[0]]} is not None:"
+            pending.append(Line(_indented(_loop_line(test, written).code, _INDENT * 2)))
+        elif step_id in under_if:
+            continue
+        elif step_id in loops:
             kept = loops[step_id]
             _, attr, items = listed[kept.layers[0].id]
             carry, before = _carry(graph, names, kept, live_inputs=False)
@@ -539,12 +575,43 @@ def _class_context(
         params += ", training=None"
     return {
         "init_lines": init_lines,
+        "build_lines": build_lines,
         "call_params": params,
         "lines": lines,
         "returned": returned,
         "nested": nested,
         "trains": trains,
     }
+
+
+def _conditional_layers(
+    graph: ModelGraph,
+    plan: ImportPlan,
+    conditions: tuple[BlockCondition, ...],
+    attributes: dict[str, str],
+    parameters: set[str],
+) -> tuple[list[str], dict[str, list[str]], list[str]]:
+    """Lines that make a block's layers under its ``if``s: the attributes ``build()`` reads (the
+    parameters, which ``__init__`` keeps first), the ``if``s for ``__init__`` (where their first
+    layer would be), and those for ``build()``, for tests that read the input's shape."""
+    init: dict[str, list[str]] = {}  # first layer made under an if -> the lines that make it
+    build: list[str] = []
+    kept: set[str] = set()
+    for condition in conditions:
+        lines = build if condition.in_build else init.setdefault(condition.layers[0], [])
+        lines.extend(f"self.{attributes[layer_id]} = None" for layer_id in condition.layers)
+        lines.append(f"if {condition.test}:")
+        for layer_id in condition.layers:
+            ctor = constructor(
+                graph.layer_by_id[layer_id], plan, as_class=True, site=graph.site.function
+            )
+            if condition.in_build:
+                kept |= _names_in([ctor]) & parameters
+                ctor = in_build(ctor, parameters)
+            lines.append(f"{_INDENT}self.{attributes[layer_id]} = {_indented(ctor, _INDENT)}")
+        if condition.in_build:
+            kept |= {name for name in parameters if f"self.{name}" in condition.test}
+    return [f"self.{name} = {name}" for name in sorted(kept)], init, build
 
 
 def _in_loop(step_id: str, loops: dict[str, KeptLoop]) -> bool:

@@ -19,8 +19,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import Literal
 
+import libcst as cst
+
 from kcodegen.ir import (
     Arg,
+    Condition,
     InputSpec,
     Invocation,
     LayerSpec,
@@ -49,6 +52,23 @@ class Block:
     parameters: tuple[str, ...]  # the helper's other parameters as written: "strides=1"
     local: frozenset[str]  # ids of the layers written with the helper's parameter names
     reads_all_parameters: bool  # each of those parameters is read by a layer of the class
+    conditions: tuple[BlockCondition, ...] = ()
+
+
+@dataclass(frozen=True)
+class BlockCondition:
+    """An ``if`` of the helper that some calls took: what it makes exists only when it holds.
+
+    The class decides it once, where it creates layers: in ``build()`` when the test reads the
+    input's shape (rewritten to ``input_shape`` and ``self.<parameter>``), else in ``__init__``.
+    """
+
+    test: str  # as the class writes it
+    in_build: bool
+    steps: tuple[str, ...]  # step ids of the block graph made under it, in order
+    layers: tuple[str, ...]  # layer ids made under it
+    result: str  # the tensor it rebinds (``shortcut``), read after it
+    otherwise: str  # the tensor read instead when the test does not hold (``x``)
 
 
 def outline(graph: ModelGraph, taken: set[str]) -> tuple[ModelGraph, list[Block]]:
@@ -94,7 +114,13 @@ class _Call:
     steps: list[Node | Op]
     layers: list[LayerSpec]
     tensors: dict[str, str]  # tensor parameter -> the tensor the call passed
-    key: tuple
+    key: tuple  # what the call makes outside its ``if``s, independent of which call it is
+    # per ``if`` line: what its body makes (None when the call did not take it), the tensor read
+    # after it, and the step ids made under it
+    branches: dict[int, tuple | None]
+    results: dict[int, str]
+    conditional: dict[int, list[str]]
+    refs: dict[object, str]  # what ``key`` calls a tensor -> the tensor
 
 
 def _fold(
@@ -109,10 +135,20 @@ def _fold(
     if any(call is None for call in calls):
         return None
     checked = [call for call in calls if call is not None]
-    if any(call.key != checked[0].key for call in checked):
-        return None
-    block = _block(graph, checked[0], "")
-    if not block.reads_all_parameters:
+    fullest = next((c for c in checked if all(b is not None for b in c.branches.values())), None)
+    if fullest is None:
+        return None  # an ``if`` no call took: its body is not in the graph to write
+    otherwise: dict[int, object] = {}
+    for call in checked:
+        if set(call.branches) != set(fullest.branches):
+            return None
+        for line, branch in call.branches.items():
+            if branch is not None and branch != fullest.branches[line]:
+                return None
+        if not _same(fullest.key, call.key, otherwise):
+            return None
+    block = _block(graph, fullest, "", {line: fullest.refs[r] for line, r in otherwise.items()})
+    if block is None or not block.reads_all_parameters:
         return None  # a class that ignored an argument would build what its caller did not ask
     name = _class_name(first.function, taken)
     block = replace(block, class_name=name, graph=replace(block.graph, class_name=name))
@@ -133,10 +169,16 @@ def _call(graph: ModelGraph, invocation: Invocation) -> _Call | None:
     if tensors is None or len(set(tensors.values())) != len(tensors) or not members:
         return None
     parameters = {name for name, _ in invocation.parameters or ()} - set(tensors)
+    lines = {condition.id: condition.line for condition in invocation.conditions}
     local: dict[str, tuple] = {tensor: ("parameter", name) for name, tensor in tensors.items()}
     layers: dict[str, LayerSpec] = {}
-    key: list[object] = [tuple(tensors)]
-    for index, step in enumerate(members):
+    numbered: dict[int | None, list[str]] = {}  # layer ids, by the ``if`` that made them
+    keys: dict[int | None, list[object]] = {None: [tuple(tensors)]}
+    keys.update({c.line: [] for c in invocation.conditions if c.taken})
+    conditional: dict[int, list[str]] = {line: [] for line in keys if line is not None}
+    for step in members:
+        line = _condition_line(graph, step.within, invocation.id, lines)
+        key = keys[line]
         if any(t not in local for t in graph.step_inputs(step)):
             return None  # it reads a tensor of its caller that no parameter passed
         if isinstance(step, Node):
@@ -147,19 +189,24 @@ def _call(graph: ModelGraph, invocation: Invocation) -> _Call | None:
                 if any(not inside(node.within) for node in graph.nodes_of(layer.id)):
                     return None  # the caller calls it too
                 layers[layer.id] = layer
+                numbered.setdefault(line, []).append(layer.id)
                 key.append(("layer", layer.cls, *_constructor(layer, invocation, parameters)))
+            if layer.id not in numbered.get(line, ()):
+                return None  # a layer made under an ``if`` and called outside it, or the reverse
             key.append(
                 (
                     "call",
-                    list(layers).index(layer.id),
+                    numbered[line].index(layer.id),
                     tuple(_arg_key(a, local) for a in step.args),
                     tuple((k, _arg_key(a, local)) for k, a in step.kwargs),
                 )
             )
         else:
             key.append(("op", step.template, tuple(local[t] for t in step.inputs)))
+        if line is not None:
+            conditional[line].append(step.id)
         for position, tensor in enumerate(step.outputs):
-            local[tensor] = ("step", index, position)
+            local[tensor] = ("step", line, len(key) - 1, position)
     made = {t for step in members for t in step.outputs}
     ids = {step.id for step in members}
     returned = invocation.returned
@@ -168,8 +215,71 @@ def _call(graph: ModelGraph, invocation: Invocation) -> _Call | None:
     for tensor in made - {returned[0]}:
         if tensor in graph.output_structure.tensors or set(graph.consumers[tensor]) - ids:
             return None  # the caller reads a tensor the call does not return
-    key.append(("returns", local[returned[0]]))
-    return _Call(invocation, members, list(layers.values()), tensors, tuple(key))
+    keys[None].append(("returns", local[returned[0]]))
+    results: dict[int, str] = {}
+    for line, made_under in conditional.items():
+        result = _result(graph, made_under, ids, returned[0])
+        if result is None:
+            return None
+        results[line] = result
+        local_result = local[result]
+        keys[None] = [_as_phi(entry, local_result, line) for entry in keys[None]]
+    branches = {c.line: tuple(keys[c.line]) if c.taken else None for c in invocation.conditions}
+    return _Call(
+        invocation,
+        members,
+        list(layers.values()),
+        tensors,
+        tuple(keys[None]),
+        branches,
+        results,
+        conditional,
+        {ref: tensor for tensor, ref in local.items()},
+    )
+
+
+def _condition_line(
+    graph: ModelGraph, within: str | None, call: str, lines: dict[str, int]
+) -> int | None:
+    """The line of the call's ``if`` that made something, or None when no ``if`` of it did."""
+    while within is not None and within != call:
+        if within in lines:
+            return lines[within]
+        within = graph.parents.get(within)
+    return None
+
+
+def _result(graph: ModelGraph, steps: list[str], members: set[str], returned: str) -> str | None:
+    """The one tensor an ``if``'s body makes that the rest of the call reads."""
+    inside = set(steps)
+    read = {
+        tensor
+        for step in steps
+        for tensor in graph.step_by_id[step].outputs  # type: ignore[union-attr]
+        if tensor == returned or set(graph.consumers[tensor]) & (members - inside)
+    }
+    return read.pop() if len(read) == 1 and returned not in read else None
+
+
+def _as_phi(entry: object, ref: tuple, line: int) -> object:
+    """``entry`` with references to ``ref`` (an ``if``'s result) as ``("phi", line)``."""
+    if entry == ref:
+        return ("phi", line)
+    if isinstance(entry, tuple):
+        return tuple(_as_phi(item, ref, line) for item in entry)
+    return entry
+
+
+def _same(fullest: object, other: object, otherwise: dict[int, object]) -> bool:
+    """Whether a call makes what ``fullest`` makes outside its ``if``s; where ``fullest`` reads an
+    ``if``'s result, a call that did not take it reads what it had (recorded in ``otherwise``)."""
+    if isinstance(fullest, tuple) and len(fullest) == 2 and fullest[0] == "phi":
+        if other == fullest:
+            return True
+        return otherwise.setdefault(fullest[1], other) == other
+    if isinstance(fullest, tuple) and isinstance(other, tuple) and len(fullest) == len(other):
+        return all(_same(a, b, otherwise) for a, b in zip(fullest, other, strict=True))
+    return fullest == other
 
 
 def _within(step: Node | Op | InputSpec) -> str | None:
@@ -242,7 +352,11 @@ def _class_name(function: str, taken: set[str]) -> str:
 
 
 # --- the block's own graph ------------------------------------------------------------------------
-def _block(graph: ModelGraph, call: _Call, class_name: str) -> Block:
+def _block(
+    graph: ModelGraph, call: _Call, class_name: str, otherwise: dict[int, str]
+) -> Block | None:
+    """The class's graph (``call``'s steps, its tensor parameters as inputs), or None when an
+    ``if`` of it cannot be written in the class."""
     invocation = call.invocation
     inputs = {tensor: f"{invocation.id}:{name}" for name, tensor in call.tensors.items()}
     specs = tuple(
@@ -256,12 +370,41 @@ def _block(graph: ModelGraph, call: _Call, class_name: str) -> Block:
     kind: Literal["single", "tuple"] = "single" if len(specs) == 1 else "tuple"
     parameters = {name for name, _ in invocation.parameters or ()} - set(call.tensors)
     local: set[str] = set()
+    renamed: dict[str, str] = {}  # layer id -> the attribute name it gets
     read = {"name"}  # a ``name`` parameter is the block's own name
     for layer in call.layers:
         args, kwargs, kept = _constructor(layer, invocation, parameters)
         if kept:
             local.add(layer.id)
             read |= _names([*args, *(v for _, v in kwargs)])
+    conditions = []
+    first = next(iter(call.tensors), None)
+    for condition in invocation.conditions:
+        test = _class_test(condition, parameters, first)
+        if test is None:
+            return None
+        steps = call.conditional[condition.line]
+        made = {step.layer for step in call.steps if step.id in steps and isinstance(step, Node)}
+        if not made or not made <= local:
+            return None  # nothing to decide, or a layer written with the values of one call
+        read |= set(condition.names)
+        if condition.line not in otherwise:
+            return None  # every call took it: what the class reads when it does not, is unknown
+        tensor = otherwise[condition.line]
+        result = graph.tensor_by_id[call.results[condition.line]].name_hint
+        if len(made) == 1 and result and result not in call.tensors:  # self.shortcut
+            (only,) = made
+            renamed[only] = result
+        conditions.append(
+            BlockCondition(
+                test[0],
+                test[1],
+                tuple(steps),
+                tuple(layer.id for layer in call.layers if layer.id in made),
+                call.results[condition.line],
+                inputs.get(tensor, tensor),
+            )
+        )
     block_graph = ModelGraph(
         name=invocation.function,
         keras_name=None,
@@ -270,7 +413,12 @@ def _block(graph: ModelGraph, call: _Call, class_name: str) -> Block:
         input_structure=Structure(kind, tuple(spec.tensor for spec in specs)),
         output_structure=Structure("single", invocation.returned),
         layers=tuple(
-            replace(layer, name=None) if layer.id in local else layer for layer in call.layers
+            replace(
+                layer,
+                name=None if layer.id in local else layer.name,
+                var_name=renamed.get(layer.id, layer.var_name),
+            )
+            for layer in call.layers
         ),  # ``name=f"{name}_conv"`` names each call's layer, not the class's attribute
         nodes=nodes,  # type: ignore[arg-type]
         ops=ops,  # type: ignore[arg-type]
@@ -284,7 +432,71 @@ def _block(graph: ModelGraph, call: _Call, class_name: str) -> Block:
         for name, default in invocation.parameters or ()
         if name not in call.tensors
     )
-    return Block(class_name, block_graph, written, frozenset(local), parameters <= read)
+    return Block(
+        class_name, block_graph, written, frozenset(local), parameters <= read, tuple(conditions)
+    )
+
+
+def _class_test(
+    condition: Condition, parameters: set[str], first: str | None
+) -> tuple[str, bool] | None:
+    """The ``if``'s test as the class writes it, and whether it goes in ``build()``: there the
+    first tensor parameter's ``x.shape`` is ``input_shape`` and the parameters are attributes.
+    None when it reads something else of the helper (a local, another tensor)."""
+    names = set(condition.names)
+    if not names <= parameters | {first}:
+        return None
+    if first not in names:
+        return condition.test, False
+    try:
+        expression = cst.parse_expression(condition.test)
+    except cst.ParserSyntaxError:
+        return None
+    rewritten = expression.visit(_InBuild(first, parameters))  # type: ignore[arg-type]
+    assert isinstance(rewritten, cst.BaseExpression), "names are replaced, never removed"
+    text = cst.Module(body=[]).code_for_node(rewritten)
+    if first in _names([text]):
+        return None  # the tensor itself, not only its shape
+    return text, True
+
+
+class _InBuild(cst.CSTTransformer):
+    """``x.shape`` -> ``input_shape``, ``filters`` -> ``self.filters``."""
+
+    def __init__(self, tensor: str, parameters: set[str]) -> None:
+        self.tensor = tensor
+        self.parameters = parameters
+
+    def leave_Attribute(
+        self, original: cst.Attribute, updated: cst.Attribute
+    ) -> cst.BaseExpression:
+        value = original.value
+        if (
+            isinstance(value, cst.Name)
+            and value.value == self.tensor
+            and original.attr.value == "shape"
+        ):
+            return cst.Name("input_shape")
+        return updated.with_changes(attr=original.attr)  # x.filters stays an attribute name
+
+    def leave_Name(self, original: cst.Name, updated: cst.Name) -> cst.BaseExpression:
+        if original.value in self.parameters:
+            return cst.Attribute(cst.Name("self"), cst.Name(original.value))
+        return updated
+
+    def leave_Arg(self, original: cst.Arg, updated: cst.Arg) -> cst.Arg:
+        return updated.with_changes(keyword=original.keyword)  # strides=..., not self.strides=
+
+
+def in_build(text: str, parameters: set[str]) -> str:
+    """A constructor argument written in ``build()``: the parameters are attributes there."""
+    try:
+        expression = cst.parse_expression(text)
+    except cst.ParserSyntaxError:
+        return text
+    rewritten = expression.visit(_InBuild("", parameters))
+    assert isinstance(rewritten, cst.BaseExpression), "names are replaced, never removed"
+    return cst.Module(body=[]).code_for_node(rewritten)
 
 
 def _renamed(step: Node | Op, names: dict[str, str]) -> Node | Op:
@@ -310,7 +522,11 @@ def _renamed_arg(arg: Arg, names: dict[str, str]) -> Arg:
 # --- the caller, with the call as one layer -------------------------------------------------------
 def _replace_call(graph: ModelGraph, call: _Call, class_name: str) -> ModelGraph:
     invocation = call.invocation
-    parent = next((c for c in graph.invocations if c.id == invocation.parent), None)
+    calls = {call.id: call for call in graph.invocations}
+    within = invocation.parent  # through the ``if`` or loop pass it ran in, to the call
+    while within is not None and within not in calls:
+        within = graph.parents.get(within)
+    parent = calls.get(within) if within is not None else None
     written = [a for a in invocation.arguments if a.tensor is None]
     named = next((a.text for a in written if a.keyword == "name"), None)
     name_literal = _string(named) if named is not None else None

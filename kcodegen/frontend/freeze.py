@@ -100,12 +100,14 @@ def _structure_of_calls(
         within = item.within
         while within is not None and within not in wanted:
             wanted.add(within)
+            head = within.split(":", 1)[0]
             if within in calls:
                 within = calls[within].parent
-            else:
-                loop = loops[within.split(":", 1)[0]]
-                wanted.add(loop.id)
-                within = loop.parent
+            elif head in calls:  # a Condition of that call
+                within = head
+            else:  # a loop pass
+                wanted.add(head)
+                within = loops[head].parent
     names = builder.result_names
     found_calls = tuple(
         replace(call, result_name=names.get((call.returned[0], call.parent)))

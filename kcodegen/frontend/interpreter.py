@@ -51,6 +51,7 @@ from kcodegen.frontend.values import (
 from kcodegen.ir import (
     Arg,
     CallArgument,
+    Condition,
     Invocation,
     LayerSpec,
     Literal_,
@@ -189,6 +190,8 @@ class Interpreter:
         self.binds = binds or {}
         self.follow = follow  # Layer classes whose __init__ and call() are followed
         self.loop_frames: dict[str, Frame] = {}  # loop id -> the frame that runs it
+        self.helper_bodies: dict[str, cst.FunctionDef] = {}  # helper call id -> its function
+        self.conditions: dict[str, list[Condition]] = {}  # helper call id -> its ifs, so far
         self._commented: set[cst.CSTNode] = set()  # nested statements whose comments are placed
         self.class_of_block: dict[int, ClassVal] = {}  # id(SelfVal) of a followed layer
         self.positions = LazyPositions(module, source)
@@ -510,7 +513,14 @@ class Interpreter:
         self.shape_problem = None
         test = self.eval(statement.test)
         if isinstance(test, Const):
-            if test.value:
+            condition = self._condition(statement, taken=bool(test.value))
+            if test.value and condition is not None:
+                self.builder.calling.append(condition)  # what the body makes is conditional
+                try:
+                    self.exec_nested(statement.body.body)
+                finally:
+                    self.builder.calling.pop()
+            elif test.value:
                 self.exec_nested(statement.body.body)
             elif isinstance(statement.orelse, cst.If):
                 self.exec_if(statement.orelse)
@@ -524,6 +534,22 @@ class Interpreter:
                 self.line(statement),
             )
         self.taint(statement, f"under {where}, {self._unknown_test()}")
+
+    def _condition(self, statement: cst.If, taken: bool) -> str | None:
+        """Record an ``if`` of a helper's own body (see ``Condition``); its id, when recorded."""
+        call = self.builder.within
+        body = self.helper_bodies.get(call or "")
+        if call is None or body is None or not _simple_if(statement, body):
+            return None
+        if self._block_frame() is not self.frame:
+            return None  # a function inside the helper, or the helper calling itself
+        line = self.line(statement)
+        bound = self._names_in(statement.test) & self.frame.vars.keys()
+        condition = Condition(
+            f"{call}:if{line}", line, self.code(statement.test), taken, tuple(sorted(bound))
+        )
+        self.conditions.setdefault(call, []).append(condition)
+        return condition.id
 
     def _unknown_test(self) -> str:
         """Why the test just evaluated has no value."""
@@ -812,6 +838,8 @@ class Interpreter:
         for target in node.comparisons:
             right = self.eval(target.comparator)
             compare = _COMPARE.get(type(target.operator))
+            if isinstance(target.operator, cst.Is | cst.IsNot) and _known_object(left, right):
+                left, right = _as_identity(left), _as_identity(right)  # self.proj is not None
             if not (isinstance(left, Const) and isinstance(right, Const)) or compare is None:
                 return Opaque(self.render(node))
             try:
@@ -1062,6 +1090,7 @@ class Interpreter:
             for arg, value in zip(node.args, [*args, *kwargs.values()], strict=True)
         )
         builder.calling.append(invocation_id)
+        self.helper_bodies[invocation_id] = func.node
         try:
             returned = self.call_function(func, args, kwargs)
         finally:
@@ -1088,9 +1117,10 @@ class Interpreter:
             arguments,
             _tensor_ids(returned),
             self.span(node),
-            branches=bool(find_all(func.node.body, *_BRANCHES)),
+            branches=_branches(func.node),
             comments=comments,
             trailing_comment=trailing,
+            conditions=tuple(self.conditions.pop(invocation_id, ())),
         )
         return returned
 
@@ -1740,11 +1770,20 @@ class Interpreter:
         call = _method(cls.node, "call")
         if call is None:
             raise Unsupported(f"{cls.node.name.value} defines no call()", self.line(cls.node))
+        build = _method(cls.node, "build")
+        if build is not None and not block.built and args and isinstance(args[0], TensorVal):
+            block.built = True  # Keras builds a layer on its first call, from the input's shape
+            shape = self.static_shape(args[0], args[0].text)
+            func = FunctionVal(build, self.module_frame, f"{cls.node.name.value}.build", cls.home)
+            self.run_method(func, cls, "build", [block.self_val, shape], {})
+            if block.path is not None:
+                self._place_block(block, block.path)
         func = FunctionVal(call, self.module_frame, f"{cls.node.name.value}.call", cls.home)
         return self.run_method(func, cls, "call", [block.self_val, *args], kwargs)
 
     def _place_block(self, block: BlockVal, path: str) -> None:
         """The layers of a followed block kept by a model as ``self.<path>``: ``path.conv``."""
+        block.path = path  # layers its build() makes later are placed then
         for attr, value in block.self_val.attrs.items():
             if isinstance(value, LayerVal):
                 self.builder.place_layer(value.layer_id, f"{path}.{attr}")
@@ -1993,7 +2032,36 @@ def _has_tensor(value: Value | None) -> bool:
     return value is not None and any(isinstance(v, TensorVal) for v in _walk_values(value))
 
 
-_BRANCHES = (cst.If, cst.For, cst.While, cst.IfExp, cst.ListComp, cst.GeneratorExp, cst.Match)
+_BRANCHES = (cst.For, cst.While, cst.IfExp, cst.ListComp, cst.GeneratorExp, cst.Match)
+
+
+def _simple_if(statement: cst.If, function: cst.FunctionDef) -> bool:
+    """An ``if`` with no ``else``, directly in the function's body, holding plain statements."""
+    return (
+        statement.orelse is None
+        and any(s is statement for s in function.body.body)
+        and all(isinstance(s, cst.SimpleStatementLine) for s in statement.body.body)
+    )
+
+
+def _branches(function: cst.FunctionDef) -> bool:
+    """Control flow one block class cannot follow: loops, and ``if``s that are not simple."""
+    if find_all(function.body, *_BRANCHES):
+        return True
+    return any(not _simple_if(node, function) for node in find_all(function.body, cst.If))
+
+
+def _known_object(left: Value, right: Value) -> bool:
+    """One side is None and the other an object the interpreter made: ``is`` can be decided."""
+    made = (LayerVal, BlockVal, TensorVal, ModelVal)
+    return (isinstance(left, Const) and left.value is None and isinstance(right, made)) or (
+        isinstance(right, Const) and right.value is None and isinstance(left, made)
+    )
+
+
+def _as_identity(value: Value) -> Value:
+    """A made object as a constant that is not None, for ``is`` against None."""
+    return value if isinstance(value, Const) else Const(object(), value.text)
 
 
 def _tensor_ids(value: Value) -> tuple[str, ...]:

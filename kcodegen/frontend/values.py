@@ -114,6 +114,8 @@ class BlockVal(Value):
     cls: ClassVal
     self_val: SelfVal
     text: str
+    built: bool = False  # its ``build()`` has run (at its first call)
+    path: str | None = None  # where the model keeps it, once known
 
 
 @dataclass

@@ -66,6 +66,8 @@ class ModelGraph:
     def parents(self) -> dict[str, str | None]:
         """Helper call or loop pass (a ``within`` id) -> the call or pass it ran in."""
         found = {call.id: call.parent for call in self.invocations}
+        for call in self.invocations:
+            found.update({condition.id: call.id for condition in call.conditions})
         for loop in self.loops:
             found.update({loop.pass_id(k): loop.parent for k in range(loop.passes)})
         return found

@@ -169,6 +169,20 @@ class CallArgument:
 
 
 @dataclass(frozen=True)
+class Condition:
+    """An ``if`` (no ``else``) in a helper's own body, as one call of the helper met it.
+
+    What its body made names ``id`` in ``within``; its parent is the call.
+    """
+
+    id: str
+    line: int  # where the ``if`` is: the same for every call of the helper
+    test: str  # as written
+    taken: bool
+    names: tuple[str, ...] = ()  # the names the test reads that the helper binds (its parameters)
+
+
+@dataclass(frozen=True)
 class Invocation:
     """One call of a module-level helper function that built part of a model.
 
@@ -186,10 +200,13 @@ class Invocation:
     arguments: tuple[CallArgument, ...]
     returned: tuple[str, ...]  # the tensor ids it returned; () when it returned anything else
     span: Span
-    branches: bool = False  # the function has if/for/while: its structure may follow its arguments
+    # The function has loops or ``if``s other than its Conditions: its structure may follow its
+    # arguments in ways one class cannot say.
+    branches: bool = False
     result_name: str | None = None  # the variable the caller bound the result to
     comments: tuple[str, ...] = ()  # the calling statement's, when no other step took them
     trailing_comment: str | None = None
+    conditions: tuple[Condition, ...] = ()  # its body's ``if`` statements, in order
 
 
 @dataclass(frozen=True)

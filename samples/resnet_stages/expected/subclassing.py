@@ -40,59 +40,52 @@ class ConvBn(layers.Layer):
         return self.batch_normalization(x, training=training)
 
 
+class ResidualBlock(layers.Layer):
+    def __init__(self, filters, stride=1, **kwargs):
+        super().__init__(**kwargs)
+        self.filters = filters
+        self.stride = stride
+        self.conv_bn = ConvBn(filters, strides=stride)
+        self.re_lu = layers.ReLU()
+        self.conv_bn_1 = ConvBn(filters)
+        self.add = layers.Add()
+        self.re_lu_1 = layers.ReLU()
+
+    def build(self, input_shape):
+        self.shortcut = None
+        if self.stride != 1 or input_shape[-1] != self.filters:
+            self.shortcut = ConvBn(self.filters, kernel_size=1, strides=self.stride)
+
+    def call(self, x, training=None):
+        y = self.conv_bn(x, training=training)
+        y = self.re_lu(y)
+        y = self.conv_bn_1(y, training=training)
+        shortcut = x
+        if self.shortcut is not None:
+            shortcut = self.shortcut(x, training=training)  # projection shortcut
+        x = self.add([y, shortcut])
+        return self.re_lu_1(x)
+
+
 class ResnetStages(keras.Model):
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         self.conv_bn = ConvBn(STAGES[0])
         self.re_lu = layers.ReLU()
-        self.conv_bn_1 = ConvBn(16, strides=1)
-        self.re_lu_1 = layers.ReLU()
-        self.conv_bn_2 = ConvBn(16)
-        self.add = layers.Add()
-        self.re_lu_2 = layers.ReLU()
-        self.conv_bn_3 = ConvBn(16, strides=1)
-        self.re_lu_3 = layers.ReLU()
-        self.conv_bn_4 = ConvBn(16)
-        self.add_1 = layers.Add()
-        self.re_lu_4 = layers.ReLU()
-        self.conv_bn_5 = ConvBn(32, strides=2)
-        self.re_lu_5 = layers.ReLU()
-        self.conv_bn_6 = ConvBn(32)
-        self.conv_bn_7 = ConvBn(32, kernel_size=1, strides=2)
-        self.add_2 = layers.Add()
-        self.re_lu_6 = layers.ReLU()
-        self.conv_bn_8 = ConvBn(32, strides=1)
-        self.re_lu_7 = layers.ReLU()
-        self.conv_bn_9 = ConvBn(32)
-        self.add_3 = layers.Add()
-        self.re_lu_8 = layers.ReLU()
+        self.residual_block = ResidualBlock(16, 1)
+        self.residual_block_1 = ResidualBlock(16, 1)
+        self.residual_block_2 = ResidualBlock(32, 2)
+        self.residual_block_3 = ResidualBlock(32, 1)
         self.global_average_pooling2d = layers.GlobalAveragePooling2D()
         self.logits = layers.Dense(NUM_CLASSES, name="logits")
 
     def call(self, inputs, training=None):
         x = self.conv_bn(inputs, training=training)
         x = self.re_lu(x)
-        y = self.conv_bn_1(x, training=training)
-        y = self.re_lu_1(y)
-        y = self.conv_bn_2(y, training=training)
-        x = self.add([y, x])
-        x = self.re_lu_2(x)
-        y = self.conv_bn_3(x, training=training)
-        y = self.re_lu_3(y)
-        y = self.conv_bn_4(y, training=training)
-        x = self.add_1([y, x])
-        x = self.re_lu_4(x)
-        y = self.conv_bn_5(x, training=training)
-        y = self.re_lu_5(y)
-        y = self.conv_bn_6(y, training=training)
-        shortcut = self.conv_bn_7(x, training=training)  # projection shortcut
-        x = self.add_2([y, shortcut])
-        x = self.re_lu_6(x)
-        y = self.conv_bn_8(x, training=training)
-        y = self.re_lu_7(y)
-        y = self.conv_bn_9(y, training=training)
-        x = self.add_3([y, x])
-        x = self.re_lu_8(x)
+        x = self.residual_block(x, training=training)
+        x = self.residual_block_1(x, training=training)
+        x = self.residual_block_2(x, training=training)
+        x = self.residual_block_3(x, training=training)
         x = self.global_average_pooling2d(x)
         return self.logits(x)
 
