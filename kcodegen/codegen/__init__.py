@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import libcst as cst
 
-from kcodegen.codegen.emit import Generated, emit_functional, emit_sequential, emit_subclassing
+from kcodegen.codegen.emit import Generated, emit_functional, emit_sequential
 from kcodegen.codegen.imports import ImportPlan, apply_imports
 from kcodegen.codegen.splice import Edits, apply, plan_model
+from kcodegen.codegen.subclass import emit_subclassing
 from kcodegen.ir import ModelGraph, Style
 
 

@@ -19,11 +19,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import Literal
 
-import libcst as cst
-
+from kcodegen.codegen.conditions import (
+    BlockCondition,
+    alike,
+    as_phi,
+    class_test,
+    condition_line,
+    if_result,
+)
 from kcodegen.ir import (
     Arg,
-    Condition,
     InputSpec,
     Invocation,
     LayerSpec,
@@ -53,22 +58,6 @@ class Block:
     local: frozenset[str]  # ids of the layers written with the helper's parameter names
     reads_all_parameters: bool  # each of those parameters is read by a layer of the class
     conditions: tuple[BlockCondition, ...] = ()
-
-
-@dataclass(frozen=True)
-class BlockCondition:
-    """An ``if`` of the helper that some calls took: what it makes exists only when it holds.
-
-    The class decides it once, where it creates layers: in ``build()`` when the test reads the
-    input's shape (rewritten to ``input_shape`` and ``self.<parameter>``), else in ``__init__``.
-    """
-
-    test: str  # as the class writes it
-    in_build: bool
-    steps: tuple[str, ...]  # step ids of the block graph made under it, in order
-    layers: tuple[str, ...]  # layer ids made under it
-    result: str  # the tensor it rebinds (``shortcut``), read after it
-    otherwise: str  # the tensor read instead when the test does not hold (``x``)
 
 
 def outline(graph: ModelGraph, taken: set[str]) -> tuple[ModelGraph, list[Block]]:
@@ -145,7 +134,7 @@ def _fold(
         for line, branch in call.branches.items():
             if branch is not None and branch != fullest.branches[line]:
                 return None
-        if not _same(fullest.key, call.key, otherwise):
+        if not alike(fullest.key, call.key, otherwise):
             return None
     block = _block(graph, fullest, "", {line: fullest.refs[r] for line, r in otherwise.items()})
     if block is None or not block.reads_all_parameters:
@@ -177,7 +166,7 @@ def _call(graph: ModelGraph, invocation: Invocation) -> _Call | None:
     keys.update({c.line: [] for c in invocation.conditions if c.taken})
     conditional: dict[int, list[str]] = {line: [] for line in keys if line is not None}
     for step in members:
-        line = _condition_line(graph, step.within, invocation.id, lines)
+        line = condition_line(graph, step.within, invocation.id, lines)
         key = keys[line]
         if any(t not in local for t in graph.step_inputs(step)):
             return None  # it reads a tensor of its caller that no parameter passed
@@ -218,12 +207,12 @@ def _call(graph: ModelGraph, invocation: Invocation) -> _Call | None:
     keys[None].append(("returns", local[returned[0]]))
     results: dict[int, str] = {}
     for line, made_under in conditional.items():
-        result = _result(graph, made_under, ids, returned[0])
+        result = if_result(graph, made_under, ids, returned[0])
         if result is None:
             return None
         results[line] = result
         local_result = local[result]
-        keys[None] = [_as_phi(entry, local_result, line) for entry in keys[None]]
+        keys[None] = [as_phi(entry, local_result, line) for entry in keys[None]]
     branches = {c.line: tuple(keys[c.line]) if c.taken else None for c in invocation.conditions}
     return _Call(
         invocation,
@@ -236,50 +225,6 @@ def _call(graph: ModelGraph, invocation: Invocation) -> _Call | None:
         conditional,
         {ref: tensor for tensor, ref in local.items()},
     )
-
-
-def _condition_line(
-    graph: ModelGraph, within: str | None, call: str, lines: dict[str, int]
-) -> int | None:
-    """The line of the call's ``if`` that made something, or None when no ``if`` of it did."""
-    while within is not None and within != call:
-        if within in lines:
-            return lines[within]
-        within = graph.parents.get(within)
-    return None
-
-
-def _result(graph: ModelGraph, steps: list[str], members: set[str], returned: str) -> str | None:
-    """The one tensor an ``if``'s body makes that the rest of the call reads."""
-    inside = set(steps)
-    read = {
-        tensor
-        for step in steps
-        for tensor in graph.step_by_id[step].outputs  # type: ignore[union-attr]
-        if tensor == returned or set(graph.consumers[tensor]) & (members - inside)
-    }
-    return read.pop() if len(read) == 1 and returned not in read else None
-
-
-def _as_phi(entry: object, ref: tuple, line: int) -> object:
-    """``entry`` with references to ``ref`` (an ``if``'s result) as ``("phi", line)``."""
-    if entry == ref:
-        return ("phi", line)
-    if isinstance(entry, tuple):
-        return tuple(_as_phi(item, ref, line) for item in entry)
-    return entry
-
-
-def _same(fullest: object, other: object, otherwise: dict[int, object]) -> bool:
-    """Whether a call makes what ``fullest`` makes outside its ``if``s; where ``fullest`` reads an
-    ``if``'s result, a call that did not take it reads what it had (recorded in ``otherwise``)."""
-    if isinstance(fullest, tuple) and len(fullest) == 2 and fullest[0] == "phi":
-        if other == fullest:
-            return True
-        return otherwise.setdefault(fullest[1], other) == other
-    if isinstance(fullest, tuple) and isinstance(other, tuple) and len(fullest) == len(other):
-        return all(_same(a, b, otherwise) for a, b in zip(fullest, other, strict=True))
-    return fullest == other
 
 
 def _within(step: Node | Op | InputSpec) -> str | None:
@@ -380,7 +325,7 @@ def _block(
     conditions = []
     first = next(iter(call.tensors), None)
     for condition in invocation.conditions:
-        test = _class_test(condition, parameters, first)
+        test = class_test(condition, parameters, first)
         if test is None:
             return None
         steps = call.conditional[condition.line]
@@ -435,68 +380,6 @@ def _block(
     return Block(
         class_name, block_graph, written, frozenset(local), parameters <= read, tuple(conditions)
     )
-
-
-def _class_test(
-    condition: Condition, parameters: set[str], first: str | None
-) -> tuple[str, bool] | None:
-    """The ``if``'s test as the class writes it, and whether it goes in ``build()``: there the
-    first tensor parameter's ``x.shape`` is ``input_shape`` and the parameters are attributes.
-    None when it reads something else of the helper (a local, another tensor)."""
-    names = set(condition.names)
-    if not names <= parameters | {first}:
-        return None
-    if first not in names:
-        return condition.test, False
-    try:
-        expression = cst.parse_expression(condition.test)
-    except cst.ParserSyntaxError:
-        return None
-    rewritten = expression.visit(_InBuild(first, parameters))  # type: ignore[arg-type]
-    assert isinstance(rewritten, cst.BaseExpression), "names are replaced, never removed"
-    text = cst.Module(body=[]).code_for_node(rewritten)
-    if first in _names([text]):
-        return None  # the tensor itself, not only its shape
-    return text, True
-
-
-class _InBuild(cst.CSTTransformer):
-    """``x.shape`` -> ``input_shape``, ``filters`` -> ``self.filters``."""
-
-    def __init__(self, tensor: str, parameters: set[str]) -> None:
-        self.tensor = tensor
-        self.parameters = parameters
-
-    def leave_Attribute(
-        self, original: cst.Attribute, updated: cst.Attribute
-    ) -> cst.BaseExpression:
-        value = original.value
-        if (
-            isinstance(value, cst.Name)
-            and value.value == self.tensor
-            and original.attr.value == "shape"
-        ):
-            return cst.Name("input_shape")
-        return updated.with_changes(attr=original.attr)  # x.filters stays an attribute name
-
-    def leave_Name(self, original: cst.Name, updated: cst.Name) -> cst.BaseExpression:
-        if original.value in self.parameters:
-            return cst.Attribute(cst.Name("self"), cst.Name(original.value))
-        return updated
-
-    def leave_Arg(self, original: cst.Arg, updated: cst.Arg) -> cst.Arg:
-        return updated.with_changes(keyword=original.keyword)  # strides=..., not self.strides=
-
-
-def in_build(text: str, parameters: set[str]) -> str:
-    """A constructor argument written in ``build()``: the parameters are attributes there."""
-    try:
-        expression = cst.parse_expression(text)
-    except cst.ParserSyntaxError:
-        return text
-    rewritten = expression.visit(_InBuild("", parameters))
-    assert isinstance(rewritten, cst.BaseExpression), "names are replaced, never removed"
-    return cst.Module(body=[]).code_for_node(rewritten)
 
 
 def _renamed(step: Node | Op, names: dict[str, str]) -> Node | Op:
