@@ -130,6 +130,8 @@ def test_blocks_and_loops_are_kept_and_compute_the_same(
             assert re.search(r"for units in UNITS\s*\]", output), output  # the list's comprehension
         if style == "functional":
             assert "for units in UNITS:" in output, output
+        if style == "sequential" and program.shape == "inline-loop" and len(program.body) == 1:
+            assert "*[layers.Dense(units" in output, output  # one layer a pass: unpacked
         blocks = added_classes(source, output)
         (theirs,) = parse_models(output, follow=blocks).models
         (ours,) = conversion.models

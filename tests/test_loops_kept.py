@@ -186,3 +186,8 @@ def test_a_loop_in_a_builder_function_over_constants_is_kept() -> None:
         "subclassing",
     )
     assert "        self.dense_layers = [layers.Dense(units) for units in (16, 8)]" in lines
+
+
+def test_sequential_output_unpacks_a_loop_that_makes_one_layer_a_pass() -> None:
+    lines = converted(FUNCTIONAL, "sequential")
+    assert '        *[layers.Dense(units, activation="relu") for units in UNITS],' in lines

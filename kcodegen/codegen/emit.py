@@ -332,9 +332,24 @@ def emit_sequential(graph: ModelGraph, plan: ImportPlan) -> Generated:
         entries.append(Line(input_expression(spec, plan, site=graph.site.function)))
     before: list[Line] = []  # layers configured after creation (``base.trainable = False``)
     layer_vars = TensorNames(graph, reserved=set())
+    # A loop that adds one layer a pass: ``*[layers.Dense(units) for units in UNITS]``
+    loops = {
+        kept.body[0].id: kept for kept in kept_loops(graph, set()) if len(kept.layers) == 1
+    }
+    looped = {step for kept in loops.values() for step in kept.steps}
     for step_id in graph.order:
         step = graph.step_by_id[step_id]
-        if isinstance(step, Node):
+        if step_id in loops:
+            kept = loops[step_id]
+            code = constructor(kept.layers[0], plan, as_class=True, drop_shape=bool(entries))
+            listed = f"*[{code} for {kept.loop.target} in {kept.loop.iterable}]"
+            if len(listed) + len(INDENT * 2) + 1 > WIDTH:
+                loop = f"for {kept.loop.target} in {kept.loop.iterable}"
+                listed = f"*[\n{INDENT}{indented(code, INDENT)}\n{INDENT}{loop}\n]"
+            entries.append(Line(indented(listed, INDENT * 2), step.comments))
+        elif step_id in looped:
+            continue
+        elif isinstance(step, Node):
             layer = graph.layer_by_id[step.layer]
             code = constructor(
                 layer,
