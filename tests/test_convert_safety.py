@@ -62,13 +62,14 @@ def test_names_made_by_f_strings_in_a_loop_are_plain_strings() -> None:
         inputs = keras.Input(shape=(8, 4))
         x = inputs
         for i, filters in enumerate((8, 16)):
-            x = keras.layers.Conv1D(filters, 3, name=f"conv_{i}")(x)
+            width = filters * 2  # a name the body binds: the loop is written out pass by pass
+            x = keras.layers.Conv1D(width, 3, name=f"conv_{i}")(x)
         model = keras.Model(inputs, x)
         """
     )
-    output = convert(source, "sequential").output  # a Sequential writes the passes out
-    assert 'keras.layers.Conv1D(8, 3, name="conv_0")' in output
-    assert 'keras.layers.Conv1D(16, 3, name="conv_1")' in output
+    output = convert(source, "subclassing").output
+    assert 'name="conv_0"' in output and 'name="conv_1"' in output
+    assert 'self.conv_1 = keras.layers.Conv1D(32, 3, name="conv_1")' in output
 
 
 def test_a_frozen_backbone_stays_frozen_in_a_sequential() -> None:

@@ -333,9 +333,7 @@ def emit_sequential(graph: ModelGraph, plan: ImportPlan) -> Generated:
     before: list[Line] = []  # layers configured after creation (``base.trainable = False``)
     layer_vars = TensorNames(graph, reserved=set())
     # A loop that adds one layer a pass: ``*[layers.Dense(units) for units in UNITS]``
-    loops = {
-        kept.body[0].id: kept for kept in kept_loops(graph, set()) if len(kept.layers) == 1
-    }
+    loops = {kept.body[0].id: kept for kept in kept_loops(graph, set()) if len(kept.layers) == 1}
     looped = {step for kept in loops.values() for step in kept.steps}
     for step_id in graph.order:
         step = graph.step_by_id[step_id]
@@ -346,7 +344,7 @@ def emit_sequential(graph: ModelGraph, plan: ImportPlan) -> Generated:
             if len(listed) + len(INDENT * 2) + 1 > WIDTH:
                 loop = f"for {kept.loop.target} in {kept.loop.iterable}"
                 listed = f"*[\n{INDENT}{indented(code, INDENT)}\n{INDENT}{loop}\n]"
-            entries.append(Line(indented(listed, INDENT * 2), step.comments))
+            entries.append(Line(indented(listed, INDENT * 2), kept.body[0].comments))
         elif step_id in looped:
             continue
         elif isinstance(step, Node):
