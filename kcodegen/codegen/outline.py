@@ -7,8 +7,9 @@ classes written with the same text (the helper's own parameter names, or equal v
 same way, taking tensors only through its parameters and giving exactly one back. Each call then
 becomes one layer of the caller (``self.conv_bn_2 = ConvBn(32, strides=2)``), and the steps of one
 call become the graph of the class. Helpers called inside helpers fold first, so a block may hold
-blocks. A helper whose calls differ (a shortcut made only where the shape changes) stays inlined,
-written as before; the blocks it calls still fold.
+blocks. Calls may differ in the ``if``s of the helper's body they took (a shortcut projected only
+where the shape changes): the class keeps such an ``if`` (``conditions``). A helper whose calls
+differ otherwise stays inlined, written as before; the blocks it calls still fold.
 """
 
 from __future__ import annotations
@@ -115,6 +116,8 @@ class _Call:
 def _fold(
     graph: ModelGraph, invocations: list[Invocation], taken: set[str]
 ) -> tuple[ModelGraph, Block] | None:
+    """The graph with the helper's calls folded, and its block; None when one class cannot
+    stand for every call. The class is written from the call that took every ``if``."""
     first = invocations[0]
     if len(invocations) < 2 or first.parameters is None or first.branches:
         return None

@@ -12,8 +12,9 @@ import libcst as cst
 from kcodegen.frontend.compound import setup_statements, why_not_replaceable
 from kcodegen.frontend.cst_search import find_all
 from kcodegen.frontend.errors import Unsupported
-from kcodegen.frontend.interpreter import Interpreter, _const_shape, _string_literal
+from kcodegen.frontend.interpreter import Interpreter, _const_shape
 from kcodegen.frontend.records import ModelRecord
+from kcodegen.frontend.syntax import string_literal
 from kcodegen.frontend.values import (
     DictVal,
     FunctionVal,
@@ -221,8 +222,8 @@ def _materialize_sequential(record: ModelRecord, interp: Interpreter) -> None:
         "name": "inputs",
         "shape": shape,
         "shape_text": shape_text,
-        "dtype": _string_literal(dict(kwargs).get("dtype")),
-        "keras_name": _string_literal(dict(kwargs).get("name")),
+        "dtype": string_literal(dict(kwargs).get("dtype")),
+        "keras_name": string_literal(dict(kwargs).get("name")),
         "kwargs": tuple((k, v) for k, v in kwargs if k not in ("shape", "input_shape")),
         "span": record.span,
         **local,

@@ -15,13 +15,12 @@ import builtins
 import operator
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
-from functools import lru_cache
 from typing import Any
 
 import libcst as cst
 
 from kcodegen.frontend import keras_api as api
-from kcodegen.frontend import shapes
+from kcodegen.frontend import shapes, syntax
 from kcodegen.frontend.builder import GraphBuilder, Origin
 from kcodegen.frontend.cst_search import find_all, is_name
 from kcodegen.frontend.errors import Unsupported
@@ -29,6 +28,7 @@ from kcodegen.frontend.import_bindings import import_bindings
 from kcodegen.frontend.names import canonical
 from kcodegen.frontend.positions import LazyPositions
 from kcodegen.frontend.records import ModelRecord, SequentialEntry
+from kcodegen.frontend.substitute import Substitute, substitutable
 from kcodegen.frontend.values import (
     BlockVal,
     ClassVal,
@@ -271,9 +271,9 @@ class Interpreter:
         frame = self.stack[-1]
         if (frame.is_module or frame is keep) and not frame.loop_vars:
             return self.code(node)
-        if not self._names_in(node) & _substitutable(frame, keep):
+        if not self._names_in(node) & substitutable(frame, keep):
             return self.code(node)
-        substituted = node.visit(_Substitute(self, frame, keep))
+        substituted = node.visit(Substitute(self, frame, keep))
         assert isinstance(substituted, cst.CSTNode), "names are replaced, never removed"
         return self.code(substituted)
 
@@ -397,8 +397,8 @@ class Interpreter:
         names become Unknown; inside a function it stops the call."""
         for index, statement in enumerate(body):
             frame.statement = index
-            frame.comments = _comments(statement)
-            frame.trailing = _trailing_comment(statement)
+            frame.comments = syntax.comments(statement)
+            frame.trailing = syntax.trailing_comment(statement)
             frame.commented = False
             frame.new_layers = []
             if frame.is_module:
@@ -408,7 +408,7 @@ class Interpreter:
                 except Unsupported as problem:
                     self.problems.append(problem)
                     if isinstance(problem.cause, Unknown):
-                        for name in _assigned_names(statement):
+                        for name in syntax.assigned_names(statement):
                             frame.vars[name] = problem.cause
                     else:
                         self.taint(statement, f"by line {problem.line}, where {problem.message}")
@@ -432,8 +432,8 @@ class Interpreter:
                 continue
             first = statement not in self._commented
             self._commented.add(statement)
-            frame.comments = above + (_comments(statement) if first else ())
-            frame.trailing = (_trailing_comment(statement) if first else None) or after
+            frame.comments = above + (syntax.comments(statement) if first else ())
+            frame.trailing = (syntax.trailing_comment(statement) if first else None) or after
             above, after = (), None
             frame.commented = False
             outer, frame.new_layers = frame.new_layers, []
@@ -507,7 +507,7 @@ class Interpreter:
             return Opaque(target.value)
 
     def exec_if(self, statement: cst.If) -> None:
-        if _is_main_guard(statement.test):
+        if syntax.is_main_guard(statement.test):
             self.exec_nested(statement.body.body)
             return
         self.shape_problem = None
@@ -539,7 +539,7 @@ class Interpreter:
         """Record an ``if`` of a helper's own body (see ``Condition``); its id, when recorded."""
         call = self.builder.within
         body = self.helper_bodies.get(call or "")
-        if call is None or body is None or not _simple_if(statement, body):
+        if call is None or body is None or not syntax.simple_if(statement, body):
             return None
         if self._block_frame() is not self.frame:
             return None  # a function inside the helper, or the helper calling itself
@@ -567,7 +567,9 @@ class Interpreter:
             )
             return
         # Names the loop binds change from one pass to the next: generated code gets their values.
-        self.frame.loop_vars |= _target_names(statement.target) | _assigned_names(statement.body)
+        self.frame.loop_vars |= syntax.target_names(statement.target) | syntax.assigned_names(
+            statement.body
+        )
         if len(items) > _MAX_UNROLL:
             where = f"the loop at line {self.line(statement)}"
             self.taint(statement, f"in {where}, which runs more than {_MAX_UNROLL} passes")
@@ -580,8 +582,8 @@ class Interpreter:
             0,
             self.span(statement),
             False,
-            frozenset(self._function_names() | _assigned_names(statement.body))
-            - _target_names(statement.target),
+            frozenset(self._function_names() | syntax.assigned_names(statement.body))
+            - syntax.target_names(statement.target),
         )
         self.loop_frames[loop.id] = self.frame
         try:
@@ -617,7 +619,7 @@ class Interpreter:
 
     def exec_while(self, statement: cst.While) -> None:
         """A ``while`` whose test kcg can work out on every pass (``while x.shape[1] > 4:``)."""
-        self.frame.loop_vars |= _assigned_names(statement.body)
+        self.frame.loop_vars |= syntax.assigned_names(statement.body)
         where = f"the `while` loop at line {self.line(statement)}"
         for _ in range(_MAX_UNROLL):
             self.shape_problem = None
@@ -648,7 +650,7 @@ class Interpreter:
     def taint(self, statement: cst.CSTNode, reason: str) -> None:
         """What ``statement`` may bind or change (``model.add(...)`` under an ``if``) is unknown."""
         line = self.line(statement)
-        for name in _assigned_names(statement) | _changed_objects(statement):
+        for name in syntax.assigned_names(statement) | syntax.changed_objects(statement):
             before = self.frame.vars.get(name)
             if isinstance(before, ModelVal) and before.record.unknown is None:
                 before.record.unknown = Unsupported(f"`{name}` may be changed {reason}", line)
@@ -792,7 +794,7 @@ class Interpreter:
         calling anything (evaluating a call again could build a second layer)."""
 
         def value(expression: cst.BaseExpression) -> Any:
-            if _calls_something(expression):
+            if syntax.calls_something(expression):
                 return shapes.NOT_CONSTANT
             try:
                 return const_value(self.eval(expression))
@@ -852,7 +854,7 @@ class Interpreter:
     def eval_subscript(self, node: cst.Subscript) -> Value:
         owner = self.eval(node.value)
         if isinstance(owner, Method) and owner.name == "layers":
-            index = self.eval(node.slice[0].slice.value) if _simple_index(node) else None  # type: ignore[attr-defined]
+            index = self.eval(node.slice[0].slice.value) if syntax.simple_index(node) else None  # type: ignore[attr-defined]
             if isinstance(index, Const) and index.value == -1:
                 return Method(owner.owner, "layers_item", self.render(node))
             raise Unsupported(
@@ -863,7 +865,7 @@ class Interpreter:
         if isinstance(owner, TensorVal):
             index_text = self.render(node).removeprefix(self.render(node.value))
             return self.make_op((0, index_text), [owner], node)
-        if not _simple_index(node):
+        if not syntax.simple_index(node):
             return Opaque(self.render(node))
         index = self.eval(node.slice[0].slice.value)  # type: ignore[attr-defined]
         if (
@@ -886,7 +888,7 @@ class Interpreter:
                 return Opaque(self.render(node))
             # An item of a literal (a shape: ``x.shape[-1]``) is written as its value: the tensor
             # it was read from does not exist where generated code uses it.
-            return Const(item, repr(item) if _is_literal(owner.text) else self.render(node))
+            return Const(item, repr(item) if syntax.is_literal(owner.text) else self.render(node))
         return Opaque(self.render(node))
 
     def eval_comprehension(self, node: cst.ListComp | cst.GeneratorExp) -> Value:
@@ -1117,7 +1119,7 @@ class Interpreter:
             arguments,
             _tensor_ids(returned),
             self.span(node),
-            branches=_branches(func.node),
+            branches=syntax.branches(func.node),
             comments=comments,
             trailing_comment=trailing,
             conditions=tuple(self.conditions.pop(invocation_id, ())),
@@ -1217,7 +1219,7 @@ class Interpreter:
                 return Opaque(self.render(node))
         if isinstance(owner, SelfVal):
             cls = self._class_of(owner)
-            helper = _method(cls.node, name) if cls is not None else None
+            helper = syntax.method(cls.node, name) if cls is not None else None
             if cls is not None and helper is not None and name not in ("__init__", "call"):
                 func = FunctionVal(
                     helper, self.module_frame, f"{cls.node.name.value}.{name}", cls.home
@@ -1259,7 +1261,7 @@ class Interpreter:
             args,
             kwargs,
             None,
-            _string_literal(name),
+            syntax.string_literal(name),
             self.span(node),
             scope=scope,
             local_args=local_args,
@@ -1294,9 +1296,9 @@ class Interpreter:
         """An argument as written, but one read from a tensor's shape (``x.shape[-1]``) as its
         value: the tensor is not there where the generated code creates the layer."""
         reads_shape = any(a.attr.value == "shape" for a in find_all(expression, cst.Attribute))
-        if reads_shape and not _calls_something(expression):
+        if reads_shape and not syntax.calls_something(expression):
             value = self.eval(expression)
-            if isinstance(value, Const) and _is_literal(repr(value.value)):
+            if isinstance(value, Const) and syntax.is_literal(repr(value.value)):
                 return repr(value.value)
         return self.render(expression)
 
@@ -1337,7 +1339,7 @@ class Interpreter:
         kwargs = tuple(
             (a.keyword.value, self.render(a.value)) for a in node.args[1:] if a.keyword is not None
         )
-        name = _string_literal(next((v for k, v in kwargs if k == "name"), None))
+        name = syntax.string_literal(next((v for k, v in kwargs if k == "name"), None))
         short = qualname.rsplit(".", 1)[-1]
         spec = LayerSpec(
             layer_id,
@@ -1439,13 +1441,13 @@ class Interpreter:
         return self.render(node) if node is not None else value.text
 
     def make_input(self, node: cst.Call, args: list[Value], kwargs: dict[str, Value]) -> Value:
-        shape_node = _argument(node, 0, "shape")
+        shape_node = syntax.argument(node, 0, "shape")
         text_kwargs = [
             (a.keyword.value, self.render(a.value)) for a in node.args if a.keyword is not None
         ]
         shape_value = self.eval(shape_node) if shape_node is not None else None
-        name = _string_literal(dict(text_kwargs).get("name"))
-        dtype = _string_literal(dict(text_kwargs).get("dtype"))
+        name = syntax.string_literal(dict(text_kwargs).get("name"))
+        dtype = syntax.string_literal(dict(text_kwargs).get("dtype"))
         fields = {
             "name": name or "inputs",
             "shape": _const_shape(shape_value) if shape_value is not None else None,
@@ -1469,7 +1471,7 @@ class Interpreter:
     def make_input_layer(
         self, node: cst.Call, args: list[Value], kwargs: dict[str, Value]
     ) -> Value:
-        shape_node = _argument(node, 0, "shape") or _argument(node, None, "input_shape")
+        shape_node = syntax.argument(node, 0, "shape") or syntax.argument(node, None, "input_shape")
         shape_value = self.eval(shape_node) if shape_node is not None else None
         text_kwargs = [
             (a.keyword.value, self.render(a.value))
@@ -1569,9 +1571,9 @@ class Interpreter:
         return value
 
     def _record_name(self, record: ModelRecord, node: cst.Call) -> None:
-        name_node = _argument(node, None, "name")
+        name_node = syntax.argument(node, None, "name")
         if name_node is not None:
-            record.keras_name = _string_literal(self.code(name_node))
+            record.keras_name = syntax.string_literal(self.code(name_node))
             record.name_text = self.render(name_node) if record.keras_name else None
 
     def make_sequential(self, node: cst.Call, args: list[Value], kwargs: dict[str, Value]) -> Value:
@@ -1584,7 +1586,7 @@ class Interpreter:
                 raise Unsupported(
                     "the Sequential's layer list is only known at run time", self.line(node)
                 )
-            notes = _element_comments(_argument(node, 0, "layers"), len(items))
+            notes = syntax.element_comments(syntax.argument(node, 0, "layers"), len(items))
             for item, (comments, trailing) in zip(items, notes, strict=True):
                 self.add_to_sequential(record, item, node, in_constructor=True)
                 record.entries[-1].comments, record.entries[-1].trailing = comments, trailing
@@ -1656,11 +1658,11 @@ class Interpreter:
         kwargs.pop("name", None)
         if isinstance(node, cst.Call):
             self._record_name(record, node)
-        init = _method(cls.node, "__init__")
+        init = syntax.method(cls.node, "__init__")
         if init is not None:
             func = FunctionVal(init, self.module_frame, f"{cls.node.name.value}.__init__", cls.home)
             self.run_method(func, cls, "__init__", [record.self_val, *args], kwargs)
-        call = _method(cls.node, "call")
+        call = syntax.method(cls.node, "call")
         if call is None:
             raise Unsupported(f"{cls.node.name.value} defines no call()", self.line(cls.node))
         params = [p for p in call.params.params[1:]]
@@ -1691,8 +1693,8 @@ class Interpreter:
         """One abstract input for ``call(self, inputs)``; several when the body unpacks or indexes it."""
         params = call.params.params
         where = self.span(params[1] if len(params) > 1 else call)  # the `call(self, inputs)` line
-        unpack = _unpacked_count(call, param)
-        keys = _subscript_keys(call, param)
+        unpack = syntax.unpacked_count(call, param)
+        keys = syntax.subscript_keys(call, param)
         if unpack:
             record.input_kind = "list"
             items: list[Value] = [
@@ -1702,10 +1704,10 @@ class Interpreter:
             return SequenceVal(items, "list", param)
         if keys and all(isinstance(k, str) for k in keys):
             record.input_kind = "dict"
-            record.input_keys = [_quoted(k) for k in keys]
+            record.input_keys = [syntax.quoted(k) for k in keys]
             return DictVal(
                 [
-                    (k, _quoted(k), self._subclass_input(record, where, k, named=False))
+                    (k, syntax.quoted(k), self._subclass_input(record, where, k, named=False))
                     for k in keys
                 ],
                 param,
@@ -1759,7 +1761,7 @@ class Interpreter:
         """A followed Layer class: its ``__init__`` runs now, its ``call()`` where it is called."""
         block = BlockVal(cls, SelfVal(), self.render(node))
         self.class_of_block[id(block.self_val)] = cls
-        init = _method(cls.node, "__init__")
+        init = syntax.method(cls.node, "__init__")
         if init is not None:
             func = FunctionVal(init, self.module_frame, f"{cls.node.name.value}.__init__", cls.home)
             self.run_method(func, cls, "__init__", [block.self_val, *args], kwargs)
@@ -1767,10 +1769,10 @@ class Interpreter:
 
     def call_block(self, block: BlockVal, args: list[Value], kwargs: dict[str, Value]) -> Value:
         cls = block.cls
-        call = _method(cls.node, "call")
+        call = syntax.method(cls.node, "call")
         if call is None:
             raise Unsupported(f"{cls.node.name.value} defines no call()", self.line(cls.node))
-        build = _method(cls.node, "build")
+        build = syntax.method(cls.node, "build")
         if build is not None and not block.built and args and isinstance(args[0], TensorVal):
             block.built = True  # Keras builds a layer on its first call, from the input's shape
             shape = self.static_shape(args[0], args[0].text)
@@ -1818,7 +1820,7 @@ class Interpreter:
             record.builds.append((self.frame.block, self.frame.statement, node))
             return Opaque(self.render(node))
         if args and _has_tensor(args[0]):
-            name = _callee_name(node.func)
+            name = syntax.callee_name(node.func)
             if isinstance(node.func, cst.Name):  # the name the code uses is in scope at the site
                 model = ModelVal(model.record, node.func.value)
             return self.call_layer(self.nested_layer(model, name), node)
@@ -1894,129 +1896,6 @@ _TAPPED_MODEL = (
 )
 
 
-def _callee_name(func: cst.BaseExpression) -> str | None:
-    """``encoder`` for ``encoder(x)`` and ``self.encoder(x)``: the name a nested model goes by."""
-    if isinstance(func, cst.Name):
-        return func.value
-    if isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name):
-        return func.attr.value if func.value.value == "self" else None
-    return None
-
-
-@lru_cache(maxsize=4096)
-def _parse_expression(text: str) -> cst.BaseExpression | None:
-    """Parsed value texts, shared: libcst nodes are immutable, and loops substitute the same values."""
-    try:
-        return cst.parse_expression(text)
-    except cst.ParserSyntaxError:
-        return None
-
-
-def _substitutable(frame: Frame, keep: Frame | None) -> set[str]:
-    """Names ``render`` may replace: an inlined function's own, and unrolled loop variables."""
-    names: set[str] = set()
-    scope: Frame | None = frame
-    while scope is not None:
-        names |= scope.loop_vars if scope.is_module or scope is keep else set(scope.vars)
-        scope = scope.parent
-    return names
-
-
-class _Substitute(cst.CSTTransformer):
-    """Replace names bound in an inlined function's frame by the text of their values."""
-
-    def __init__(self, interpreter: Interpreter, frame: Frame, keep: Frame | None) -> None:
-        self.interpreter = interpreter
-        self.frame = frame
-        self.keep = keep
-
-    def leave_Name(self, original: cst.Name, updated: cst.Name) -> cst.BaseExpression:
-        scope: Frame | None = self.frame
-        while scope is not None:
-            if original.value in scope.vars:
-                local = not scope.is_module and scope is not self.keep
-                if not (local or original.value in scope.loop_vars):
-                    return updated  # in scope where the generated code goes: keep the name
-                value = scope.vars[original.value]
-                if original.value in scope.loop_vars and isinstance(value, Const):
-                    literal = _literal(value)  # its text may name itself (``filters *= 2``)
-                    if literal is not None and not isinstance(value.value, str):
-                        return literal
-                text = value.text
-                if (
-                    isinstance(value, (TensorVal, LayerVal, SelfVal, ModelVal, TrainingFlag))
-                    or not text
-                ):
-                    return updated
-                expression = _parse_expression(text)
-                if expression is None:
-                    return updated
-                if isinstance(expression, cst.Name) and isinstance(value, Const):
-                    expression = self._value_of_loop_name(expression, value)
-                elif isinstance(value, Const) and isinstance(value.value, str):
-                    expression = cst.SimpleString(_quoted(value.value))  # a name computed in a loop
-                if isinstance(
-                    expression, (cst.BinaryOperation, cst.BooleanOperation, cst.IfExp, cst.Lambda)
-                ):
-                    expression = expression.with_changes(
-                        lpar=[cst.LeftParen()], rpar=[cst.RightParen()]
-                    )
-                return expression
-            scope = scope.parent
-        return updated
-
-    def _value_of_loop_name(self, name: cst.Name, value: Const) -> cst.BaseExpression:
-        """A helper's argument named by a module-level loop's name (``block(x, filters)``): its
-        value, since the name means something else once the loop has moved on."""
-        if name.value not in self.interpreter.module_frame.loop_vars:
-            return name
-        return _literal(value) or name
-
-    def leave_BinaryOperation(
-        self, original: cst.BinaryOperation, updated: cst.BinaryOperation
-    ) -> cst.BaseExpression:
-        """``8 * 2**1`` once the names are values: the integer it makes, ``16``."""
-        left, right = updated.left, updated.right  # parentheses are the node's own
-        fold = _INTEGER_FOLDS.get(type(updated.operator))
-        if fold is None or not isinstance(left, cst.Integer) or not isinstance(right, cst.Integer):
-            return updated
-        try:
-            value = fold(left.evaluated_value, right.evaluated_value)
-        except (ZeroDivisionError, ValueError):
-            return updated
-        if not isinstance(value, int) or abs(value) > 10**9:
-            return updated
-        return cst.Integer(str(value), lpar=updated.lpar, rpar=updated.rpar)
-
-    def leave_FormattedString(
-        self, original: cst.FormattedString, updated: cst.FormattedString
-    ) -> cst.BaseExpression:
-        """``f"conv_{0}"`` once the loop variable is a value: the string it makes, ``"conv_0"``."""
-        text = []
-        for part in updated.parts:
-            if isinstance(part, cst.FormattedStringText):
-                text.append(part.value)
-            elif (
-                isinstance(part, cst.FormattedStringExpression)
-                and isinstance(part.expression, cst.Integer | cst.SimpleString)
-                and part.conversion is None
-                and part.format_spec is None
-            ):
-                text.append(str(part.expression.evaluated_value))
-            else:
-                return updated
-        joined = "".join(text)
-        if "{" in joined or "\\" in joined or updated.prefix.lower() != "f":
-            return updated
-        return cst.SimpleString(_quoted(joined))
-
-    def leave_Attribute(self, original: cst.Attribute, updated: cst.Attribute) -> cst.Attribute:
-        return updated.with_changes(attr=original.attr)
-
-    def leave_Arg(self, original: cst.Arg, updated: cst.Arg) -> cst.Arg:
-        return updated.with_changes(keyword=original.keyword)
-
-
 # --- small helpers ------------------------------------------------------------------------------
 def _walk_values(value: Value) -> Iterator[Value]:
     yield value
@@ -2030,25 +1909,6 @@ def _walk_values(value: Value) -> Iterator[Value]:
 
 def _has_tensor(value: Value | None) -> bool:
     return value is not None and any(isinstance(v, TensorVal) for v in _walk_values(value))
-
-
-_BRANCHES = (cst.For, cst.While, cst.IfExp, cst.ListComp, cst.GeneratorExp, cst.Match)
-
-
-def _simple_if(statement: cst.If, function: cst.FunctionDef) -> bool:
-    """An ``if`` with no ``else``, directly in the function's body, holding plain statements."""
-    return (
-        statement.orelse is None
-        and any(s is statement for s in function.body.body)
-        and all(isinstance(s, cst.SimpleStatementLine) for s in statement.body.body)
-    )
-
-
-def _branches(function: cst.FunctionDef) -> bool:
-    """Control flow one block class cannot follow: loops, and ``if``s that are not simple."""
-    if find_all(function.body, *_BRANCHES):
-        return True
-    return any(not _simple_if(node, function) for node in find_all(function.body, cst.If))
 
 
 def _known_object(left: Value, right: Value) -> bool:
@@ -2144,43 +2004,6 @@ def _const_shape(value: Value | None) -> tuple[int | None, ...] | None:
     return None
 
 
-_INTEGER_FOLDS: dict[type, Callable[[int, int], int]] = {
-    cst.Add: operator.add,
-    cst.Subtract: operator.sub,
-    cst.Multiply: operator.mul,
-    cst.FloorDivide: operator.floordiv,
-    cst.Power: lambda base, exponent: base ** _small(exponent),
-}
-
-
-def _small(exponent: int) -> int:
-    if not 0 <= exponent <= 64:
-        raise ValueError(exponent)
-    return exponent
-
-
-def _is_literal(text: str) -> bool:
-    try:
-        ast.literal_eval(text)
-    except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
-        return False
-    return True
-
-
-def _literal(value: Const) -> cst.BaseExpression | None:
-    """The constant written as a Python literal, when it can be (not for objects)."""
-    literal = repr(value.value)
-    try:
-        same = ast.literal_eval(literal) == value.value
-    except (ValueError, SyntaxError):
-        return None
-    return _parse_expression(literal) if same else None
-
-
-def _calls_something(expression: cst.BaseExpression) -> bool:
-    return bool(find_all(expression, cst.Call, cst.Lambda))
-
-
 def _unknown_used(value: Unknown, line: int) -> Unsupported:
     return Unsupported(f"`{value.text}` is bound {value.reason}", line, cause=value)
 
@@ -2190,175 +2013,3 @@ def _refuse_unknown(values: Sequence[Value], line: int) -> None:
     for value in values:
         if isinstance(value, Unknown):
             raise _unknown_used(value, line)
-
-
-def _string_literal(text: str | None) -> str | None:
-    if text is None:
-        return None
-    try:
-        value = ast.literal_eval(text)
-    except (ValueError, SyntaxError):
-        return None
-    return value if isinstance(value, str) else None
-
-
-def _argument(node: cst.Call, position: int | None, keyword: str) -> cst.BaseExpression | None:
-    positional = [a for a in node.args if a.keyword is None and not a.star]
-    for arg in node.args:
-        if arg.keyword is not None and arg.keyword.value == keyword:
-            return arg.value
-    if position is not None and position < len(positional):
-        return positional[position].value
-    return None
-
-
-def _element_comments(
-    node: cst.BaseExpression | None, count: int
-) -> list[tuple[tuple[str, ...], str | None]]:
-    """Comments written in a literal list of layers: the lines above each element and the one
-    after it, so that they stay with their layer whatever style the model is rewritten in."""
-    if not isinstance(node, (cst.List, cst.Tuple)) or len(node.elements) != count:
-        return [((), None)] * count
-    above = _whitespace_comments(
-        node.lbracket.whitespace_after
-        if isinstance(node, cst.List)
-        else (node.lpar[0].whitespace_after if node.lpar else None)
-    )
-    notes = []
-    for index, element in enumerate(node.elements):
-        after = element.comma.whitespace_after if isinstance(element.comma, cst.Comma) else None
-        if index == count - 1 and not isinstance(after, cst.ParenthesizedWhitespace):
-            after = node.rbracket.whitespace_before if isinstance(node, cst.List) else None
-        trailing = (
-            after.first_line.comment.value
-            if isinstance(after, cst.ParenthesizedWhitespace) and after.first_line.comment
-            else None
-        )
-        notes.append((above, trailing))
-        above = _whitespace_comments(after)
-    return notes
-
-
-def _whitespace_comments(whitespace: cst.BaseParenthesizableWhitespace | None) -> tuple[str, ...]:
-    if not isinstance(whitespace, cst.ParenthesizedWhitespace):
-        return ()
-    return tuple(line.comment.value for line in whitespace.empty_lines if line.comment)
-
-
-def _simple_index(node: cst.Subscript) -> bool:
-    return len(node.slice) == 1 and isinstance(node.slice[0].slice, cst.Index)
-
-
-def _method(cls: cst.ClassDef, name: str) -> cst.FunctionDef | None:
-    for statement in cls.body.body:
-        if isinstance(statement, cst.FunctionDef) and statement.name.value == name:
-            return statement
-    return None
-
-
-def _is_main_guard(test: cst.BaseExpression) -> bool:
-    return (
-        isinstance(test, cst.Comparison)
-        and isinstance(test.left, cst.Name)
-        and test.left.value == "__name__"
-        and len(test.comparisons) == 1
-        and isinstance(test.comparisons[0].comparator, cst.SimpleString)
-        and test.comparisons[0].comparator.evaluated_value == "__main__"
-    )
-
-
-def _assigned_names(node: cst.CSTNode) -> set[str]:
-    names: set[str] = set()
-
-    class Collector(cst.CSTVisitor):
-        def visit_AssignTarget(self, target: cst.AssignTarget) -> None:
-            names.update(_target_names(target.target))
-
-        def visit_AugAssign(self, assign: cst.AugAssign) -> None:
-            names.update(_target_names(assign.target))
-
-        def visit_AnnAssign(self, assign: cst.AnnAssign) -> None:
-            names.update(_target_names(assign.target))
-
-        def visit_For(self, loop: cst.For) -> None:
-            names.update(_target_names(loop.target))
-
-    node.visit(Collector())
-    return names
-
-
-def _changed_objects(node: cst.CSTNode) -> set[str]:
-    """Names whose objects a statement changes: ``model.add(...)``, ``base.trainable = ...``."""
-    changed = set()
-    for found in find_all(node, cst.Expr, cst.AssignTarget):
-        target: cst.CSTNode | None = None
-        if isinstance(found, cst.AssignTarget):
-            target = found.target
-        elif isinstance(found, cst.Expr) and isinstance(found.value, cst.Call):
-            target = found.value.func
-        if isinstance(target, cst.Attribute) and isinstance(target.value, cst.Name):
-            changed.add(target.value.value)
-    return changed
-
-
-def _target_names(target: cst.BaseExpression) -> set[str]:
-    if isinstance(target, cst.Name):
-        return {target.value}
-    if isinstance(target, (cst.Tuple, cst.List)):
-        return set().union(*(_target_names(e.value) for e in target.elements))
-    return set()
-
-
-def _unpacked_count(call: cst.FunctionDef, param: str) -> int:
-    """``a, b = inputs`` in call(): the number of names the inputs are unpacked into."""
-    found = 0
-
-    class Finder(cst.CSTVisitor):
-        def visit_Assign(self, assign: cst.Assign) -> None:
-            nonlocal found
-            if isinstance(assign.value, cst.Name) and assign.value.value == param:
-                for target in assign.targets:
-                    if isinstance(target.target, (cst.Tuple, cst.List)):
-                        found = len(target.target.elements)
-
-    call.visit(Finder())
-    return found
-
-
-def _quoted(text: str) -> str:
-    """``text`` as a Python string literal, double-quoted as formatters write them."""
-    if '"' in text or "\\" in text or not text.isprintable():
-        return repr(text)
-    return f'"{text}"'
-
-
-def _subscript_keys(call: cst.FunctionDef, param: str) -> list[Any]:
-    keys: list[Any] = []
-
-    class Finder(cst.CSTVisitor):
-        def visit_Subscript(self, node: cst.Subscript) -> None:
-            if (
-                isinstance(node.value, cst.Name)
-                and node.value.value == param
-                and _simple_index(node)
-            ):
-                index = node.slice[0].slice.value  # type: ignore[attr-defined]
-                if isinstance(index, (cst.SimpleString, cst.Integer)):
-                    key = ast.literal_eval(index.value)
-                    if key not in keys:
-                        keys.append(key)
-
-    call.visit(Finder())
-    return keys
-
-
-def _comments(statement: cst.CSTNode) -> tuple[str, ...]:
-    lines = getattr(statement, "leading_lines", ())
-    return tuple(line.comment.value for line in lines if line.comment is not None)
-
-
-def _trailing_comment(statement: cst.CSTNode) -> str | None:
-    if isinstance(statement, cst.SimpleStatementLine):
-        comment = statement.trailing_whitespace.comment
-        return comment.value if comment is not None else None
-    return None

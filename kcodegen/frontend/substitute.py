@@ -1,0 +1,151 @@
+"""Writing an inlined helper's names as the values they were bound to.
+
+Code generated away from the helper or loop pass that made a layer cannot read the names bound
+there, so such a name (``filters``, ``f"conv_{i}"``) is written as the text of its value; the
+arithmetic and f-strings that become constants are folded. Kept apart from the interpreter, which only asks for the rewritten node.
+"""
+
+from __future__ import annotations
+
+import ast
+import operator
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+import libcst as cst
+
+from kcodegen.frontend.syntax import parse_expression, quoted
+from kcodegen.frontend.values import Const, LayerVal, ModelVal, SelfVal, TensorVal, TrainingFlag
+
+if TYPE_CHECKING:
+    from kcodegen.frontend.interpreter import Frame, Interpreter
+
+
+def substitutable(frame: Frame, keep: Frame | None) -> set[str]:
+    """Names ``render`` may replace: an inlined function's own, and unrolled loop variables."""
+    names: set[str] = set()
+    scope: Frame | None = frame
+    while scope is not None:
+        names |= scope.loop_vars if scope.is_module or scope is keep else set(scope.vars)
+        scope = scope.parent
+    return names
+
+
+class Substitute(cst.CSTTransformer):
+    """Replace names bound in an inlined function's frame by the text of their values."""
+
+    def __init__(self, interpreter: Interpreter, frame: Frame, keep: Frame | None) -> None:
+        self.interpreter = interpreter
+        self.frame = frame
+        self.keep = keep
+
+    def leave_Name(self, original: cst.Name, updated: cst.Name) -> cst.BaseExpression:
+        scope: Frame | None = self.frame
+        while scope is not None:
+            if original.value in scope.vars:
+                local = not scope.is_module and scope is not self.keep
+                if not (local or original.value in scope.loop_vars):
+                    return updated  # in scope where the generated code goes: keep the name
+                value = scope.vars[original.value]
+                if original.value in scope.loop_vars and isinstance(value, Const):
+                    literal = _literal(value)  # its text may name itself (``filters *= 2``)
+                    if literal is not None and not isinstance(value.value, str):
+                        return literal
+                text = value.text
+                if (
+                    isinstance(value, (TensorVal, LayerVal, SelfVal, ModelVal, TrainingFlag))
+                    or not text
+                ):
+                    return updated
+                expression = parse_expression(text)
+                if expression is None:
+                    return updated
+                if isinstance(expression, cst.Name) and isinstance(value, Const):
+                    expression = self._value_of_loop_name(expression, value)
+                elif isinstance(value, Const) and isinstance(value.value, str):
+                    expression = cst.SimpleString(quoted(value.value))  # a name computed in a loop
+                if isinstance(
+                    expression, (cst.BinaryOperation, cst.BooleanOperation, cst.IfExp, cst.Lambda)
+                ):
+                    expression = expression.with_changes(
+                        lpar=[cst.LeftParen()], rpar=[cst.RightParen()]
+                    )
+                return expression
+            scope = scope.parent
+        return updated
+
+    def _value_of_loop_name(self, name: cst.Name, value: Const) -> cst.BaseExpression:
+        """A helper's argument named by a module-level loop's name (``block(x, filters)``): its
+        value, since the name means something else once the loop has moved on."""
+        if name.value not in self.interpreter.module_frame.loop_vars:
+            return name
+        return _literal(value) or name
+
+    def leave_BinaryOperation(
+        self, original: cst.BinaryOperation, updated: cst.BinaryOperation
+    ) -> cst.BaseExpression:
+        """``8 * 2**1`` once the names are values: the integer it makes, ``16``."""
+        left, right = updated.left, updated.right  # parentheses are the node's own
+        fold = _INTEGER_FOLDS.get(type(updated.operator))
+        if fold is None or not isinstance(left, cst.Integer) or not isinstance(right, cst.Integer):
+            return updated
+        try:
+            value = fold(left.evaluated_value, right.evaluated_value)
+        except (ZeroDivisionError, ValueError):
+            return updated
+        if not isinstance(value, int) or abs(value) > 10**9:
+            return updated
+        return cst.Integer(str(value), lpar=updated.lpar, rpar=updated.rpar)
+
+    def leave_FormattedString(
+        self, original: cst.FormattedString, updated: cst.FormattedString
+    ) -> cst.BaseExpression:
+        """``f"conv_{0}"`` once the loop variable is a value: the string it makes, ``"conv_0"``."""
+        text = []
+        for part in updated.parts:
+            if isinstance(part, cst.FormattedStringText):
+                text.append(part.value)
+            elif (
+                isinstance(part, cst.FormattedStringExpression)
+                and isinstance(part.expression, cst.Integer | cst.SimpleString)
+                and part.conversion is None
+                and part.format_spec is None
+            ):
+                text.append(str(part.expression.evaluated_value))
+            else:
+                return updated
+        joined = "".join(text)
+        if "{" in joined or "\\" in joined or updated.prefix.lower() != "f":
+            return updated
+        return cst.SimpleString(quoted(joined))
+
+    def leave_Attribute(self, original: cst.Attribute, updated: cst.Attribute) -> cst.Attribute:
+        return updated.with_changes(attr=original.attr)
+
+    def leave_Arg(self, original: cst.Arg, updated: cst.Arg) -> cst.Arg:
+        return updated.with_changes(keyword=original.keyword)
+
+
+_INTEGER_FOLDS: dict[type, Callable[[int, int], int]] = {
+    cst.Add: operator.add,
+    cst.Subtract: operator.sub,
+    cst.Multiply: operator.mul,
+    cst.FloorDivide: operator.floordiv,
+    cst.Power: lambda base, exponent: base ** small(exponent),
+}
+
+
+def small(exponent: int) -> int:
+    if not 0 <= exponent <= 64:
+        raise ValueError(exponent)
+    return exponent
+
+
+def _literal(value: Const) -> cst.BaseExpression | None:
+    """The constant written as a Python literal, when it can be (not for objects)."""
+    literal = repr(value.value)
+    try:
+        same = ast.literal_eval(literal) == value.value
+    except (ValueError, SyntaxError):
+        return None
+    return parse_expression(literal) if same else None

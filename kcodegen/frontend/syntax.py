@@ -1,0 +1,237 @@
+"""Questions about libcst syntax trees that need no interpreter values.
+
+The interpreter asks these of the code it runs: which names a statement binds, which comments go
+with it, whether an ``if`` is the ``__main__`` guard, what a call's argument is. Each answer comes
+from the tree alone, so they live here, where they can be read and tested without an interpreter.
+"""
+
+from __future__ import annotations
+
+import ast
+from functools import lru_cache
+from typing import Any
+
+import libcst as cst
+
+from kcodegen.frontend.cst_search import find_all
+
+
+def callee_name(func: cst.BaseExpression) -> str | None:
+    """``encoder`` for ``encoder(x)`` and ``self.encoder(x)``: the name a nested model goes by."""
+    if isinstance(func, cst.Name):
+        return func.value
+    if isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name):
+        return func.attr.value if func.value.value == "self" else None
+    return None
+
+
+@lru_cache(maxsize=4096)
+def parse_expression(text: str) -> cst.BaseExpression | None:
+    """Parsed value texts, shared: libcst nodes are immutable, and loops substitute the same values."""
+    try:
+        return cst.parse_expression(text)
+    except cst.ParserSyntaxError:
+        return None
+
+
+_BRANCHES = (cst.For, cst.While, cst.IfExp, cst.ListComp, cst.GeneratorExp, cst.Match)
+
+
+def simple_if(statement: cst.If, function: cst.FunctionDef) -> bool:
+    """An ``if`` with no ``else``, directly in the function's body, holding plain statements."""
+    return (
+        statement.orelse is None
+        and any(s is statement for s in function.body.body)
+        and all(isinstance(s, cst.SimpleStatementLine) for s in statement.body.body)
+    )
+
+
+def branches(function: cst.FunctionDef) -> bool:
+    """Control flow one block class cannot follow: loops, and ``if``s that are not simple."""
+    if find_all(function.body, *_BRANCHES):
+        return True
+    return any(not simple_if(node, function) for node in find_all(function.body, cst.If))
+
+
+def is_literal(text: str) -> bool:
+    try:
+        ast.literal_eval(text)
+    except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+        return False
+    return True
+
+
+def calls_something(expression: cst.BaseExpression) -> bool:
+    return bool(find_all(expression, cst.Call, cst.Lambda))
+
+
+def string_literal(text: str | None) -> str | None:
+    if text is None:
+        return None
+    try:
+        value = ast.literal_eval(text)
+    except (ValueError, SyntaxError):
+        return None
+    return value if isinstance(value, str) else None
+
+
+def argument(node: cst.Call, position: int | None, keyword: str) -> cst.BaseExpression | None:
+    positional = [a for a in node.args if a.keyword is None and not a.star]
+    for arg in node.args:
+        if arg.keyword is not None and arg.keyword.value == keyword:
+            return arg.value
+    if position is not None and position < len(positional):
+        return positional[position].value
+    return None
+
+
+def element_comments(
+    node: cst.BaseExpression | None, count: int
+) -> list[tuple[tuple[str, ...], str | None]]:
+    """Comments written in a literal list of layers: the lines above each element and the one
+    after it, so that they stay with their layer whatever style the model is rewritten in."""
+    if not isinstance(node, (cst.List, cst.Tuple)) or len(node.elements) != count:
+        return [((), None)] * count
+    above = whitespace_comments(
+        node.lbracket.whitespace_after
+        if isinstance(node, cst.List)
+        else (node.lpar[0].whitespace_after if node.lpar else None)
+    )
+    notes = []
+    for index, element in enumerate(node.elements):
+        after = element.comma.whitespace_after if isinstance(element.comma, cst.Comma) else None
+        if index == count - 1 and not isinstance(after, cst.ParenthesizedWhitespace):
+            after = node.rbracket.whitespace_before if isinstance(node, cst.List) else None
+        trailing = (
+            after.first_line.comment.value
+            if isinstance(after, cst.ParenthesizedWhitespace) and after.first_line.comment
+            else None
+        )
+        notes.append((above, trailing))
+        above = whitespace_comments(after)
+    return notes
+
+
+def whitespace_comments(whitespace: cst.BaseParenthesizableWhitespace | None) -> tuple[str, ...]:
+    if not isinstance(whitespace, cst.ParenthesizedWhitespace):
+        return ()
+    return tuple(line.comment.value for line in whitespace.empty_lines if line.comment)
+
+
+def simple_index(node: cst.Subscript) -> bool:
+    return len(node.slice) == 1 and isinstance(node.slice[0].slice, cst.Index)
+
+
+def method(cls: cst.ClassDef, name: str) -> cst.FunctionDef | None:
+    for statement in cls.body.body:
+        if isinstance(statement, cst.FunctionDef) and statement.name.value == name:
+            return statement
+    return None
+
+
+def is_main_guard(test: cst.BaseExpression) -> bool:
+    return (
+        isinstance(test, cst.Comparison)
+        and isinstance(test.left, cst.Name)
+        and test.left.value == "__name__"
+        and len(test.comparisons) == 1
+        and isinstance(test.comparisons[0].comparator, cst.SimpleString)
+        and test.comparisons[0].comparator.evaluated_value == "__main__"
+    )
+
+
+def assigned_names(node: cst.CSTNode) -> set[str]:
+    names: set[str] = set()
+
+    class Collector(cst.CSTVisitor):
+        def visit_AssignTarget(self, target: cst.AssignTarget) -> None:
+            names.update(target_names(target.target))
+
+        def visit_AugAssign(self, assign: cst.AugAssign) -> None:
+            names.update(target_names(assign.target))
+
+        def visit_AnnAssign(self, assign: cst.AnnAssign) -> None:
+            names.update(target_names(assign.target))
+
+        def visit_For(self, loop: cst.For) -> None:
+            names.update(target_names(loop.target))
+
+    node.visit(Collector())
+    return names
+
+
+def changed_objects(node: cst.CSTNode) -> set[str]:
+    """Names whose objects a statement changes: ``model.add(...)``, ``base.trainable = ...``."""
+    changed = set()
+    for found in find_all(node, cst.Expr, cst.AssignTarget):
+        target: cst.CSTNode | None = None
+        if isinstance(found, cst.AssignTarget):
+            target = found.target
+        elif isinstance(found, cst.Expr) and isinstance(found.value, cst.Call):
+            target = found.value.func
+        if isinstance(target, cst.Attribute) and isinstance(target.value, cst.Name):
+            changed.add(target.value.value)
+    return changed
+
+
+def target_names(target: cst.BaseExpression) -> set[str]:
+    if isinstance(target, cst.Name):
+        return {target.value}
+    if isinstance(target, (cst.Tuple, cst.List)):
+        return set().union(*(target_names(e.value) for e in target.elements))
+    return set()
+
+
+def unpacked_count(call: cst.FunctionDef, param: str) -> int:
+    """``a, b = inputs`` in call(): the number of names the inputs are unpacked into."""
+    found = 0
+
+    class Finder(cst.CSTVisitor):
+        def visit_Assign(self, assign: cst.Assign) -> None:
+            nonlocal found
+            if isinstance(assign.value, cst.Name) and assign.value.value == param:
+                for target in assign.targets:
+                    if isinstance(target.target, (cst.Tuple, cst.List)):
+                        found = len(target.target.elements)
+
+    call.visit(Finder())
+    return found
+
+
+def quoted(text: str) -> str:
+    """``text`` as a Python string literal, double-quoted as formatters write them."""
+    if '"' in text or "\\" in text or not text.isprintable():
+        return repr(text)
+    return f'"{text}"'
+
+
+def subscript_keys(call: cst.FunctionDef, param: str) -> list[Any]:
+    keys: list[Any] = []
+
+    class Finder(cst.CSTVisitor):
+        def visit_Subscript(self, node: cst.Subscript) -> None:
+            if (
+                isinstance(node.value, cst.Name)
+                and node.value.value == param
+                and simple_index(node)
+            ):
+                index = node.slice[0].slice.value  # type: ignore[attr-defined]
+                if isinstance(index, (cst.SimpleString, cst.Integer)):
+                    key = ast.literal_eval(index.value)
+                    if key not in keys:
+                        keys.append(key)
+
+    call.visit(Finder())
+    return keys
+
+
+def comments(statement: cst.CSTNode) -> tuple[str, ...]:
+    lines = getattr(statement, "leading_lines", ())
+    return tuple(line.comment.value for line in lines if line.comment is not None)
+
+
+def trailing_comment(statement: cst.CSTNode) -> str | None:
+    if isinstance(statement, cst.SimpleStatementLine):
+        comment = statement.trailing_whitespace.comment
+        return comment.value if comment is not None else None
+    return None
