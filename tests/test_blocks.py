@@ -264,6 +264,17 @@ def block(x, units):
 """,
             "x = block(inputs, 8)\nx = block(x, 2)",
         ),
+        (
+            "the test reads x after the helper rebound it, not the input build() sees",
+            """\
+def block(x, units):
+    x = layers.Dense(units)(x)
+    if x.shape[-1] != 8:
+        x = layers.Dense(8)(x)
+    return x
+""",
+            "x = block(inputs, 8)\nx = block(x, 4)",
+        ),
     ],
     ids=[
         "once",
@@ -274,6 +285,7 @@ def block(x, units):
         "unread-parameter",
         "if-else",
         "if-on-a-local",
+        "if-on-a-rebound-input",
     ],
 )
 def test_a_helper_stays_written_out_when_one_class_cannot_stand_for_its_calls(

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import libcst as cst
 
+from kcodegen.codegen.naming import KERAS_LAYER_ATTRIBUTES
 from kcodegen.ir import Condition, ModelGraph
 
 
@@ -84,8 +85,10 @@ def class_test(
     first tensor parameter's ``x.shape`` is ``input_shape`` and the parameters are attributes.
     None when it reads something else of the helper (a local, another tensor)."""
     names = set(condition.names)
-    if not names <= parameters | {first}:
+    if condition.reads_locals or not names <= parameters | {first}:
         return None
+    if names & KERAS_LAYER_ATTRIBUTES:
+        return None  # self.<name> would be Keras's own attribute
     if first not in names:
         return condition.test, False
     try:

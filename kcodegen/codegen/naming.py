@@ -45,6 +45,12 @@ _MODEL_ATTRIBUTES = frozenset(
 )
 
 
+# Attributes every Keras layer has: a generated block cannot keep a parameter under one of these.
+KERAS_LAYER_ATTRIBUTES = _MODEL_ATTRIBUTES | frozenset(
+    ["input_spec", "supports_masking", "dtype_policy", "compute_dtype", "variable_dtype", "path"]
+)
+
+
 def identifier(text: str) -> str:
     """A valid snake_case identifier from arbitrary text (a Keras ``name=``, a class name)."""
     name = re.sub(r"\W+", "_", snake_case(text)).strip("_") or "layer"

@@ -437,10 +437,12 @@ class Interpreter:
             above, after = (), None
             frame.commented = False
             outer, frame.new_layers = frame.new_layers, []
-            self.exec_statement(statement)
-            self._comment_layers(frame)
-            frame.new_layers = outer + frame.new_layers
-            frame.commented = True
+            try:
+                self.exec_statement(statement)
+                self._comment_layers(frame)
+            finally:  # a `continue  # why` keeps its comment: no step of a later pass takes it
+                frame.new_layers = outer + frame.new_layers
+                frame.commented = True
 
     def exec_statement(self, statement: cst.BaseStatement | cst.BaseSmallStatement) -> None:
         if isinstance(statement, cst.SimpleStatementLine):
@@ -544,9 +546,17 @@ class Interpreter:
         if self._block_frame() is not self.frame:
             return None  # a function inside the helper, or the helper calling itself
         line = self.line(statement)
-        bound = self._names_in(statement.test) & self.frame.vars.keys()
+        read = self._names_in(statement.test) & self.frame.vars.keys()
+        before = body.body.body[: next(i for i, s in enumerate(body.body.body) if s is statement)]
+        rebound = set().union(*(syntax.assigned_names(s) for s in before))
+        parameters = {p.name.value for p in [*body.params.params, *body.params.kwonly_params]}
         condition = Condition(
-            f"{call}:if{line}", line, self.code(statement.test), taken, tuple(sorted(bound))
+            f"{call}:if{line}",
+            line,
+            self.code(statement.test),
+            taken,
+            tuple(sorted(read & parameters - rebound)),
+            reads_locals=bool(read - (parameters - rebound)),
         )
         self.conditions.setdefault(call, []).append(condition)
         return condition.id

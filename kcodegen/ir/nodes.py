@@ -179,7 +179,8 @@ class Condition:
     line: int  # where the ``if`` is: the same for every call of the helper
     test: str  # as written
     taken: bool
-    names: tuple[str, ...] = ()  # the names the test reads that the helper binds (its parameters)
+    names: tuple[str, ...] = ()  # the helper's parameters the test reads, as the call passed them
+    reads_locals: bool = False  # the test also reads a name the helper binds (or rebinds) itself
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ class TaperedMlp(keras.Model):
 
     def call(self, inputs):
         x = self.dense(inputs)
-        x = self.dense_1(x)  # keep the taper steep
+        x = self.dense_1(x)
         x = self.dense_2(x)
         return self.dense_3(x)
 
