@@ -296,3 +296,25 @@ def test_a_helper_stays_written_out_when_one_class_cannot_stand_for_its_calls(
     )
     output = subclass(source)
     assert "(layers.Layer):" not in output, why
+
+
+COMMENTED = """\
+def head(x, units):
+    # squeeze, then score
+    x = layers.Dense(units)(x)  # squeeze
+    return layers.Dense(1)(x)
+
+
+inputs = keras.Input(shape=(4,))
+{calls}
+model = keras.Model(inputs, x)
+"""
+
+
+def test_a_block_class_keeps_the_helpers_comments_and_written_out_code_does_not() -> None:
+    folded = subclass(COMMENTED.format(calls="x = head(inputs, 8)\nx = head(x, 4)"))
+    class_body = folded.split("class Head")[1].split("class MyModel")[0]
+    assert "        # squeeze, then score\n        x = self.dense(x)  # squeeze\n" in class_body
+    assert folded.count("# squeeze") == 2 + 2  # the helper's two lines, and the class's
+    written_out = subclass(COMMENTED.format(calls="x = head(inputs, 8)"))
+    assert written_out.count("# squeeze") == 2  # only in the helper: they describe the helper

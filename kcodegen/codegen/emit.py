@@ -246,7 +246,7 @@ def emit_functional(graph: ModelGraph, plan: ImportPlan) -> Generated:
                 f"{constructor(layer, plan, drop_shape=drop, site=site)}({', '.join(call_args)})"
             )
         target = result_target(graph, names, step.outputs[0], forced)
-        found.append(Line(f"{target} = {expression}", step.comments, step.trailing_comment))
+        found.append(Line(f"{target} = {expression}", *graph.own_comments(step)))
         return found
 
     for step_id in graph.order:
@@ -344,7 +344,7 @@ def emit_sequential(graph: ModelGraph, plan: ImportPlan) -> Generated:
             if len(listed) + len(INDENT * 2) + 1 > WIDTH:
                 loop = f"for {kept.loop.target} in {kept.loop.iterable}"
                 listed = f"*[\n{INDENT}{indented(code, INDENT)}\n{INDENT}{loop}\n]"
-            entries.append(Line(indented(listed, INDENT * 2), kept.body[0].comments))
+            entries.append(Line(indented(listed, INDENT * 2), graph.own_comments(kept.body[0])[0]))
         elif step_id in looped:
             continue
         elif isinstance(step, Node):
@@ -357,7 +357,8 @@ def emit_sequential(graph: ModelGraph, plan: ImportPlan) -> Generated:
                 site=graph.site.function,
                 indent=len(INDENT * 2) + 1,
             )
-            comments = layer.comments + step.comments
+            above, trailing = graph.own_comments(step)
+            comments = layer.comments + above
             if layer.attrs:
                 var = layer_vars.assign(
                     layer.id, layer.var_name or snake_case(layer.cls.rsplit(".", 1)[-1])
@@ -365,7 +366,7 @@ def emit_sequential(graph: ModelGraph, plan: ImportPlan) -> Generated:
                 before.append(Line(f"{var} = {code}", comments))
                 before.extend(Line(f"{var}.{attr} = {value}") for attr, value in layer.attrs)
                 code, comments = var, ()
-            entries.append(Line(indented(code, INDENT * 2), comments, step.trailing_comment))
+            entries.append(Line(indented(code, INDENT * 2), comments, trailing))
     body = render(
         "sequential",
         before=before,

@@ -49,7 +49,8 @@ class Inliner:
 
     def comments(self, step: Node | Op) -> Comments:
         above, trailing = self.carried.get(step.id, ((), None))
-        return above + step.comments, step.trailing_comment or trailing
+        own, own_trailing = self.graph.own_comments(step)
+        return above + own, own_trailing or trailing
 
 
 def _inlined(graph: ModelGraph) -> set[str]:

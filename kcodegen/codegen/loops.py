@@ -39,12 +39,7 @@ def kept_loops(graph: ModelGraph, inlined: set[str]) -> list[KeptLoop]:
     """The loops of ``graph`` that can be written as loops. ``inlined``: ops written into the
     expression of the step that uses them, which must then be in the same pass."""
     kept = []
-    # The model's own code: the module, or the call of the function that builds it
-    own = {None} | {
-        call.id
-        for call in graph.invocations
-        if call.parent is None and call.function == graph.site.function
-    }
+    own = {None} | graph.site_calls  # the model's own code: the module, or its builder
     for loop in graph.loops:
         if loop.parent in own and loop.passes >= 2 and not loop.broke:
             found = _kept(graph, loop, inlined)

@@ -374,6 +374,10 @@ def _block(
         site=Site(invocation.function, (), None),
         span=invocation.span,
         class_name=class_name,
+        # the helper calls inside it that stay written out: their comments are not the block's
+        invocations=tuple(
+            c for c in graph.invocations if graph.made_inside(c.parent, invocation.id)
+        ),
     )
     written = tuple(
         name if default is None else f"{name}={default}"

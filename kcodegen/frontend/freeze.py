@@ -123,7 +123,8 @@ def _structure_of_calls(
 def _in_block(node: Node, record: ModelRecord, interp: Interpreter) -> Node:
     """Tie a call made inside a helper to the line of the model's block that called the helper.
 
-    Comments written inside a helper describe the helper, not this model, so they are not carried.
+    Comments written inside a helper describe the helper, not this model: they are kept only for a
+    module-level helper's calls, for the block class it may become (``ModelGraph.own_comments``).
     """
     origin = interp.builder.origins[node.id]
     innermost = origin[-1][0]
@@ -133,6 +134,8 @@ def _in_block(node: Node, record: ModelRecord, interp: Interpreter) -> Node:
     via = None
     if calling is not None and record.block != "<class>":
         via = interp.line(_block_body(interp.module, record.block)[calling])
+    if node.within is not None and node.within.split(":", 1)[0] in interp.builder.invocations:
+        return replace(node, via=via)
     return replace(node, comments=(), trailing_comment=None, via=via)
 
 

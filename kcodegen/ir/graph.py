@@ -72,6 +72,28 @@ class ModelGraph:
             found.update({loop.pass_id(k): loop.parent for k in range(loop.passes)})
         return found
 
+    @cached_property
+    def site_calls(self) -> set[str]:
+        """The call of the function that builds the model, if it is one: its code is the model's
+        own, not a helper's."""
+        return {
+            call.id
+            for call in self.invocations
+            if call.parent is None and call.function == self.site.function
+        }
+
+    def own_comments(self, step: Node | Op) -> tuple[tuple[str, ...], str | None]:
+        """A step's comments where this graph's code is written: none for a call a helper's code
+        made, whose comments describe the helper (they stay with the block class it becomes)."""
+        if isinstance(step, Node):
+            calls = {call.id for call in self.invocations} - self.site_calls
+            within = step.within
+            while within is not None:
+                if within in calls:
+                    return (), None
+                within = self.parents.get(within)
+        return step.comments, step.trailing_comment
+
     def made_inside(self, within: str | None, outer: str) -> bool:
         """Whether something made ``within`` a call or pass was made by ``outer``, or inside it."""
         while within is not None:

@@ -25,6 +25,7 @@ class ConvBlock(layers.Layer):
         self.activation = layers.Activation("relu")
 
     def call(self, x, training=None):
+        # convolution, then batch normalisation, then ReLU
         x = self.conv2d(x)
         x = self.batch_normalization(x, training=training)
         return self.activation(x)
