@@ -46,6 +46,7 @@ def simple_if(statement: cst.If, function: cst.FunctionDef) -> bool:
     )
 
 
+@lru_cache(maxsize=1024)  # asked at every call of a helper; a loop calls the same one often
 def branches(function: cst.FunctionDef) -> bool:
     """Control flow one block class cannot follow: loops, and ``if``s that are not simple."""
     if find_all(function.body, *_BRANCHES):
