@@ -191,3 +191,25 @@ def test_a_loop_in_a_builder_function_over_constants_is_kept() -> None:
 def test_sequential_output_unpacks_a_loop_that_makes_one_layer_a_pass() -> None:
     lines = converted(FUNCTIONAL, "sequential")
     assert '        *[layers.Dense(units, activation="relu") for units in UNITS],' in lines
+
+
+BUILDER = """\
+def build(depth=2, base=4):
+    width = base * 2
+    model = keras.Sequential([keras.Input(shape=(8,))])
+    for _ in range(depth):
+        model.add(layers.Dense(width, activation="relu"))
+    model.add(layers.Dense(1))
+    return model
+
+
+model = build()
+"""
+
+
+def test_a_loop_over_the_builders_names_stays_a_loop_where_the_model_was_built() -> None:
+    lines = converted(BUILDER, "functional")
+    start = lines.index("    for _ in range(depth):")  # the builder's names, read in place
+    assert lines[start + 1] == '        x = layers.Dense(width, activation="relu")(x)'
+    # a class outside the builder cannot read depth or width: written out, with the values
+    assert not any(line.strip().startswith("for ") for line in converted(BUILDER, "subclassing"))

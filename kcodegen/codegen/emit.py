@@ -205,7 +205,7 @@ def emit_functional(graph: ModelGraph, plan: ImportPlan) -> Generated:
     }
     layer_vars = TensorNames(graph, reserved=set())
     inliner = Inliner(graph)
-    loops = {kept.body[0].id: kept for kept in kept_loops(graph, inliner.inlined)}
+    loops = {kept.body[0].id: kept for kept in kept_loops(graph, inliner.inlined, at_site=True)}
     looped = {step for kept in loops.values() for step in kept.steps}
     written = {layer.id: layer for kept in loops.values() for layer in kept.layers}
     structure = graph.input_structure
@@ -333,7 +333,11 @@ def emit_sequential(graph: ModelGraph, plan: ImportPlan) -> Generated:
     before: list[Line] = []  # layers configured after creation (``base.trainable = False``)
     layer_vars = TensorNames(graph, reserved=set())
     # A loop that adds one layer a pass: ``*[layers.Dense(units) for units in UNITS]``
-    loops = {kept.body[0].id: kept for kept in kept_loops(graph, set()) if len(kept.layers) == 1}
+    loops = {
+        kept.body[0].id: kept
+        for kept in kept_loops(graph, set(), at_site=True)
+        if len(kept.layers) == 1
+    }
     looped = {step for kept in loops.values() for step in kept.steps}
     for step_id in graph.order:
         step = graph.step_by_id[step_id]

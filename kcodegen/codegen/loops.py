@@ -8,8 +8,9 @@ the model's own code is kept when it is a chain and its passes are alike:
 - alike: every pass makes the same steps, wired the same way, from layers it creates itself and
   calls only itself, written as the loop's own code writes them (``Dense(units)``, the loop's
   names still in them) or with equal values;
-- writable: that text and the iterable read no name of the enclosing function or of the loop's
-  body other than the loop's targets, so the loop reads the same wherever it is written.
+- writable: that text and the iterable read no name the loop's body binds other than its targets,
+  and, for code placed outside the function that built the model (a class), none of that
+  function's names either.
 
 Then the first pass's steps, with those texts, are the loop's body: every pass computes what the
 unrolled passes computed, because the iterable is the same constant the frontend unrolled.
@@ -35,20 +36,25 @@ class KeptLoop:
     carried_out: str  # the tensor the last pass gives on
 
 
-def kept_loops(graph: ModelGraph, inlined: set[str]) -> list[KeptLoop]:
+def kept_loops(graph: ModelGraph, inlined: set[str], at_site: bool) -> list[KeptLoop]:
     """The loops of ``graph`` that can be written as loops. ``inlined``: ops written into the
-    expression of the step that uses them, which must then be in the same pass."""
+    expression of the step that uses them, which must then be in the same pass. ``at_site``: the
+    code goes where the model was built, so it may read the names of the function that built it
+    (``range(depth)``); a class elsewhere may not."""
     kept = []
     own = {None} | graph.site_calls  # the model's own code: the module, or its builder
     for loop in graph.loops:
         if loop.parent in own and loop.passes >= 2 and not loop.broke:
-            found = _kept(graph, loop, inlined)
+            unreadable = loop.body_names | (frozenset() if at_site else loop.function_names)
+            found = _kept(graph, loop, inlined, unreadable)
             if found is not None:
                 kept.append(found)
     return kept
 
 
-def _kept(graph: ModelGraph, loop: Loop, inlined: set[str]) -> KeptLoop | None:
+def _kept(
+    graph: ModelGraph, loop: Loop, inlined: set[str], unreadable: frozenset[str]
+) -> KeptLoop | None:
     passes = []
     for index in range(loop.passes):
         pass_id = loop.pass_id(index)
@@ -71,7 +77,9 @@ def _kept(graph: ModelGraph, loop: Loop, inlined: set[str]) -> KeptLoop | None:
             return None  # not a chain, or a pass's tensor is read after the loop (a skip)
         if given in graph.output_structure.tensors:
             return None
-    keys = [_key(graph, loop, index, steps, inlined) for index, steps in enumerate(passes)]
+    keys = [
+        _key(graph, loop, index, steps, inlined, unreadable) for index, steps in enumerate(passes)
+    ]
     if keys[0] is None or any(key != keys[0] for key in keys):
         return None
     layers: list[LayerSpec] = []
@@ -103,7 +111,12 @@ def _ends(graph: ModelGraph, steps: list[Node | Op]) -> tuple[str, str] | None:
 
 
 def _key(
-    graph: ModelGraph, loop: Loop, index: int, steps: list[Node | Op], inlined: set[str]
+    graph: ModelGraph,
+    loop: Loop,
+    index: int,
+    steps: list[Node | Op],
+    inlined: set[str],
+    unreadable: frozenset[str],
 ) -> tuple | None:
     """What a pass makes, independent of which pass it is; None when it cannot be kept."""
     pass_id = loop.pass_id(index)
@@ -126,8 +139,7 @@ def _key(
                 text = _text(layer, pass_id)
                 if (
                     text is None
-                    or (_names([*text[0], *(v for _, v in text[1])]) - _targets(loop))
-                    & loop.local_names
+                    or (_names([*text[0], *(v for _, v in text[1])]) - _targets(loop)) & unreadable
                 ):
                     return None
                 layers.append(step.layer)
@@ -144,7 +156,7 @@ def _key(
             key.append(("op", step.template, tuple(local[t] for t in step.inputs)))
         for position, tensor in enumerate(step.outputs):
             local[tensor] = (position_in_pass, position)
-    if _names([loop.iterable]) & loop.local_names:
+    if _names([loop.iterable]) & unreadable:
         return None
     return tuple(key)
 

@@ -116,7 +116,7 @@ def _class_context(
     else:
         order = [layer.id for layer in graph.layers]
     inliner = Inliner(graph)
-    loops = {kept.body[0].id: kept for kept in kept_loops(graph, inliner.inlined)}
+    loops = {kept.body[0].id: kept for kept in kept_loops(graph, inliner.inlined, at_site=False)}
     looped = {
         step.layer
         for kept in loops.values()

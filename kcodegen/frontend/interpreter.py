@@ -592,8 +592,10 @@ class Interpreter:
             0,
             self.span(statement),
             False,
-            frozenset(self._function_names() | syntax.assigned_names(statement.body))
-            - syntax.target_names(statement.target),
+            frozenset(
+                syntax.assigned_names(statement.body) - syntax.target_names(statement.target)
+            ),
+            frozenset(self._function_names() - syntax.target_names(statement.target)),
         )
         self.loop_frames[loop.id] = self.frame
         try:

@@ -226,9 +226,10 @@ class Loop:
     passes: int
     span: Span
     broke: bool  # a ``break`` ended it before its last item
-    # Names that are neither the loop's targets nor module-level: the enclosing function's, and
-    # those the body binds. Code placed elsewhere, or written once for every pass, cannot read them.
-    local_names: frozenset[str] = frozenset()
+    # Names the body binds besides the targets: a loop written once for every pass cannot read
+    # them. And the enclosing function's names: code placed outside that function cannot.
+    body_names: frozenset[str] = frozenset()
+    function_names: frozenset[str] = frozenset()
 
     def pass_id(self, index: int) -> str:
         return f"{self.id}:{index}"

@@ -14,10 +14,10 @@ ACTIVATION = "relu"
 
 def build_model(cfg=CONFIG):
     inputs = keras.Input(shape=(cfg["input_dim"],))
-    x = layers.Dense(48, activation=ACTIVATION)(inputs)
-    x = layers.Dropout(cfg["dropout"])(x)
-    x = layers.Dense(24, activation=ACTIVATION)(x)
-    x = layers.Dropout(cfg["dropout"])(x)
+    x = inputs
+    for units in cfg["hidden"]:
+        x = layers.Dense(units, activation=ACTIVATION)(x)
+        x = layers.Dropout(cfg["dropout"])(x)
     outputs = layers.Dense(cfg["num_classes"], activation="softmax")(x)
     model = keras.Model(inputs=inputs, outputs=outputs, name="configured")
     return model
