@@ -318,3 +318,20 @@ def test_a_block_class_keeps_the_helpers_comments_and_written_out_code_does_not(
     assert folded.count("# squeeze") == 2 + 2  # the helper's two lines, and the class's
     written_out = subclass(COMMENTED.format(calls="x = head(inputs, 8)"))
     assert written_out.count("# squeeze") == 2  # only in the helper: they describe the helper
+
+
+def test_keyword_only_parameters_stay_keyword_only() -> None:
+    output = subclass(
+        """
+def block(x, *, units=8, rate=0.1):
+    return layers.Dropout(rate)(layers.Dense(units)(x))
+
+
+inputs = keras.Input(shape=(4,))
+x = block(inputs)
+x = block(x, units=4, rate=0.2)
+model = keras.Model(inputs, x)
+"""
+    )
+    assert "def __init__(self, *, units=8, rate=0.1, **kwargs):" in output
+    assert "self.block_1 = Block(units=4, rate=0.2)" in output

@@ -379,13 +379,25 @@ def _block(
             c for c in graph.invocations if graph.made_inside(c.parent, invocation.id)
         ),
     )
-    written = tuple(
+    written = [
         name if default is None else f"{name}={default}"
         for name, default in invocation.parameters or ()
-        if name not in call.tensors
-    )
+        if name not in call.tensors and name not in invocation.keyword_only
+    ]
+    keyword_only = [
+        name if default is None else f"{name}={default}"
+        for name, default in invocation.parameters or ()
+        if name not in call.tensors and name in invocation.keyword_only
+    ]
+    if keyword_only:  # ``def block(x, *, units=8)`` takes its configuration by keyword only
+        written += ["*", *keyword_only]
     return Block(
-        class_name, block_graph, written, frozenset(local), parameters <= read, tuple(conditions)
+        class_name,
+        block_graph,
+        tuple(written),
+        frozenset(local),
+        parameters <= read,
+        tuple(conditions),
     )
 
 

@@ -45,6 +45,7 @@ def emit_subclassing(graph: ModelGraph, plan: ImportPlan, taken_names: set[str])
     trained: set[str] = set()  # block classes whose call() takes ``training``
     definitions: list[str] = []
     for block in blocks:
+        parameters = {written.split("=", 1)[0] for written in block.parameters} - {"*"}
         context = _class_context(
             block.graph,
             plan,
@@ -52,7 +53,7 @@ def emit_subclassing(graph: ModelGraph, plan: ImportPlan, taken_names: set[str])
             trained,
             block=True,
             conditions=block.conditions,
-            parameters={written.split("=", 1)[0] for written in block.parameters},
+            parameters=parameters,
         )
         if context.pop("trains"):
             trained.add(block.class_name)
@@ -62,7 +63,7 @@ def emit_subclassing(graph: ModelGraph, plan: ImportPlan, taken_names: set[str])
                 class_name=block.class_name,
                 base=plan.ref("keras.layers.Layer"),
                 init_params=[*block.parameters, *context.pop("nested")],
-                super_args="name=name, **kwargs" if "name" in block.parameters else "**kwargs",
+                super_args="name=name, **kwargs" if "name" in parameters else "**kwargs",
                 **context,
             )
         )

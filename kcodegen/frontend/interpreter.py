@@ -1135,6 +1135,7 @@ class Interpreter:
             comments=comments,
             trailing_comment=trailing,
             conditions=tuple(self.conditions.pop(invocation_id, ())),
+            keyword_only=tuple(p.name.value for p in params.kwonly_params),
         )
         return returned
 

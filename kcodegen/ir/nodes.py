@@ -208,6 +208,7 @@ class Invocation:
     comments: tuple[str, ...] = ()  # the calling statement's, when no other step took them
     trailing_comment: str | None = None
     conditions: tuple[Condition, ...] = ()  # its body's ``if`` statements, in order
+    keyword_only: tuple[str, ...] = ()  # the parameters after ``*``
 
 
 @dataclass(frozen=True)
