@@ -213,3 +213,35 @@ def test_a_loop_over_the_builders_names_stays_a_loop_where_the_model_was_built()
     assert lines[start + 1] == '        x = layers.Dense(width, activation="relu")(x)'
     # a class outside the builder cannot read depth or width: written out, with the values
     assert not any(line.strip().startswith("for ") for line in converted(BUILDER, "subclassing"))
+
+
+LIST_OF_LAYERS = """\
+class Net(keras.Model):
+    def __init__(self):
+        super().__init__()
+        self.blocks = [layers.Dense(8, name=f"block_{i}") for i in range(3)]
+        self.norm = layers.LayerNormalization()
+        self.head = layers.Dense(1)
+
+    def call(self, x):
+        for block in self.blocks:
+            x = self.norm(block(x))
+        return self.head(x)
+
+
+model = Net()
+model.build((None, 8))
+"""
+
+
+def test_a_loop_over_a_subclass_list_of_layers_stays_a_loop_in_functional_output() -> None:
+    lines = converted(LIST_OF_LAYERS, "functional")
+    start = lines.index("blocks = [")
+    assert lines[start + 1 : start + 4] == [
+        '    layers.Dense(8, name="block_0"),',
+        '    layers.Dense(8, name="block_1"),',
+        '    layers.Dense(8, name="block_2"),',
+    ]
+    assert lines.index("norm = layers.LayerNormalization()") < lines.index("for block in blocks:")
+    start = lines.index("for block in blocks:")
+    assert lines[start + 1 : start + 3] == ["    x = block(x)", "    x = norm(x)"]

@@ -205,11 +205,50 @@ def emit_functional(graph: ModelGraph, plan: ImportPlan) -> Generated:
     }
     layer_vars = TensorNames(graph, reserved=set())
     inliner = Inliner(graph)
-    loops = {kept.body[0].id: kept for kept in kept_loops(graph, inliner.inlined, at_site=True)}
+    loops = {
+        kept.body[0].id: kept
+        for kept in kept_loops(graph, inliner.inlined, at_site=True, over_lists=True)
+    }
     looped = {step for kept in loops.values() for step in kept.steps}
     written = {layer.id: layer for kept in loops.values() for layer in kept.layers}
+    names.reserved |= {kept.loop.target for kept in loops.values() if kept.items}
     structure = graph.input_structure
     keys = dict(zip(structure.tensors, structure.keys, strict=False)) if structure.keys else {}
+
+    def define(layer: LayerSpec) -> list[Line]:
+        """``shared = layers.Dense(8)``: a layer called more than once gets a variable."""
+        var = layer_vars.assign(
+            layer.id, layer.var_name or snake_case(layer.cls.rsplit(".", 1)[-1])
+        )
+        defined[layer.id] = var
+        ctor = constructor(
+            layer, plan, drop_shape=fed_by_input(graph, layer.id), site=graph.site.function
+        )
+        return [
+            Line(f"{var} = {ctor}", layer.comments),
+            *(Line(f"{var}.{attr} = {value}") for attr, value in layer.attrs),
+        ]
+
+    def list_lines(kept: KeptLoop) -> tuple[str, list[Line]]:
+        """The list a loop over a subclass's list of layers walks, and the layers every pass
+        shares, made before the loop (as ``__init__`` made them before ``call()``)."""
+        found = [line for layer in kept.shared if layer.id not in defined for line in define(layer)]
+        if not kept.items:
+            return kept.loop.iterable, found
+        var = layer_vars.assign(f"{kept.loop.id}:items", kept.items_name or "layers_")
+        defined[kept.items[0].id] = kept.loop.target  # the first pass's item is the loop's name
+        ctors = [
+            constructor(
+                item, plan, drop_shape=fed_by_input(graph, item.id), site=graph.site.function
+            )
+            for item in kept.items
+        ]
+        flat = f"{var} = [{', '.join(ctors)}]"
+        if len(flat) > WIDTH or any("\n" in ctor for ctor in ctors):
+            flat = (
+                f"{var} = [\n" + "".join(f"{INDENT}{indented(c, INDENT)},\n" for c in ctors) + "]"
+            )
+        return var, [*found, Line(flat)]
 
     def step_lines(step: Node | Op, forced: dict[str, str]) -> list[Line]:
         """The statements of one step; ``forced`` names some results (a loop's carried tensor)."""
@@ -226,13 +265,7 @@ def emit_functional(graph: ModelGraph, plan: ImportPlan) -> Generated:
         if layer.id in shared and layer.is_model and layer.callee.isidentifier():
             defined[layer.id] = layer.callee
         if layer.id in shared and layer.id not in defined:
-            var = layer_vars.assign(
-                layer.id, layer.var_name or snake_case(layer.cls.rsplit(".", 1)[-1])
-            )
-            defined[layer.id] = var
-            ctor = constructor(layer, plan, drop_shape=drop, site=site)
-            found.append(Line(f"{var} = {ctor}", layer.comments))
-            found.extend(Line(f"{var}.{attr} = {value}") for attr, value in layer.attrs)
+            found.extend(define(layer))
         call_args = [arg_text(a, names) for a in step.args]
         call_args += [f"{k}={arg_text(a, names)}" for k, a in step.kwargs]
         if layer.id in defined:
@@ -257,10 +290,12 @@ def emit_functional(graph: ModelGraph, plan: ImportPlan) -> Generated:
             inputs.append(f"{name} = {code}")
         elif step_id in loops:
             kept = loops[step_id]
+            iterable, made_before = list_lines(kept)
+            lines.extend(made_before)
             carry, before = carry_variable(graph, names, kept, live_inputs=True)
             lines.extend(before)
             inside = [line for s in kept.body for line in step_lines(s, {kept.body_out: carry})]
-            lines.append(loop_statement(f"for {kept.loop.target} in {kept.loop.iterable}:", inside))
+            lines.append(loop_statement(f"for {kept.loop.target} in {iterable}:", inside))
             carry_out(names, kept, carry)
         elif step_id not in looped:
             lines.extend(step_lines(step, {}))

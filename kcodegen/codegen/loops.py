@@ -34,26 +34,38 @@ class KeptLoop:
     carried_in: str  # the tensor the first pass reads
     body_out: str  # the tensor the first pass gives on (to the second)
     carried_out: str  # the tensor the last pass gives on
+    # A loop over a list of layers (``for block in self.blocks:``): the list's layers, in order,
+    # and the list's name; and the layers made before the loop that every pass calls (``norm``).
+    items: tuple[LayerSpec, ...] = ()
+    items_name: str | None = None
+    shared: tuple[LayerSpec, ...] = ()
 
 
-def kept_loops(graph: ModelGraph, inlined: set[str], at_site: bool) -> list[KeptLoop]:
+def kept_loops(
+    graph: ModelGraph, inlined: set[str], at_site: bool, over_lists: bool = False
+) -> list[KeptLoop]:
     """The loops of ``graph`` that can be written as loops. ``inlined``: ops written into the
     expression of the step that uses them, which must then be in the same pass. ``at_site``: the
     code goes where the model was built, so it may read the names of the function that built it
-    (``range(depth)``); a class elsewhere may not."""
+    (``range(depth)``); a class elsewhere may not. ``over_lists``: the code can also keep a loop
+    over a subclass's list of layers, with the list and the layers every pass shares before it."""
     kept = []
     own = {None} | graph.site_calls  # the model's own code: the module, or its builder
     for loop in graph.loops:
         if loop.parent in own and loop.passes >= 2 and not loop.broke:
             unreadable = loop.body_names | (frozenset() if at_site else loop.function_names)
-            found = _kept(graph, loop, inlined, unreadable)
+            found = _kept(graph, loop, inlined, unreadable, over_lists)
             if found is not None:
                 kept.append(found)
     return kept
 
 
 def _kept(
-    graph: ModelGraph, loop: Loop, inlined: set[str], unreadable: frozenset[str]
+    graph: ModelGraph,
+    loop: Loop,
+    inlined: set[str],
+    unreadable: frozenset[str],
+    over_lists: bool,
 ) -> KeptLoop | None:
     passes = []
     for index in range(loop.passes):
@@ -77,24 +89,48 @@ def _kept(
             return None  # not a chain, or a pass's tensor is read after the loop (a skip)
         if given in graph.output_structure.tensors:
             return None
+    listed = _listed(loop) if over_lists else None
     keys = [
-        _key(graph, loop, index, steps, inlined, unreadable) for index, steps in enumerate(passes)
+        _key(graph, loop, index, steps, inlined, unreadable, listed)
+        for index, steps in enumerate(passes)
     ]
     if keys[0] is None or any(key != keys[0] for key in keys):
         return None
-    layers: list[LayerSpec] = []
-    for step in passes[0]:
-        if isinstance(step, Node) and step.layer not in (layer.id for layer in layers):
-            layers.append(_as_written(graph.layer_by_id[step.layer], loop.pass_id(0)))
+    made: list[LayerSpec] = []
+    shared: list[LayerSpec] = []
+    items: list[LayerSpec] = []
+    for index, steps in enumerate(passes):
+        for step in steps:
+            if not isinstance(step, Node):
+                continue
+            layer = graph.layer_by_id[step.layer]
+            if listed is not None and layer.attr_path == f"{listed}[{index}]":
+                items.append(layer)
+            elif index == 0 and graph.made_inside(layer.within, loop.pass_id(0)):
+                if layer not in made:
+                    made.append(layer)
+            elif index == 0 and layer not in shared:
+                shared.append(layer)
     return KeptLoop(
         loop,
         tuple(passes[0]),
-        tuple(layers),
+        tuple(_as_written(layer, loop.pass_id(0)) for layer in made),
         frozenset(step.id for steps in passes for step in steps),
         chain[0][0],
         chain[0][1],
         chain[-1][1],
+        tuple(items),
+        listed if items else None,
+        tuple(shared),
     )
+
+
+def _listed(loop: Loop) -> str | None:
+    """``blocks`` for ``for block in self.blocks:``: a loop over a subclass's list of layers."""
+    name = loop.iterable.removeprefix("self.")
+    if loop.iterable.startswith("self.") and name.isidentifier() and loop.target.isidentifier():
+        return name
+    return None
 
 
 def _ends(graph: ModelGraph, steps: list[Node | Op]) -> tuple[str, str] | None:
@@ -117,9 +153,11 @@ def _key(
     steps: list[Node | Op],
     inlined: set[str],
     unreadable: frozenset[str],
+    listed: str | None,
 ) -> tuple | None:
     """What a pass makes, independent of which pass it is; None when it cannot be kept."""
     pass_id = loop.pass_id(index)
+    passes = [loop.pass_id(i) for i in range(loop.passes)]
     ids = {step.id for step in steps}
     local: dict[str, object] = {}
     layers: list[str] = []
@@ -131,7 +169,13 @@ def _key(
             local.setdefault(tensor, "carried")
         if isinstance(step, Node):
             layer = graph.layer_by_id[step.layer]
-            if step.layer not in layers:
+            if listed is not None and layer.attr_path == f"{listed}[{index}]":
+                layer_key: object = "the item"  # the pass's own layer of the list
+            elif listed is not None and _shared(graph, layer, passes):
+                layer_key = ("shared", layer.id)
+            else:
+                layer_key = None
+            if layer_key is None and step.layer not in layers:
                 if layer.is_model or layer.attrs:
                     return None
                 if not {node.id for node in graph.nodes_of(layer.id)} <= ids:
@@ -147,7 +191,7 @@ def _key(
             key.append(
                 (
                     "call",
-                    layers.index(step.layer),
+                    layers.index(step.layer) if layer_key is None else layer_key,
                     tuple(_arg_key(a, local) for a in step.args),
                     tuple((k, _arg_key(a, local)) for k, a in step.kwargs),
                 )
@@ -159,6 +203,15 @@ def _key(
     if _names([loop.iterable]) & unreadable:
         return None
     return tuple(key)
+
+
+def _shared(graph: ModelGraph, layer: LayerSpec, passes: list[str]) -> bool:
+    """A layer made before the loop that only the loop's passes call (``self.norm``)."""
+    if layer.is_model or any(graph.made_inside(layer.within, p) for p in passes):
+        return False
+    return all(
+        any(graph.made_inside(node.within, p) for p in passes) for node in graph.nodes_of(layer.id)
+    )
 
 
 def _text(

@@ -6,16 +6,16 @@ from keras import layers
 
 inputs = keras.Input(shape=(20,))
 x = layers.Dense(32)(inputs)
-x_1 = layers.Dense(32, activation="relu", name="block_0")(x)  # residual
-x = x + x_1
 norm = layers.LayerNormalization()
-x = norm(x)
-x_1 = layers.Dense(32, activation="relu", name="block_1")(x)
-x = x + x_1
-x = norm(x)
-x_1 = layers.Dense(32, activation="relu", name="block_2")(x)
-x = x + x_1
-x = norm(x)
+blocks = [
+    layers.Dense(32, activation="relu", name="block_0"),
+    layers.Dense(32, activation="relu", name="block_1"),
+    layers.Dense(32, activation="relu", name="block_2"),
+]
+for block in blocks:
+    x_1 = block(x)  # residual
+    x = x + x_1
+    x = norm(x)
 x = layers.Dropout(0.3)(x)
 outputs = layers.Dense(5)(x)
 model = keras.Model(inputs=inputs, outputs=outputs)
