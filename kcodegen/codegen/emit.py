@@ -278,8 +278,10 @@ def emit_functional(graph: ModelGraph, plan: ImportPlan) -> Generated:
             expression = (
                 f"{constructor(layer, plan, drop_shape=drop, site=site)}({', '.join(call_args)})"
             )
+        if inliner.absorb(step, expression):
+            return found  # written inside the operation that uses it: ``x + block(x)``
         target = result_target(graph, names, step.outputs[0], forced)
-        found.append(Line(f"{target} = {expression}", *graph.own_comments(step)))
+        found.append(Line(f"{target} = {expression}", *inliner.comments(step)))
         return found
 
     for step_id in graph.order:

@@ -1,9 +1,10 @@
 """Operations written inside one expression stay inside it in the generated code.
 
 ``h = h * ops.sigmoid(x)`` is two operations in the IR. Writing each as a statement of its own
-names the inner one (``x_1 = ops.sigmoid(x)``), a name the author never wrote. An operation whose
-result has no name of the author's, is used once, by another operation, and was written inside
-that operation's expression, is written there again, as an operand.
+names the inner one (``x_1 = ops.sigmoid(x)``), a name the author never wrote. An operation or a
+layer call (``x + block(x)``) whose result has no name of the author's, is used once, by an
+operation, and was written inside that operation's expression, is written there again, as an
+operand.
 """
 
 from __future__ import annotations
@@ -35,14 +36,14 @@ class Inliner:
                 operands.append(inner[slot] if slot in bare else f"({inner[slot]})")
         return op.render(operands)
 
-    def absorb(self, op: Op, rendered: str) -> bool:
-        """True when ``op`` is written into its consumer (which then carries its comments)."""
-        if op.id not in self.inlined:
+    def absorb(self, step: Node | Op, rendered: str) -> bool:
+        """True when ``step`` is written into its consumer (which then carries its comments)."""
+        if step.id not in self.inlined:
             return False
-        tensor = op.outputs[0]
+        tensor = step.outputs[0]
         self.operands[tensor] = rendered
         consumer = self.graph.consumers[tensor][0]
-        above, trailing = self.comments(op)
+        above, trailing = self.comments(step)
         before, trailing_before = self.carried.get(consumer, ((), None))
         self.carried[consumer] = (before + above, trailing_before or trailing)
         return True
@@ -54,18 +55,22 @@ class Inliner:
 
 
 def _inlined(graph: ModelGraph) -> set[str]:
+    """Steps written inside the expression of the operation that uses them: operations, and
+    layer calls (``x + block(x)``)."""
     found = set()
-    for op in graph.ops:
-        tensor = op.outputs[0]
+    steps: list[Node | Op] = [*graph.ops, *graph.nodes]
+    for step in steps:
+        tensor = step.outputs[0]
         users = graph.consumers[tensor]
         user = graph.step_by_id[users[0]] if len(users) == 1 else None
         if (
             isinstance(user, Op)
+            and len(step.outputs) == 1
             and graph.tensor_by_id[tensor].name_hint is None
             and tensor not in graph.output_structure.tensors
-            and user.span.contains(op.span)
+            and user.span.contains(step.span)
         ):
-            found.add(op.id)
+            found.add(step.id)
     return found
 
 

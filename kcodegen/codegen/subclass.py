@@ -179,6 +179,8 @@ def _class_context(
             if takes_training(layer) and not any(k == "training" for k, _ in step.kwargs):
                 call_args.append("training=training")
             expression = call_text(callee[layer.id], call_args, indent=8)
+            if inliner.absorb(step, expression):
+                return None
         else:
             expression = inliner.render(step, names)
             if inliner.absorb(step, expression):

@@ -13,8 +13,7 @@ blocks = [
     layers.Dense(32, activation="relu", name="block_2"),
 ]
 for block in blocks:
-    x_1 = block(x)  # residual
-    x = x + x_1
+    x = x + block(x)  # residual
     x = norm(x)
 x = layers.Dropout(0.3)(x)
 outputs = layers.Dense(5)(x)

@@ -10,7 +10,6 @@ encode = layers.Dense(16, activation="tanh")
 u = encode(users)
 v = encode(items)
 h = u * v
-x = layers.Dense(16)(h)  # residual
-h = h + x
+h = h + layers.Dense(16)(h)  # residual
 outputs = layers.Dense(1)(h)
 model = keras.Model(inputs=[users, items], outputs=outputs)
