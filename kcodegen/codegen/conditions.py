@@ -9,11 +9,11 @@ finds what the class reads when the test does not hold.
 
 from __future__ import annotations
 
-import ast
 from dataclasses import dataclass
 
 import libcst as cst
 
+from kcodegen.codegen.keys import names_in
 from kcodegen.codegen.naming import KERAS_LAYER_ATTRIBUTES
 from kcodegen.ir import Condition, ModelGraph
 
@@ -98,7 +98,7 @@ def class_test(
     rewritten = expression.visit(_InBuild(first, parameters))  # type: ignore[arg-type]
     assert isinstance(rewritten, cst.BaseExpression), "names are replaced, never removed"
     text = cst.Module(body=[]).code_for_node(rewritten)
-    if any(isinstance(n, ast.Name) and n.id == first for n in ast.walk(ast.parse(text))):
+    if first in names_in([text]):
         return None  # the tensor itself, not only its shape
     return text, True
 

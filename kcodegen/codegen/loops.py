@@ -18,11 +18,10 @@ unrolled passes computed, because the iterable is the same constant the frontend
 
 from __future__ import annotations
 
-import ast
-from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
-from kcodegen.ir import Arg, LayerSpec, Loop, Mapping_, ModelGraph, Node, Op, Seq, TensorRef
+from kcodegen.codegen.keys import arg_key, names_in
+from kcodegen.ir import LayerSpec, Loop, ModelGraph, Node, Op
 
 
 @dataclass(frozen=True)
@@ -183,7 +182,8 @@ def _key(
                 text = _text(layer, pass_id)
                 if (
                     text is None
-                    or (_names([*text[0], *(v for _, v in text[1])]) - _targets(loop)) & unreadable
+                    or (names_in([*text[0], *(v for _, v in text[1])]) - _targets(loop))
+                    & unreadable
                 ):
                     return None
                 layers.append(step.layer)
@@ -192,15 +192,15 @@ def _key(
                 (
                     "call",
                     layers.index(step.layer) if layer_key is None else layer_key,
-                    tuple(_arg_key(a, local) for a in step.args),
-                    tuple((k, _arg_key(a, local)) for k, a in step.kwargs),
+                    tuple(arg_key(a, local) for a in step.args),
+                    tuple((k, arg_key(a, local)) for k, a in step.kwargs),
                 )
             )
         else:
             key.append(("op", step.template, tuple(local[t] for t in step.inputs)))
         for position, tensor in enumerate(step.outputs):
             local[tensor] = (position_in_pass, position)
-    if _names([loop.iterable]) & unreadable:
+    if names_in([loop.iterable]) & unreadable:
         return None
     return tuple(key)
 
@@ -236,25 +236,4 @@ def _as_written(layer: LayerSpec, pass_id: str) -> LayerSpec:
 
 
 def _targets(loop: Loop) -> set[str]:
-    return _names([f"[{loop.target}]"])
-
-
-def _names(texts: Iterable[str]) -> set[str]:
-    found: set[str] = set()
-    for text in texts:
-        try:
-            tree = ast.parse(text.strip(), mode="eval")
-        except SyntaxError:
-            continue
-        found.update(node.id for node in ast.walk(tree) if isinstance(node, ast.Name))
-    return found
-
-
-def _arg_key(arg: Arg, local: dict[str, object]) -> object:
-    if isinstance(arg, TensorRef):
-        return local[arg.tensor]
-    if isinstance(arg, Seq):
-        return (arg.kind, tuple(_arg_key(a, local) for a in arg.items))
-    if isinstance(arg, Mapping_):
-        return ("map", tuple((k, _arg_key(a, local)) for k, a in arg.items))
-    return arg
+    return names_in([f"[{loop.target}]"])

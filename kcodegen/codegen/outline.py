@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import ast
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import Literal
 
@@ -28,6 +27,7 @@ from kcodegen.codegen.conditions import (
     condition_line,
     if_result,
 )
+from kcodegen.codegen.keys import arg_key, names_in
 from kcodegen.ir import (
     Arg,
     InputSpec,
@@ -189,8 +189,8 @@ def _call(graph: ModelGraph, invocation: Invocation) -> _Call | None:
                 (
                     "call",
                     numbered[line].index(layer.id),
-                    tuple(_arg_key(a, local) for a in step.args),
-                    tuple((k, _arg_key(a, local)) for k, a in step.kwargs),
+                    tuple(arg_key(a, local) for a in step.args),
+                    tuple((k, arg_key(a, local)) for k, a in step.kwargs),
                 )
             )
         else:
@@ -259,32 +259,11 @@ def _constructor(
         and layer.local_args is not None
         and layer.local_kwargs is not None
     ):
-        local = _names([*layer.local_args, *(v for _, v in layer.local_kwargs)])
-        valued = _names([*layer.args, *(v for _, v in layer.kwargs)])
+        local = names_in([*layer.local_args, *(v for _, v in layer.local_kwargs)])
+        valued = names_in([*layer.args, *(v for _, v in layer.kwargs)])
         if local - valued <= parameters:
             return layer.local_args, layer.local_kwargs, True
     return layer.args, layer.kwargs, False
-
-
-def _names(texts: Iterable[str]) -> set[str]:
-    found: set[str] = set()
-    for text in texts:
-        try:
-            tree = ast.parse(text.strip(), mode="eval")
-        except SyntaxError:
-            continue
-        found.update(node.id for node in ast.walk(tree) if isinstance(node, ast.Name))
-    return found
-
-
-def _arg_key(arg: Arg, local: dict[str, tuple]) -> object:
-    if isinstance(arg, TensorRef):
-        return local[arg.tensor]
-    if isinstance(arg, Seq):
-        return (arg.kind, tuple(_arg_key(a, local) for a in arg.items))
-    if isinstance(arg, Mapping_):
-        return ("map", tuple((k, _arg_key(a, local)) for k, a in arg.items))
-    return arg
 
 
 def _class_name(function: str, taken: set[str]) -> str:
@@ -324,7 +303,7 @@ def _block(
         args, kwargs, kept = _constructor(layer, invocation, parameters)
         if kept:
             local.add(layer.id)
-            read |= _names([*args, *(v for _, v in kwargs)])
+            read |= names_in([*args, *(v for _, v in kwargs)])
     conditions = []
     first = next(iter(call.tensors), None)
     for condition in invocation.conditions:

@@ -3,8 +3,6 @@ classes that helpers fold into (``outline``), with their ``if``s, and loops kept
 
 from __future__ import annotations
 
-import ast
-
 from kcodegen.analysis import functional_layer_order
 from kcodegen.codegen.conditions import BlockCondition, in_build
 from kcodegen.codegen.emit import (
@@ -30,6 +28,7 @@ from kcodegen.codegen.emit import (
 )
 from kcodegen.codegen.imports import ImportPlan
 from kcodegen.codegen.inline import Inliner
+from kcodegen.codegen.keys import names_in
 from kcodegen.codegen.loops import KeptLoop, kept_loops
 from kcodegen.codegen.naming import TensorNames, class_name, layer_attributes, loop_attributes
 from kcodegen.codegen.outline import outline
@@ -283,7 +282,7 @@ def _conditional_layers(
                 graph.layer_by_id[layer_id], plan, as_class=True, site=graph.site.function
             )
             if condition.in_build:
-                kept |= _names_in([ctor]) & parameters
+                kept |= names_in([ctor]) & parameters
                 ctor = in_build(ctor, parameters)
             lines.append(f"{INDENT}self.{attributes[layer_id]} = {indented(ctor, INDENT)}")
         if condition.in_build:
@@ -340,24 +339,13 @@ def builder_parameters(graph: ModelGraph) -> tuple[list[str], set[str]]:
     for layer in graph.layers:
         if layer.scope != graph.site.function or layer.local_args is None or layer.is_model:
             continue
-        local = _names_in([*layer.local_args, *(v for _, v in layer.local_kwargs or ())])
-        valued = _names_in([*layer.args, *(v for _, v in layer.kwargs)])
+        local = names_in([*layer.local_args, *(v for _, v in layer.local_kwargs or ())])
+        valued = names_in([*layer.args, *(v for _, v in layer.kwargs)])
         builders = local - valued  # the function's own names, which ``args`` has as values
         if builders and builders <= parameters:
             keep.add(layer.id)
             read |= builders
     return [p for p in graph.site.parameters if p in read], keep
-
-
-def _names_in(texts: list[str]) -> set[str]:
-    names: set[str] = set()
-    for text in texts:
-        try:
-            tree = ast.parse(text.strip(), mode="eval")
-        except SyntaxError:
-            continue
-        names.update(node.id for node in ast.walk(tree) if isinstance(node, ast.Name))
-    return names
 
 
 def _symbolic_build(graph: ModelGraph, plan: ImportPlan) -> str | None:
