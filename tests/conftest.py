@@ -1,15 +1,18 @@
-"""Shared fixtures: run ``kcg`` as a subprocess, copy samples into a temporary folder."""
+"""Shared fixtures: run ``kcg`` as a subprocess, copy samples into a temporary folder, and one
+verification worker for the whole run."""
 
 from __future__ import annotations
 
 import os
 import subprocess
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 import pytest
 from sample_cases import SAMPLES
+
+from kcodegen.verify import VerifySession
 
 KcgResult = subprocess.CompletedProcess[bytes]
 
@@ -49,3 +52,11 @@ def copy_sample(tmp_path: Path) -> Callable[..., Path]:
         return target
 
     return copy
+
+
+@pytest.fixture(scope="session")
+def verify_session() -> Iterator[VerifySession]:
+    """One verification worker for the whole run: TensorFlow is imported once."""
+    pytest.importorskip("tensorflow")
+    with VerifySession(timeout_per_case=120) as session:
+        yield session

@@ -9,7 +9,6 @@ a builder function), so the folding of blocks and loops meets shapes no sample h
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
@@ -101,13 +100,6 @@ def test_a_sequential_program_reads_as_written() -> None:
     assert "    seq.add(layers.Dropout(0.1))" in program.source()
 
 
-@pytest.fixture(scope="module")
-def session() -> Iterator[VerifySession]:
-    pytest.importorskip("tensorflow")
-    with VerifySession(timeout_per_case=120) as running:
-        yield running
-
-
 @pytest.mark.slow
 @settings(
     max_examples=16,
@@ -117,7 +109,7 @@ def session() -> Iterator[VerifySession]:
 )
 @given(program=programs)
 def test_blocks_and_loops_are_kept_and_compute_the_same(
-    program: Program, session: VerifySession
+    program: Program, verify_session: VerifySession
 ) -> None:
     source = program.source()
     for style in targets(program):
@@ -138,6 +130,6 @@ def test_blocks_and_loops_are_kept_and_compute_the_same(
         case = VerifyCase(
             ModelSource(source, ours, "gen.py"), ModelSource(output, theirs, "out.py")
         )
-        (report,) = session.verify([case])
+        (report,) = verify_session.verify([case])
         assert isinstance(report, VerifyReport), (report.summary(), source, output)
         assert report.equivalent, (report.details(), source, output)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from sample_cases import Case, expectation, pairs
 
@@ -55,19 +53,13 @@ def test_output_is_stable(case: Case, style: str) -> None:
 CONVERTED = [(case, style) for case, style in PAIRS if case.convert(style).converted]
 
 
-@pytest.fixture(scope="module")
-def session() -> Iterator[VerifySession]:
-    """One worker for every sample: TensorFlow is imported once."""
-    pytest.importorskip("tensorflow")
-    with VerifySession(timeout_per_case=120) as running:
-        yield running
-
-
 @pytest.mark.slow
 @pytest.mark.parametrize(
     ("case", "style"), CONVERTED, ids=[f"{case.name}-{style}" for case, style in CONVERTED]
 )
-def test_conversion_computes_the_same(case: Case, style: str, session: VerifySession) -> None:
+def test_conversion_computes_the_same(
+    case: Case, style: str, verify_session: VerifySession
+) -> None:
     """Build original and converted models, copy weights by correspondence, compare outputs."""
     conversion = case.convert(style)
     blocks = added_classes(conversion.original, conversion.output)  # read through, as verify does
@@ -86,7 +78,7 @@ def test_conversion_computes_the_same(case: Case, style: str, session: VerifySes
         if graph.name in conversion.converted
     ]
     assert cases
-    for verified, report in zip(cases, session.verify(cases), strict=True):
+    for verified, report in zip(cases, verify_session.verify(cases), strict=True):
         name = verified.original.graph.name
         assert isinstance(report, VerifyReport), f"{name}: {report.summary()}"
         assert report.equivalent, report.details()

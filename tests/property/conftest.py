@@ -10,8 +10,6 @@ from collections.abc import Iterator
 
 import pytest
 
-from kcodegen.verify import VerifySession
-
 from .oracle import Oracle
 from .profiles import LONG, PROFILE, REPORT, SEED
 from .roundtrip import Tally
@@ -50,14 +48,6 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
         write(
             f"{seconds} s, seed {SEED} (repeat with KCG_PROPERTY_SEED={SEED}); counts in {REPORT}"
         )
-
-
-@pytest.fixture(scope="session")
-def verify_session() -> Iterator[VerifySession]:
-    """One verification worker for the whole run: TensorFlow is imported once."""
-    pytest.importorskip("tensorflow")
-    with VerifySession(timeout_per_case=120) as session:
-        yield session
 
 
 @pytest.fixture(scope="session")
