@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kcodegen.convert import convert
@@ -105,7 +105,6 @@ def test_a_sequential_program_reads_as_written() -> None:
     max_examples=16,
     derandomize=True,
     deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 @given(program=programs)
 def test_blocks_and_loops_are_kept_and_compute_the_same(
