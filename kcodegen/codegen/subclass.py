@@ -117,6 +117,7 @@ def _class_context(
         order = [layer.id for layer in graph.layers]
     inliner = Inliner(graph)
     loops = {kept.body[0].id: kept for kept in kept_loops(graph, inliner.inlined, at_site=False)}
+    in_loops = {step for kept in loops.values() for step in kept.steps}
     looped = {
         step.layer
         for kept in loops.values()
@@ -224,7 +225,7 @@ def _class_context(
             loop = loop_statement(f"for {variables} in self.{attr}:", written)
             pending.append(Line(indented(loop.code, INDENT * 2)))
             carry_out(names, kept, carry)
-        elif isinstance(step, Node | Op) and step_id not in loops and not _in_loop(step_id, loops):
+        elif isinstance(step, Node | Op) and step_id not in in_loops:
             found = entry(step, own, {})
             if found is not None:
                 pending.append(found)
@@ -288,10 +289,6 @@ def _conditional_layers(
         if condition.in_build:
             kept |= {name for name in parameters if f"self.{name}" in condition.test}
     return [f"self.{name} = {name}" for name in sorted(kept)], init, build
-
-
-def _in_loop(step_id: str, loops: dict[str, KeptLoop]) -> bool:
-    return any(step_id in kept.steps for kept in loops.values())
 
 
 def _layer_list(graph: ModelGraph, plan: ImportPlan, kept: KeptLoop, attr: str) -> str:

@@ -577,9 +577,9 @@ class Interpreter:
             )
             return
         # Names the loop binds change from one pass to the next: generated code gets their values.
-        self.frame.loop_vars |= syntax.target_names(statement.target) | syntax.assigned_names(
-            statement.body
-        )
+        targets = syntax.target_names(statement.target)
+        body_names = syntax.assigned_names(statement.body)
+        self.frame.loop_vars |= targets | body_names
         if len(items) > _MAX_UNROLL:
             where = f"the loop at line {self.line(statement)}"
             self.taint(statement, f"in {where}, which runs more than {_MAX_UNROLL} passes")
@@ -592,10 +592,8 @@ class Interpreter:
             0,
             self.span(statement),
             False,
-            frozenset(
-                syntax.assigned_names(statement.body) - syntax.target_names(statement.target)
-            ),
-            frozenset(self._function_names() - syntax.target_names(statement.target)),
+            frozenset(body_names - targets),
+            frozenset(self._function_names() - targets),
         )
         self.loop_frames[loop.id] = self.frame
         try:

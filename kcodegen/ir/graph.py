@@ -82,14 +82,18 @@ class ModelGraph:
             if call.parent is None and call.function == self.site.function
         }
 
+    @cached_property
+    def helper_calls(self) -> set[str]:
+        """The calls of helpers: every recorded call but the one that builds the model."""
+        return {call.id for call in self.invocations} - self.site_calls
+
     def own_comments(self, step: Node | Op) -> tuple[tuple[str, ...], str | None]:
         """A step's comments where this graph's code is written: none for a call a helper's code
         made, whose comments describe the helper (they stay with the block class it becomes)."""
         if isinstance(step, Node):
-            calls = {call.id for call in self.invocations} - self.site_calls
             within = step.within
             while within is not None:
-                if within in calls:
+                if within in self.helper_calls:
                     return (), None
                 within = self.parents.get(within)
         return step.comments, step.trailing_comment
