@@ -12,7 +12,7 @@ import libcst as cst
 from kcodegen.frontend.compound import setup_statements, why_not_replaceable
 from kcodegen.frontend.cst_search import find_all
 from kcodegen.frontend.errors import Unsupported
-from kcodegen.frontend.interpreter import Interpreter, _const_shape
+from kcodegen.frontend.interpreter import Interpreter
 from kcodegen.frontend.records import ModelRecord
 from kcodegen.frontend.syntax import string_literal
 from kcodegen.frontend.values import (
@@ -23,6 +23,7 @@ from kcodegen.frontend.values import (
     SequenceVal,
     TensorVal,
     Value,
+    const_shape,
 )
 from kcodegen.ir import (
     InputSpec,
@@ -261,7 +262,7 @@ def _first_layer_shape(entries, interp: Interpreter):
         text = f"({layer.kwarg('input_dim')},)"
     if text is None:
         return None, None, ()
-    return _const_shape(interp.eval_text_in_module(text)), text, ()
+    return const_shape(interp.eval_text_in_module(text)), text, ()
 
 
 def _named(spec: InputSpec, hint: str | None) -> InputSpec:
@@ -298,7 +299,7 @@ def _with_known_shape(spec: InputSpec, record: ModelRecord, interp: Interpreter)
             text = layer.kwarg("input_shape")
             if text is not None:
                 return replace(
-                    spec, shape=_const_shape(interp.eval_text_in_module(text)), shape_text=text
+                    spec, shape=const_shape(interp.eval_text_in_module(text)), shape_text=text
                 )
     return spec
 

@@ -8,7 +8,7 @@ from kcodegen.errors import BadInput
 from kcodegen.ir import ModelGraph
 
 if TYPE_CHECKING:
-    from kcodegen.frontend import ParsedModule
+    from kcodegen.frontend.parse import ParsedModule
 
 
 def select_models(parsed: ParsedModule, model: str | None) -> tuple[ModelGraph, ...]:

@@ -7,6 +7,7 @@ helper is inlined, while a module-level ``Dense(num_labels)`` keeps its name.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -147,3 +148,91 @@ def const_value(value: Value) -> Any:
         items = [const_value(item) for item in value.items]
         return items if value.kind == "list" else tuple(items)
     raise LookupError(value.text)
+
+
+class Method(Value):
+    """A bound method of an abstract object, e.g. ``model.add``."""
+
+    def __init__(self, owner: Value, name: str, text: str) -> None:
+        self.owner = owner
+        self.name = name
+        self.text = text
+
+
+class Array(Value):
+    """A concrete array built from a constant shape (``tf.zeros((2, 7))``)."""
+
+    def __init__(self, shape: tuple[int | None, ...], text: str) -> None:
+        self.shape = shape
+        self.text = text
+
+
+def walk_values(value: Value) -> Iterator[Value]:
+    """The value and every value inside its lists, tuples and dicts."""
+    yield value
+    if isinstance(value, SequenceVal):
+        for item in value.items:
+            yield from walk_values(item)
+    elif isinstance(value, DictVal):
+        for _, _, item in value.items:
+            yield from walk_values(item)
+
+
+def has_tensor(value: Value | None) -> bool:
+    """Some tensor is in the value (``[x, 3]`` counts)."""
+    return value is not None and any(isinstance(v, TensorVal) for v in walk_values(value))
+
+
+def tensor_ids(value: Value) -> tuple[str, ...]:
+    """The tensors a helper returned: one, or a tuple or list of them; () for anything else."""
+    if isinstance(value, TensorVal):
+        return (value.tensor_id,)
+    if isinstance(value, SequenceVal) and all(isinstance(v, TensorVal) for v in value.items):
+        return tuple(v.tensor_id for v in value.items if isinstance(v, TensorVal))
+    return ()
+
+
+def known_object(left: Value, right: Value) -> bool:
+    """One side is None and the other an object the interpreter made: ``is`` can be decided."""
+    made = (LayerVal, BlockVal, TensorVal, ModelVal)
+    return (isinstance(left, Const) and left.value is None and isinstance(right, made)) or (
+        isinstance(right, Const) and right.value is None and isinstance(left, made)
+    )
+
+
+def as_identity(value: Value) -> Value:
+    """A made object as a constant that is not None, for ``is`` against None."""
+    return value if isinstance(value, Const) else Const(object(), value.text)
+
+
+def iterate(value: Value) -> list[Value] | None:
+    """The items a ``for`` over the value visits; None when only the running program knows them."""
+    if isinstance(value, SequenceVal):
+        return list(value.items)
+    if isinstance(value, DictVal):
+        return [Const(k, text) for k, text, _ in value.items]
+    if isinstance(value, Const) and isinstance(value.value, (list, tuple, range, str)):
+        return [const_of(v) for v in value.value]
+    return None
+
+
+def const_of(value: Any) -> Value:
+    """A Python value as a constant; a tuple as a tuple of constants, so it unpacks."""
+    if isinstance(value, tuple):
+        return SequenceVal([const_of(v) for v in value], "tuple", repr(value))
+    return Const(value, repr(value))
+
+
+def const_shape(value: Value | None) -> tuple[int | None, ...] | None:
+    """A shape written as a constant (``(28, 28)``, ``[None, 7]``, ``7``), or None."""
+    if value is None:
+        return None
+    try:
+        raw = const_value(value)
+    except LookupError:
+        return None
+    if isinstance(raw, int):
+        raw = (raw,)
+    if isinstance(raw, (list, tuple)) and all(d is None or isinstance(d, int) for d in raw):
+        return tuple(raw)
+    return None

@@ -13,7 +13,7 @@ import ast
 import re
 from collections.abc import Iterable, Iterator
 
-from kcodegen.lint.rules._ast import statements
+from kcodegen.lint.ast_walk import statements
 
 # A definition that mentions one of these may build or be a model.
 MODEL_NAMES = frozenset({"Model", "Sequential", "Input", "InputLayer", "Functional"})

@@ -14,6 +14,7 @@ from functools import cached_property
 from weakref import WeakKeyDictionary
 
 from kcodegen.frontend.names import KERAS_ROOTS, canonical
+from kcodegen.lint.ast_walk import statements
 from kcodegen.lint.rule import Edit, Finding, Fix, LintContext, Rule
 
 # The nodes that carry a position.
@@ -149,7 +150,6 @@ def index(ctx: LintContext) -> Index:
     return found
 
 
-_DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 # Nodes that hold no call (or no node at all): not worth visiting.
 _LEAVES = (ast.Name, ast.Constant, ast.expr_context, ast.operator, ast.unaryop, ast.cmpop)
 
@@ -171,24 +171,6 @@ def _walk(tree: ast.AST) -> Iterator[ast.AST]:
                 )
             elif isinstance(value, ast.AST) and not isinstance(value, _LEAVES):
                 pending.append(value)
-
-
-def statements(body: list[ast.stmt], nested: bool = True) -> Iterator[ast.stmt]:
-    """Every statement in ``body`` and the blocks nested in it, in source order; with
-    ``nested=False``, not those in the bodies of functions and classes defined there."""
-    pending: list[Iterator[ast.stmt]] = [iter(body)]
-    while pending:
-        statement = next(pending[-1], None)
-        if statement is None:
-            pending.pop()
-            continue
-        yield statement
-        if not nested and isinstance(statement, _DEFINITIONS):
-            continue
-        blocks = [getattr(statement, block, ()) for block in ("body", "orelse", "finalbody")]
-        blocks += [handler.body for handler in getattr(statement, "handlers", ())]
-        blocks += [case.body for case in getattr(statement, "cases", ())]
-        pending.extend(iter(block) for block in reversed(blocks) if block)
 
 
 def _catches_import_error(handler: ast.ExceptHandler) -> bool:

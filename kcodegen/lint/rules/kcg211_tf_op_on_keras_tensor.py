@@ -7,8 +7,9 @@ import re
 from collections.abc import Iterator
 
 from kcodegen.frontend.keras_api import INPUT, is_layer_class
+from kcodegen.lint.ast_walk import statements
 from kcodegen.lint.rule import Finding, Invalid, LintContext, Rule
-from kcodegen.lint.rules._ast import Index, index, statements
+from kcodegen.lint.rules._ast import Index, index
 from kcodegen.lint.rules._models import at_span
 
 _CALLEE = re.compile(r"\s*([A-Za-z_][\w.]*)\s*\(")

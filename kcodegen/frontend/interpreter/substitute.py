@@ -10,15 +10,12 @@ from __future__ import annotations
 import ast
 import operator
 from collections.abc import Callable
-from typing import TYPE_CHECKING
 
 import libcst as cst
 
+from kcodegen.frontend.interpreter.frame import Frame
 from kcodegen.frontend.syntax import parse_expression, quoted
 from kcodegen.frontend.values import Const, LayerVal, ModelVal, SelfVal, TensorVal, TrainingFlag
-
-if TYPE_CHECKING:
-    from kcodegen.frontend.interpreter import Frame, Interpreter
 
 
 def substitutable(frame: Frame, keep: Frame | None) -> set[str]:
@@ -34,8 +31,8 @@ def substitutable(frame: Frame, keep: Frame | None) -> set[str]:
 class Substitute(cst.CSTTransformer):
     """Replace names bound in an inlined function's frame by the text of their values."""
 
-    def __init__(self, interpreter: Interpreter, frame: Frame, keep: Frame | None) -> None:
-        self.interpreter = interpreter
+    def __init__(self, module_frame: Frame, frame: Frame, keep: Frame | None) -> None:
+        self.module_frame = module_frame
         self.frame = frame
         self.keep = keep
 
@@ -77,7 +74,7 @@ class Substitute(cst.CSTTransformer):
     def _value_of_loop_name(self, name: cst.Name, value: Const) -> cst.BaseExpression:
         """A helper's argument named by a module-level loop's name (``block(x, filters)``): its
         value, since the name means something else once the loop has moved on."""
-        if name.value not in self.interpreter.module_frame.loop_vars:
+        if name.value not in self.module_frame.loop_vars:
             return name
         return _literal(value) or name
 

@@ -1,0 +1,275 @@
+"""Keras layers: constructing one, calling it on tensors, and merge functions such as ``concatenate``.
+
+Arguments are kept as source text, as written; a layer's constant arguments also go to shape
+inference, for code whose structure depends on a tensor's shape.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import libcst as cst
+
+from kcodegen.frontend import keras_api as api
+from kcodegen.frontend import shapes, syntax
+from kcodegen.frontend.cst_search import find_all
+from kcodegen.frontend.errors import Unsupported
+from kcodegen.frontend.interpreter.state import (
+    InterpreterState,
+    refuse_unknown,
+)
+from kcodegen.frontend.values import (
+    Array,
+    BlockVal,
+    ClassVal,
+    Const,
+    LayerVal,
+    ModelVal,
+    Opaque,
+    SelfVal,
+    SequenceVal,
+    Symbol,
+    TensorVal,
+    TrainingFlag,
+    Value,
+    const_shape,
+    const_value,
+    walk_values,
+)
+from kcodegen.ir import (
+    Arg,
+    LayerSpec,
+    tensor_refs,
+)
+
+# Calls whose first argument is an array shape: model(tf.zeros((2, 7))) tells the input shape.
+_ARRAY_MAKERS = ("zeros", "ones", "normal", "uniform", "rand", "randn", "random", "empty", "full")
+
+
+class KerasLayers(InterpreterState):
+    """Layers and the Keras functions that make or call them."""
+
+    def call_keras(
+        self, func: Value, args: list[Value], kwargs: dict[str, Value], node: cst.Call
+    ) -> Value | None:
+        """A call of a Keras object, or of a class or model of the file; None for anything else."""
+        if isinstance(func, Symbol):
+            return self.call_symbol(func, args, kwargs, node)
+        if isinstance(func, LayerVal):
+            return self.call_layer(func, node)
+        if isinstance(func, ClassVal):
+            if func.kind == "model":
+                return self.instantiate_model(func, args, kwargs, node)
+            if (
+                func.kind == "layer"
+                and func.node.name.value in self.follow
+                and isinstance(self.lookup("self"), SelfVal)  # kept by a subclass, found by path
+            ):
+                return self.make_block(func, args, kwargs, node)
+            if func.kind == "layer":
+                return self.make_layer(func.node.name.value, self.render(node.func), node)
+            return None
+        if isinstance(func, BlockVal):
+            return self.call_block(func, args, kwargs)
+        if isinstance(func, ModelVal):
+            return self.call_model(func, args, node)
+        return None
+
+    def call_symbol(
+        self, func: Symbol, args: list[Value], kwargs: dict[str, Value], node: cst.Call
+    ) -> Value:
+        qualname = func.qualname
+        if qualname == api.INPUT:
+            return self.make_input(node, args, kwargs)
+        if qualname == api.INPUT_LAYER:
+            return self.make_input_layer(node, args, kwargs)
+        if qualname == api.SEQUENTIAL:
+            return self.make_sequential(node, args, kwargs)
+        if qualname == api.MODEL and (args or kwargs):
+            return self.make_functional(node, args, kwargs)
+        if qualname in api.MERGE_FUNCTIONS:
+            return self.call_merge_function(qualname, node)
+        if qualname in api.STATIC_SHAPE and len(args) == 1 and isinstance(args[0], TensorVal):
+            return self.static_shape(args[0], self.render(node))
+        if api.is_layer_class(qualname):
+            return self.make_layer(qualname, self.render(node.func), node)
+        arguments = list(walk_values(SequenceVal([*args, *kwargs.values()], "list", "")))
+        if api.is_op(qualname):
+            refuse_unknown(arguments, self.line(node))
+        tensors = [v for v in arguments if isinstance(v, TensorVal)]
+        if tensors and api.is_op(qualname):
+            return self.make_call_op(node, tensors)
+        if qualname.rsplit(".", 1)[-1] in _ARRAY_MAKERS and args:
+            shape = const_shape(args[0])
+            if shape is not None:
+                return Array(shape, self.render(node))
+        return Opaque(self.render(node))
+
+    def static_shape(self, tensor: TensorVal, text: str) -> Value:
+        """``x.shape`` as a constant (batch size None) when the layers before it tell; otherwise
+        opaque, with the reason kept for the ``if`` that asked."""
+        try:
+            shape = self.shapes.shape(tensor.tensor_id)
+            return Const(shape, repr(shape))
+        except shapes.NotStatic as why:
+            self.shape_problem = f"the shape of `{tensor.text}`, and {why}"
+            return Opaque(text)
+
+    def layer_config(self, node: cst.Call) -> shapes.Config:
+        """A new layer's arguments as values, for shape rules: only those computed without
+        calling anything (evaluating a call again could build a second layer)."""
+
+        def value(expression: cst.BaseExpression) -> Any:
+            if syntax.calls_something(expression):
+                return shapes.NOT_CONSTANT
+            try:
+                return const_value(self.eval(expression))
+            except (LookupError, Unsupported):
+                return shapes.NOT_CONSTANT
+
+        args = [value(a.value) for a in node.args if a.keyword is None and not a.star]
+        kwargs = {a.keyword.value: value(a.value) for a in node.args if a.keyword is not None}
+        return shapes.Config(args, kwargs)
+
+    def make_layer(self, cls: str, callee: str, node: cst.Call) -> LayerVal:
+        args, kwargs = self.constructor_args(node)
+        name = next((v for k, v in kwargs if k == "name"), None)
+        layer_id = self.builder.new_id("l")
+        scope = self.frame.block if self.is_function_block(self.frame.block) else ""
+        local_args = local_kwargs = None
+        if scope:
+            local = self.block_frame()
+            local_args = tuple(self.render(a.value, local) for a in node.args if a.keyword is None)
+            local_kwargs = tuple(
+                (a.keyword.value, self.render(a.value, local))
+                for a in node.args
+                if a.keyword is not None
+            )
+        source_args = source_kwargs = None
+        if self.in_loop_body():
+            source_args = tuple(self.code(a.value) for a in node.args if a.keyword is None)
+            source_kwargs = tuple(
+                (a.keyword.value, self.code(a.value)) for a in node.args if a.keyword is not None
+            )
+        spec = LayerSpec(
+            layer_id,
+            cls,
+            callee,
+            args,
+            kwargs,
+            None,
+            syntax.string_literal(name),
+            self.span(node),
+            scope=scope,
+            local_args=local_args,
+            local_kwargs=local_kwargs,
+            source_args=source_args,
+            source_kwargs=source_kwargs,
+        )
+        self.builder.add_layer(spec, self.origin())
+        self.layer_configs[layer_id] = self.layer_config(node)
+        self.frame.new_layers.append(layer_id)
+        return LayerVal(layer_id, self.render(node))
+
+    def constructor_args(
+        self, node: cst.Call
+    ) -> tuple[tuple[str, ...], tuple[tuple[str, str], ...]]:
+        args = tuple(self._argument_text(a.value) for a in node.args if a.keyword is None)
+        kwargs = tuple(
+            (a.keyword.value, self._argument_text(a.value))
+            for a in node.args
+            if a.keyword is not None
+        )
+        return args, kwargs
+
+    def _argument_text(self, expression: cst.BaseExpression) -> str:
+        """An argument as written, but one read from a tensor's shape (``x.shape[-1]``) as its
+        value: the tensor is not there where the generated code creates the layer."""
+        reads_shape = any(a.attr.value == "shape" for a in find_all(expression, cst.Attribute))
+        if reads_shape and not syntax.calls_something(expression):
+            value = self.eval(expression)
+            if isinstance(value, Const) and syntax.is_literal(repr(value.value)):
+                return repr(value.value)
+        return self.render(expression)
+
+    def call_layer(self, layer: LayerVal, node: cst.Call) -> Value:
+        args: list[Arg] = []
+        kwargs: list[tuple[str, Arg]] = []
+        has_tensor = False
+        for arg in node.args:
+            value = self.eval(arg.value)
+            if isinstance(value, TrainingFlag):
+                continue  # forwarding the model's own flag: every style does that implicitly
+            converted = self.to_arg(value, arg.value)
+            has_tensor = has_tensor or any(True for _ in tensor_refs(converted))
+            if arg.keyword is None:
+                args.append(converted)
+            else:
+                kwargs.append((arg.keyword.value, converted))
+        if not has_tensor:
+            return Opaque(self.render(node))
+        comments, trailing = self.take_comments()
+        tensor_id = self.builder.add_node(
+            layer.layer_id,
+            tuple(args),
+            tuple(kwargs),
+            self.span(node),
+            self.origin(),
+            comments,
+            trailing,
+        )
+        return TensorVal(tensor_id, self.render(node))
+
+    def call_merge_function(self, qualname: str, node: cst.Call) -> Value:
+        """``concatenate([a, b], axis=-1)``: the first argument is the tensors, the rest configure the layer."""
+        if not node.args or node.args[0].keyword is not None:
+            return Opaque(self.render(node))
+        inputs = self.eval(node.args[0].value)
+        layer_id = self.builder.new_id("l")
+        kwargs = tuple(
+            (a.keyword.value, self.render(a.value)) for a in node.args[1:] if a.keyword is not None
+        )
+        name = syntax.string_literal(next((v for k, v in kwargs if k == "name"), None))
+        short = qualname.rsplit(".", 1)[-1]
+        spec = LayerSpec(
+            layer_id,
+            api.MERGE_FUNCTIONS[qualname],
+            self.render(node.func),
+            (),
+            kwargs,
+            None,
+            name,
+            self.span(node),
+            merge_function=short,
+        )
+        self.builder.add_layer(spec, self.origin())
+        self.layer_configs[layer_id] = shapes.Config([], self.layer_config(node).kwargs)
+        comments, trailing = self.take_comments()
+        tensor_id = self.builder.add_node(
+            layer_id,
+            (self.to_arg(inputs, node.args[0].value),),
+            (),
+            self.span(node),
+            self.origin(),
+            comments,
+            trailing,
+        )
+        return TensorVal(tensor_id, self.render(node))
+
+    def note_binding(self, name: str, value: Value) -> None:
+        """A direct binding names a layer or tensor; binding a structure only ties its statement to the model."""
+        if isinstance(value, LayerVal):
+            self.builder.name_layer(value.layer_id, name)
+        elif isinstance(value, TensorVal):
+            self.builder.name_tensor(value.tensor_id, name)
+            self.builder.name_result(value.tensor_id, name)
+        ids: set[str] = set()
+        for item in walk_values(value):
+            if isinstance(item, LayerVal):
+                ids.add(item.layer_id)
+            elif isinstance(item, TensorVal):
+                ids.add(item.tensor_id)
+            elif isinstance(item, ModelVal):
+                ids.add(item.record.id)
+        if ids:
+            self.builder.touch(self.origin(), ids)

@@ -1,0 +1,232 @@
+"""Python calls: functions (inlined with their arguments), pure builtins, methods.
+
+A call of a module-level function is recorded as an ``Invocation``, so that what it builds can be
+written back as one block. Calls of Keras objects go to the Keras plugin (``call_keras``).
+"""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from kcodegen.frontend import syntax
+from kcodegen.frontend.errors import Unsupported
+from kcodegen.frontend.interpreter.frame import Frame, Return
+from kcodegen.frontend.interpreter.state import (
+    MAX_UNROLL,
+    PURE_BUILTINS,
+    InterpreterState,
+    unknown_used,
+)
+from kcodegen.frontend.values import (
+    Const,
+    FunctionVal,
+    Method,
+    Opaque,
+    SelfVal,
+    SequenceVal,
+    Symbol,
+    TensorVal,
+    Unknown,
+    Value,
+    const_value,
+    iterate,
+    tensor_ids,
+)
+from kcodegen.ir import (
+    CallArgument,
+    Invocation,
+)
+
+
+class Calls(InterpreterState):
+    """Calls functions, builtins and methods."""
+
+    def eval_call(self, node: cst.Call) -> Value:
+        func = self.eval(node.func)
+        args: list[Value] = []
+        kwargs: dict[str, Value] = {}
+        for arg in node.args:
+            if arg.star:
+                return Opaque(self.render(node))
+            value = self.eval(arg.value)
+            if arg.keyword is not None:
+                kwargs[arg.keyword.value] = value
+            else:
+                args.append(value)
+        return self.call(func, args, kwargs, node)
+
+    def call(
+        self, func: Value, args: list[Value], kwargs: dict[str, Value], node: cst.Call
+    ) -> Value:
+        if isinstance(func, Symbol) and func.qualname == "builtins.super":
+            return Method(SelfVal(), "super", "super()")
+        if isinstance(func, Symbol) and func.qualname.startswith("builtins."):
+            return self.call_builtin(func.qualname, args, kwargs, node)
+        if isinstance(func, FunctionVal):
+            if func.closure is self.module_frame:
+                self.called_functions.add(func.node.name.value)
+                return self.call_helper(func, args, kwargs, node)
+            return self.call_function(func, args, kwargs)
+        if isinstance(func, Method):
+            return self.call_method(func, args, kwargs, node)
+        if isinstance(func, Unknown):
+            raise unknown_used(func, self.line(node))
+        made = self.call_keras(func, args, kwargs, node)
+        return made if made is not None else Opaque(self.render(node))
+
+    def call_builtin(
+        self, qualname: str, args: list[Value], kwargs: dict[str, Value], node: cst.Call
+    ) -> Value:
+        try:
+            plain = [const_value(a) for a in args]
+            named = {k: const_value(v) for k, v in kwargs.items()}
+        except LookupError:
+            if qualname == "builtins.len" and args and isinstance(args[0], SequenceVal):
+                return Const(len(args[0].items), self.render(node))
+            if (
+                qualname in ("builtins.list", "builtins.tuple")
+                and args
+                and isinstance(args[0], SequenceVal)
+            ):
+                return args[0]
+            return Opaque(self.render(node))
+        try:
+            result = PURE_BUILTINS[qualname.removeprefix("builtins.")](*plain, **named)
+            if isinstance(result, range) and len(result) > MAX_UNROLL:
+                return Opaque(self.render(node))
+            if isinstance(result, (range, enumerate, zip, reversed)) or hasattr(result, "__next__"):
+                result = list(result)
+        except (TypeError, ValueError, ArithmeticError, IndexError, KeyError, MemoryError):
+            return Opaque(self.render(node))  # the call fails at run time too; not ours to judge
+        return Const(result, self.render(node))
+
+    def call_function(
+        self, func: FunctionVal, args: list[Value], kwargs: dict[str, Value], explore: bool = False
+    ) -> Value:
+        if len(self.stack) > 50:
+            raise Unsupported("recursion too deep to follow", self.line(func.node))
+        outer = self.frame
+        block = func.node.name.value if func.closure is self.module_frame else outer.block
+        frame = Frame(block, func.closure)
+        self.bind_params(func.node.params, args, kwargs, frame)
+        nested = block == outer.block and not func.closure.is_module
+        if nested:
+            frame.statement = outer.statement
+        return self.invoke(func, frame, nested)
+
+    def call_helper(
+        self, func: FunctionVal, args: list[Value], kwargs: dict[str, Value], node: cst.Call
+    ) -> Value:
+        """A call of a module-level function: recorded as an Invocation, so that what it builds
+        can be written back as one block."""
+        builder = self.builder
+        invocation_id = builder.new_id("c")
+        parent = builder.within
+        local = self.block_frame()
+        in_loop = self.in_loop_body()
+        arguments = tuple(
+            CallArgument(
+                arg.keyword.value if arg.keyword else None,
+                self.render(arg.value),
+                self.render(arg.value, local),
+                value.tensor_id if isinstance(value, TensorVal) else None,
+                self.code(arg.value) if in_loop else None,
+            )
+            for arg, value in zip(node.args, [*args, *kwargs.values()], strict=True)
+        )
+        builder.calling.append(invocation_id)
+        self.helper_bodies[invocation_id] = func.node
+        try:
+            returned = self.call_function(func, args, kwargs)
+        finally:
+            builder.calling.pop()
+        comments, trailing = self.take_comments()
+        params = func.node.params
+        simple = not params.posonly_params and not isinstance(params.star_arg, cst.Param)
+        simple = simple and params.star_kwarg is None
+        signature = [*params.params, *params.kwonly_params]
+        given = {**dict(zip((p.name.value for p in params.params), args, strict=False)), **kwargs}
+        builder.invocations[invocation_id] = Invocation(
+            invocation_id,
+            func.node.name.value,
+            parent,
+            tuple(
+                (p.name.value, self.code(p.default) if p.default is not None else None)
+                for p in signature
+            )
+            if simple
+            else None,
+            tuple(
+                p.name.value for p in signature if isinstance(given.get(p.name.value), TensorVal)
+            ),
+            arguments,
+            tensor_ids(returned),
+            self.span(node),
+            branches=syntax.branches(func.node),
+            comments=comments,
+            trailing_comment=trailing,
+            conditions=tuple(self.conditions.pop(invocation_id, ())),
+            keyword_only=tuple(p.name.value for p in params.kwonly_params),
+        )
+        return returned
+
+    def invoke(self, func: FunctionVal, frame: Frame, nested: bool = False) -> Value:
+        """Run a function body in ``frame``; its return value. A nested function's statements count
+        as the statement that called it. Positions are looked for where the function is defined."""
+        node = func.node
+        self.stack.append(frame)
+        caller, self.positions.near = self.positions.near, func.home
+        try:
+            if nested:
+                self.exec_nested(node.body.body)
+            else:
+                self.exec_block(node.body.body, frame)  # type: ignore[arg-type]
+        except Return as result:
+            return result.value
+        finally:
+            self.stack.pop()
+            self.positions.near = caller
+        return Const(None, "None")
+
+    def bind_params(
+        self, params: cst.Parameters, args: list[Value], kwargs: dict[str, Value], frame: Frame
+    ) -> None:
+        positional = [*params.posonly_params, *params.params]
+        for index, param in enumerate(positional):
+            name = param.name.value
+            if index < len(args):
+                frame.vars[name] = args[index]
+            elif name in kwargs:
+                frame.vars[name] = kwargs[name]
+            elif param.default is not None:
+                frame.vars[name] = self.eval_in(param.default, frame.parent or self.module_frame)
+            else:
+                frame.vars[name] = Opaque(name)
+        for param in params.kwonly_params:
+            name = param.name.value
+            if name in kwargs:
+                frame.vars[name] = kwargs[name]
+            elif param.default is not None:
+                frame.vars[name] = self.eval_in(param.default, frame.parent or self.module_frame)
+            else:
+                frame.vars[name] = Opaque(name)
+        if isinstance(params.star_arg, cst.Param):
+            frame.vars[params.star_arg.name.value] = SequenceVal(
+                args[len(positional) :], "tuple", "()"
+            )
+        if params.star_kwarg is not None:
+            frame.vars[params.star_kwarg.name.value] = Opaque("{}")
+
+    def call_method(
+        self, method: Method, args: list[Value], kwargs: dict[str, Value], node: cst.Call
+    ) -> Value:
+        owner, name = method.owner, method.name
+        made = self.keras_method(owner, name, args, kwargs, node)
+        if made is not None:
+            return made
+        if isinstance(owner, SequenceVal) and name in ("append", "extend") and args:
+            start = len(owner.items)
+            owner.items.extend([args[0]] if name == "append" else (iterate(args[0]) or []))
+            self.place_items(owner, start)
+            return Const(None, "None")
+        return Opaque(self.render(node))
