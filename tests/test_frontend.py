@@ -8,7 +8,7 @@ import pytest
 
 from kcodegen.errors import BadInput
 from kcodegen.frontend import parse_models, select_models
-from kcodegen.ir import format_graph
+from kcodegen.ir import ArgScope, format_graph
 
 IMPORT_FORMS = {
     "keras": ("import keras", "keras.Sequential", "keras.layers.Dense"),
@@ -134,7 +134,8 @@ def test_model_built_in_a_function_is_sited_in_it() -> None:
     ).models
     assert graph.site.function == "build"
     assert graph.site.binding is None  # returned
-    assert graph.layers[0].local_args == ("width",)
+    written = graph.layers[0].written_in(ArgScope.FUNCTION)
+    assert written is not None and written.args == ("width",)
     assert graph.layers[0].args == ("4",)
 
 

@@ -17,6 +17,7 @@ from kcodegen.codegen.naming import TensorNames
 from kcodegen.frontend.keras_api import snake_case
 from kcodegen.ir import (
     Arg,
+    ArgScope,
     InputSpec,
     LayerSpec,
     Literal_,
@@ -82,13 +83,9 @@ def constructor(
     if layer.is_model:
         return callee
     args, kwargs = layer.args, layer.kwargs
-    if (
-        site
-        and site == layer.scope
-        and layer.local_args is not None
-        and layer.local_kwargs is not None
-    ):
-        args, kwargs = layer.local_args, layer.local_kwargs
+    written = layer.written_in(ArgScope.FUNCTION)
+    if site and site == layer.scope and written is not None:
+        args, kwargs = written.args, written.kwargs
     if layer.cls.startswith("keras.applications."):
         drop_shape = False  # a backbone's input_shape is part of its structure
     if layer.merge_function and as_class:

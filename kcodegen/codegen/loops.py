@@ -21,7 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from kcodegen.codegen.keys import arg_key, names_in
-from kcodegen.ir import LayerSpec, Loop, ModelGraph, Node, Op
+from kcodegen.ir import ArgScope, LayerSpec, Loop, ModelGraph, Node, Op, module_arguments
 
 
 @dataclass(frozen=True)
@@ -220,19 +220,19 @@ def _text(
     """The layer's arguments as the loop writes them: as written, when the loop's own body made
     it (not a loop inside it, whose names the kept loop does not bind); else the values, which
     must then be the same in every pass."""
-    if layer.within == pass_id and layer.source_args is not None:
-        return (layer.source_args, layer.source_kwargs or ())
-    if layer.local_args is not None and layer.scope:
+    written = layer.written_in(ArgScope.LOOP)
+    if layer.within == pass_id and written is not None:
+        return (written.args, written.kwargs)
+    if layer.written_in(ArgScope.FUNCTION) is not None and layer.scope:
         return None  # made by a helper the loop called: its text reads the helper's names
     return (layer.args, layer.kwargs)
 
 
 def _as_written(layer: LayerSpec, pass_id: str) -> LayerSpec:
-    if layer.within != pass_id or layer.source_args is None or layer.source_kwargs is None:
+    written = layer.written_in(ArgScope.LOOP)
+    if layer.within != pass_id or written is None:
         return layer
-    return replace(
-        layer, args=layer.source_args, kwargs=layer.source_kwargs, local_args=None, name=None
-    )
+    return replace(layer, arguments=module_arguments(written.args, written.kwargs), name=None)
 
 
 def _targets(loop: Loop) -> set[str]:

@@ -30,6 +30,9 @@ from kcodegen.codegen.conditions import (
 from kcodegen.codegen.keys import arg_key, names_in
 from kcodegen.ir import (
     Arg,
+    ArgScope,
+    ArgumentText,
+    CallArgument,
     InputSpec,
     Invocation,
     LayerSpec,
@@ -254,15 +257,12 @@ def _constructor(
 ) -> tuple[tuple[str, ...], tuple[tuple[str, str], ...], bool]:
     """The layer's arguments as the class writes them: the helper's text when the only names of
     the helper it reads are parameters the class takes, else the values of this call."""
-    if (
-        layer.scope == invocation.function
-        and layer.local_args is not None
-        and layer.local_kwargs is not None
-    ):
-        local = names_in([*layer.local_args, *(v for _, v in layer.local_kwargs)])
-        valued = names_in([*layer.args, *(v for _, v in layer.kwargs)])
+    written = layer.written_in(ArgScope.FUNCTION)
+    if layer.scope == invocation.function and written is not None:
+        local = names_in(list(written.texts))
+        valued = names_in(list(layer.arguments[0].texts))
         if local - valued <= parameters:
-            return layer.local_args, layer.local_kwargs, True
+            return written.args, written.kwargs, True
     return layer.args, layer.kwargs, False
 
 
@@ -401,6 +401,22 @@ def _renamed_arg(arg: Arg, names: dict[str, str]) -> Arg:
 
 
 # --- the caller, with the call as one layer -------------------------------------------------------
+def _argument_texts(written: list[CallArgument]) -> tuple[ArgumentText, ...]:
+    """A helper call's arguments (its tensors aside) in each scope whose text is known for all."""
+    found = []
+    for scope, texts in (
+        (ArgScope.MODULE, [a.text for a in written]),
+        (ArgScope.FUNCTION, [a.local_text for a in written]),
+        (ArgScope.LOOP, [a.source_text for a in written]),
+    ):
+        pairs = [(a.keyword, t) for a, t in zip(written, texts, strict=True) if t is not None]
+        if len(pairs) == len(written):
+            positional = tuple(t for keyword, t in pairs if keyword is None)
+            keywords = tuple((keyword, t) for keyword, t in pairs if keyword is not None)
+            found.append(ArgumentText(scope, positional, keywords))
+    return tuple(found)
+
+
 def _replace_call(graph: ModelGraph, call: _Call, class_name: str) -> ModelGraph:
     invocation = call.invocation
     calls = {call.id: call for call in graph.invocations}
@@ -415,21 +431,12 @@ def _replace_call(graph: ModelGraph, call: _Call, class_name: str) -> ModelGraph
         f"{invocation.id}:layer",
         class_name,
         class_name,
-        tuple(a.text for a in written if a.keyword is None),
-        tuple((a.keyword, a.text) for a in written if a.keyword is not None),
+        _argument_texts(written),
         None if name_literal else invocation.function,  # ``name="down0"`` names the attribute
         name_literal,
         invocation.span,
         scope=parent.function if parent is not None else graph.site.function,
-        local_args=tuple(a.local_text for a in written if a.keyword is None),
-        local_kwargs=tuple((a.keyword, a.local_text) for a in written if a.keyword is not None),
         within=invocation.parent,
-        source_args=tuple(a.source_text for a in written if a.keyword is None)  # type: ignore[misc]
-        if all(a.source_text is not None for a in written)
-        else None,
-        source_kwargs=tuple((a.keyword, a.source_text) for a in written if a.keyword is not None)  # type: ignore[misc]
-        if all(a.source_text is not None for a in written)
-        else None,
     )
     returned = invocation.returned[0]
     name = invocation.result_name

@@ -33,7 +33,7 @@ from kcodegen.codegen.loops import KeptLoop, kept_loops
 from kcodegen.codegen.naming import TensorNames, class_name, layer_attributes, loop_attributes
 from kcodegen.codegen.outline import outline
 from kcodegen.frontend.keras_api import TRAINING_LAYERS
-from kcodegen.ir import LayerSpec, ModelGraph, Node, Op
+from kcodegen.ir import ArgScope, LayerSpec, ModelGraph, Node, Op
 
 # A generated class takes these already (``name=``) or cannot take them as parameters.
 _RESERVED_PARAMETERS = frozenset({"self", "kwargs", "name", "trainable", "dtype"})
@@ -334,10 +334,11 @@ def builder_parameters(graph: ModelGraph) -> tuple[list[str], set[str]]:
     read: set[str] = set()
     keep: set[str] = set()
     for layer in graph.layers:
-        if layer.scope != graph.site.function or layer.local_args is None or layer.is_model:
+        written = layer.written_in(ArgScope.FUNCTION)
+        if layer.scope != graph.site.function or written is None or layer.is_model:
             continue
-        local = names_in([*layer.local_args, *(v for _, v in layer.local_kwargs or ())])
-        valued = names_in([*layer.args, *(v for _, v in layer.kwargs)])
+        local = names_in(list(written.texts))
+        valued = names_in(list(layer.arguments[0].texts))
         builders = local - valued  # the function's own names, which ``args`` has as values
         if builders and builders <= parameters:
             keep.add(layer.id)

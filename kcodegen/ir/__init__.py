@@ -4,6 +4,8 @@ from kcodegen.ir.graph import ModelGraph, tensor_refs
 from kcodegen.ir.nodes import (
     STYLES,
     Arg,
+    ArgScope,
+    ArgumentText,
     CallArgument,
     Condition,
     InputSpec,
@@ -21,12 +23,15 @@ from kcodegen.ir.nodes import (
     Style,
     Tensor,
     TensorRef,
+    module_arguments,
 )
 from kcodegen.ir.printer import format_graph
 
 __all__ = [
     "STYLES",
     "Arg",
+    "ArgScope",
+    "ArgumentText",
     "CallArgument",
     "Condition",
     "InputSpec",
@@ -46,5 +51,6 @@ __all__ = [
     "Tensor",
     "TensorRef",
     "format_graph",
+    "module_arguments",
     "tensor_refs",
 ]

@@ -7,6 +7,7 @@ converted model stay parametric: ``Dense(num_labels)`` survives a conversion as 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import Enum
 from typing import Literal, Union
 
 Style = Literal["sequential", "functional", "subclassing"]
@@ -29,6 +30,40 @@ class Span:
         ) <= (self.end_line, self.end_col)
 
 
+class ArgScope(Enum):
+    """Where the text of a layer's arguments is meant to be read."""
+
+    # Anywhere in the module: the names of inlined helpers and unrolled loops are their values
+    # (``Dense(64)`` for ``Dense(units)`` called with 64), since generated code may go elsewhere.
+    MODULE = "module"
+    # Inside ``LayerSpec.scope``, the function that created the layer: its names kept.
+    FUNCTION = "function"
+    # Inside the ``for`` loop whose own body created the layer, exactly as written: the loop's
+    # names kept (``Dense(units)``), for code that keeps the loop.
+    LOOP = "loop"
+
+
+@dataclass(frozen=True)
+class ArgumentText:
+    """A constructor's arguments as source text, for one scope."""
+
+    scope: ArgScope
+    args: tuple[str, ...]
+    kwargs: tuple[tuple[str, str], ...]
+
+    @property
+    def texts(self) -> tuple[str, ...]:
+        """Every argument's text, positional then keyword."""
+        return (*self.args, *(value for _, value in self.kwargs))
+
+
+def module_arguments(
+    args: tuple[str, ...], kwargs: tuple[tuple[str, str], ...]
+) -> tuple[ArgumentText, ...]:
+    """Arguments known only as the module reads them."""
+    return (ArgumentText(ArgScope.MODULE, args, kwargs),)
+
+
 @dataclass(frozen=True)
 class LayerSpec:
     """One layer instance. A layer called twice is one LayerSpec and two Nodes."""
@@ -38,8 +73,9 @@ class LayerSpec:
     callee: (
         str  # the constructor as written ("Dense", "tf.keras.layers.Dense"); resolves in the module
     )
-    args: tuple[str, ...]  # positional constructor arguments, source text
-    kwargs: tuple[tuple[str, str], ...]  # keyword constructor arguments, source text
+    # The constructor's arguments as source text: first for the module scope, then for the
+    # scopes where the author's own text (with its names) is known.
+    arguments: tuple[ArgumentText, ...]
     var_name: str | None  # the author's variable or attribute name for the instance
     name: str | None  # the value of name= when it is a string literal
     span: Span
@@ -48,10 +84,6 @@ class LayerSpec:
     ] = ()  # attributes set after creation, e.g. ("trainable", "False")
     merge_function: str | None = None  # "concatenate" when written as the functional merge helper
     scope: str = ""  # the module-level function whose body created it ("" for the module)
-    # The arguments as written in ``scope``, where the names of that function are still in scope
-    # (``args``/``kwargs`` have them replaced by their values, for code placed elsewhere).
-    local_args: tuple[str, ...] | None = None
-    local_kwargs: tuple[tuple[str, str], ...] | None = None
     comments: tuple[str, ...] = ()  # comment lines above the statement that created it
     # A model used as a layer: the ``ModelGraph.name`` of that model in the same module. Its
     # ``callee`` is how the outer code refers to it (``encoder``); it has no arguments.
@@ -59,10 +91,20 @@ class LayerSpec:
     # Where a subclass keeps the layer when that is not a plain attribute: ``blocks[2]``.
     attr_path: str | None = None
     within: str | None = None  # the Invocation (helper call) or loop pass that created it
-    # The arguments exactly as written, when code a ``for`` loop runs itself created the layer:
-    # the loop's names are still in them (``Dense(units)``), for code that keeps the loop.
-    source_args: tuple[str, ...] | None = None
-    source_kwargs: tuple[tuple[str, str], ...] | None = None
+
+    @property
+    def args(self) -> tuple[str, ...]:
+        """Positional arguments, as code anywhere in the module reads them."""
+        return self.arguments[0].args
+
+    @property
+    def kwargs(self) -> tuple[tuple[str, str], ...]:
+        """Keyword arguments, as code anywhere in the module reads them."""
+        return self.arguments[0].kwargs
+
+    def written_in(self, scope: ArgScope) -> ArgumentText | None:
+        """The arguments as code in ``scope`` reads them, when kcg knows that text."""
+        return next((text for text in self.arguments if text.scope is scope), None)
 
     def kwarg(self, key: str) -> str | None:
         return next((value for k, value in self.kwargs if k == key), None)

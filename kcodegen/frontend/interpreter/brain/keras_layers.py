@@ -6,6 +6,7 @@ inference, for code whose structure depends on a tensor's shape.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import libcst as cst
@@ -38,7 +39,10 @@ from kcodegen.frontend.values import (
 )
 from kcodegen.ir import (
     Arg,
+    ArgScope,
+    ArgumentText,
     LayerSpec,
+    module_arguments,
     tensor_refs,
 )
 
@@ -136,40 +140,39 @@ class KerasLayers(InterpreterState):
         name = next((v for k, v in kwargs if k == "name"), None)
         layer_id = self.builder.new_id("l")
         scope = self.frame.block if self.is_function_block(self.frame.block) else ""
-        local_args = local_kwargs = None
+        arguments = [ArgumentText(ArgScope.MODULE, args, kwargs)]
         if scope:
             local = self.block_frame()
-            local_args = tuple(self.render(a.value, local) for a in node.args if a.keyword is None)
-            local_kwargs = tuple(
-                (a.keyword.value, self.render(a.value, local))
-                for a in node.args
-                if a.keyword is not None
+            arguments.append(
+                self.argument_text(ArgScope.FUNCTION, node, lambda e: self.render(e, local))
             )
-        source_args = source_kwargs = None
         if self.in_loop_body():
-            source_args = tuple(self.code(a.value) for a in node.args if a.keyword is None)
-            source_kwargs = tuple(
-                (a.keyword.value, self.code(a.value)) for a in node.args if a.keyword is not None
-            )
+            arguments.append(self.argument_text(ArgScope.LOOP, node, self.code))
         spec = LayerSpec(
             layer_id,
             cls,
             callee,
-            args,
-            kwargs,
+            tuple(arguments),
             None,
             syntax.string_literal(name),
             self.span(node),
             scope=scope,
-            local_args=local_args,
-            local_kwargs=local_kwargs,
-            source_args=source_args,
-            source_kwargs=source_kwargs,
         )
         self.builder.add_layer(spec, self.origin())
         self.layer_configs[layer_id] = self.layer_config(node)
         self.frame.new_layers.append(layer_id)
         return LayerVal(layer_id, self.render(node))
+
+    @staticmethod
+    def argument_text(
+        scope: ArgScope, node: cst.Call, text: Callable[[cst.BaseExpression], str]
+    ) -> ArgumentText:
+        """The call's arguments, each as ``text`` writes it for ``scope``."""
+        return ArgumentText(
+            scope,
+            tuple(text(a.value) for a in node.args if a.keyword is None),
+            tuple((a.keyword.value, text(a.value)) for a in node.args if a.keyword is not None),
+        )
 
     def constructor_args(
         self, node: cst.Call
@@ -235,8 +238,7 @@ class KerasLayers(InterpreterState):
             layer_id,
             api.MERGE_FUNCTIONS[qualname],
             self.render(node.func),
-            (),
-            kwargs,
+            module_arguments((), kwargs),
             None,
             name,
             self.span(node),

@@ -41,6 +41,7 @@ from kcodegen.frontend.values import (
 from kcodegen.ir import (
     LayerSpec,
     TensorRef,
+    module_arguments,
 )
 
 UNTRACKED_METHODS = frozenset(
@@ -391,8 +392,7 @@ class KerasModels(InterpreterState):
                 layer_id,
                 api.MODEL,
                 model.text,
-                (),
-                (),
+                module_arguments((), ()),
                 var_name or record.binding,
                 record.keras_name,
                 record.span,
