@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cache
+from pathlib import Path
 
 import jinja2
 
@@ -34,10 +35,18 @@ INDENT = " " * 4
 WIDTH = 99
 
 
+def template_folder() -> Path:
+    """The templates: inside the package in a wheel (the build maps the top-level ``templates/``
+    there), at the top of the source tree in a checkout or an editable install."""
+    package = Path(__file__).resolve().parents[1]
+    shipped = package / "templates"
+    return shipped if shipped.is_dir() else package.parent / "templates"
+
+
 @cache
 def _environment() -> jinja2.Environment:
     return jinja2.Environment(
-        loader=jinja2.PackageLoader("kcodegen", "templates"),
+        loader=jinja2.FileSystemLoader(template_folder()),
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
         autoescape=False,
