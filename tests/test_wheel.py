@@ -47,9 +47,9 @@ def test_the_installed_wheel_converts_a_sample(wheel: Path, tmp_path: Path) -> N
         "main()\n"
     )
     env = {**os.environ, "PYTHONPATH": str(site)}  # ahead of the editable checkout
+    convert = ("convert", str(SAMPLE / "model.py"), "--to", "subclassing", "--no-verify")
     result = subprocess.run(
-        [sys.executable, "-c", script, "convert", str(SAMPLE / "model.py"), "--to", "subclassing"]
-        + ["--no-verify"],
+        [sys.executable, "-c", script, *convert],
         cwd=tmp_path,
         env=env,
         capture_output=True,

@@ -33,6 +33,7 @@ OK, FINDINGS, BAD_INPUT = 0, 1, 2
 class LintOptions:
     select: tuple[str, ...] | None
     ignore: tuple[str, ...]
+    extend_select: tuple[str, ...]
     fix: bool
     output_format: str
     statistics: bool
@@ -49,6 +50,12 @@ class LintOptions:
     multiple=True,
     metavar="CODES",
     help="Only these rules: codes or prefixes, KCG1,KCG201.",
+)
+@click.option(
+    "--extend-select",
+    multiple=True,
+    metavar="CODES",
+    help="Add these rules to the selection, e.g. the opt-in style rule KCG101.",
 )
 @click.option("--ignore", multiple=True, metavar="CODES", help="Leave out these codes or prefixes.")
 @click.option("--fix", is_flag=True, help="Apply the safe fixes, then report what remains.")
@@ -73,6 +80,7 @@ class LintOptions:
 def command(
     paths: tuple[str, ...],
     select: tuple[str, ...],
+    extend_select: tuple[str, ...],
     ignore: tuple[str, ...],
     fix: bool,
     output_format: str,
@@ -89,6 +97,7 @@ def command(
     options = LintOptions(
         select=tuple(code for text in select for code in parse_codes(text)) if select else None,
         ignore=tuple(code for text in ignore for code in parse_codes(text)),
+        extend_select=tuple(code for text in extend_select for code in parse_codes(text)),
         fix=fix,
         output_format=output_format,
         statistics=statistics,
@@ -154,15 +163,18 @@ def _plan(paths: tuple[str, ...], options: LintOptions, rules: tuple[Rule, ...])
     from kcodegen.lint.runner import Job
 
     known = frozenset(rule.code for rule in rules)
+    defaults = frozenset(rule.code for rule in rules if rule.default)
     check_selectors(options.select or (), known, "--select")
     check_selectors(options.ignore, known, "--ignore")
+    check_selectors(options.extend_select, known, "--extend-select")
     finder = ConfigFinder(Path(options.config) if options.config else None)
     collected = collect(paths, finder, options.stdin_filename, options.force_exclude)
     for config in finder.all_found():
         _check_config(config, known)
     stdin = read_source(STDIN) if STDIN in paths else None
 
-    chooser = RuleChooser(known, Selection(options.select, options.ignore))
+    selection = Selection(options.select, options.ignore, options.extend_select)
+    chooser = RuleChooser(known, defaults, selection)
     subsets: dict[frozenset[str], tuple[Rule, ...]] = {}  # one tuple per rule set: pickled once
     jobs = []
     for target in collected.targets:
@@ -180,6 +192,7 @@ def _check_config(config: LintConfig, known: frozenset[str]) -> None:
 
     where = f"{config.origin}: {TABLE}"
     check_selectors(config.select or (), known, f"{where} select")
+    check_selectors(config.extend_select, known, f"{where} extend-select")
     check_selectors(config.ignore, known, f"{where} ignore")
     for glob, codes in config.per_file_ignores:
         check_selectors(codes, known, f"{where} per-file-ignores {glob.pattern!r}")

@@ -39,13 +39,14 @@ def lint(
 
     rules = all_rules()
     known = frozenset(rule.code for rule in rules)
+    defaults = frozenset(rule.code for rule in rules if rule.default)
     chosen = Selection(
         None if select is None else tuple(c for s in select for c in parse_codes(s)),
         tuple(c for s in ignore for c in parse_codes(s)),
     )
     check_selectors(chosen.select or (), known, "select")
     check_selectors(chosen.ignore, known, "ignore")
-    enabled = RuleChooser(known, chosen).enabled(LintConfig(root=Path.cwd()), None)
+    enabled = RuleChooser(known, defaults, chosen).enabled(LintConfig(root=Path.cwd()), None)
     return check(source, path, [rule for rule in rules if rule.code in enabled])
 
 

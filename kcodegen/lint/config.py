@@ -3,8 +3,10 @@
 The table lives under ``tool.kcg.lint`` so that other commands can have their own tables beside it.
 Each file uses the nearest pyproject.toml, walking up from its folder, that has such a table; its
 globs are relative to that file's folder. Rule selection follows ruff: codes or prefixes, the most
-specific selector wins and ignore wins a tie; ``--select`` on the command line replaces the
-configured selection, ``--ignore`` removes rules from it.
+specific selector wins and ignore wins a tie. Without ``select`` the default rules run (those
+whose findings are real problems); ``extend-select`` adds rules to either. ``--select`` on the
+command line replaces the configured selection, ``--extend-select`` adds to it and ``--ignore``
+removes rules from it.
 """
 
 from __future__ import annotations
@@ -88,6 +90,7 @@ class LintConfig:
     root: Path  # the folder globs are relative to
     origin: str | None = None  # the file it was read from, for messages
     select: tuple[str, ...] | None = None
+    extend_select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
     per_file_ignores: tuple[tuple[Glob, tuple[str, ...]], ...] = ()
     exclude: tuple[Glob, ...] = ()
@@ -119,10 +122,11 @@ class LintConfig:
 
 @dataclass(frozen=True)
 class Selection:
-    """``--select`` (None: as configured) and ``--ignore`` from the command line."""
+    """``--select`` (None: as configured), ``--extend-select`` and ``--ignore`` from the command line."""
 
     select: tuple[str, ...] | None = None
     ignore: tuple[str, ...] = ()
+    extend_select: tuple[str, ...] = ()
 
 
 def parse_codes(text: str) -> tuple[str, ...]:
@@ -151,6 +155,7 @@ class RuleChooser:
     """The enabled rule codes for a file, from its configuration and the command line."""
 
     known: frozenset[str]
+    defaults: frozenset[str]  # the codes that run when nothing selects others
     cli: Selection = field(default_factory=Selection)
 
     def enabled(self, config: LintConfig, path: Path | None) -> frozenset[str]:
@@ -160,11 +165,15 @@ class RuleChooser:
         return codes
 
     def _base(self, config: LintConfig) -> frozenset[str]:
+        extend = self.cli.extend_select
         if self.cli.select is not None:
-            return choose(self.known, self.cli.select, self.cli.ignore)
-        configured = choose(
-            self.known, config.select if config.select is not None else (EVERYTHING,), config.ignore
-        )
+            return choose(self.known, (*self.cli.select, *extend), self.cli.ignore)
+        extend = (*config.extend_select, *extend)
+        if config.select is not None:
+            configured = choose(self.known, (*config.select, *extend), config.ignore)
+        else:
+            configured = choose(self.defaults, (EVERYTHING,), config.ignore)
+            configured |= choose(self.known, extend, config.ignore)
         return configured - choose(configured, self.cli.ignore, ())
 
 
@@ -199,7 +208,7 @@ def _where_in_toml(path: Path, error: tomllib.TOMLDecodeError) -> str:
     return f"{path}:{found[1]}:{found[2]}" if found else str(path)
 
 
-KEYS = ("select", "ignore", "per-file-ignores", "exclude")
+KEYS = ("select", "extend-select", "ignore", "per-file-ignores", "exclude")
 
 
 def _config_from_table(path: Path, table: dict[str, object]) -> LintConfig:
@@ -217,6 +226,7 @@ def _config_from_table(path: Path, table: dict[str, object]) -> LintConfig:
         root=path.resolve().parent,
         origin=str(path),
         select=None if select is None else _codes(select, where("select")),
+        extend_select=_codes(table.get("extend-select", []), where("extend-select")),
         ignore=_codes(table.get("ignore", []), where("ignore")),
         per_file_ignores=tuple(
             (Glob(glob), _codes(codes, where(f"per-file-ignores {glob!r}")))

@@ -58,13 +58,20 @@ def render() -> str:
         " KCG3xx likely bugs. Fixable findings are repaired by `kcg lint --fix`; `# noqa: CODE`"
         " on the line silences one.",
         "",
-        "| Code | Name | Fixable | Message |",
-        "|---|---|---|---|",
+        "Rules marked *default* run unless the configuration selects others: their findings are"
+        " real problems (bugs, removed or changed Keras 3 APIs, private imports). The others are"
+        " about style; turn them on with `extend-select` in `[tool.kcg.lint]` or"
+        " `--extend-select` (`kcg lint . --extend-select KCG101`).",
+        "",
+        "| Code | Name | Default | Fixable | Message |",
+        "|---|---|---|---|---|",
     ]
     for rule in rules:
         fixable = "yes" if rule.fixable else ""
+        default = "default" if rule.default else "opt-in"
         lines.append(
-            f"| [{rule.code}](#{_anchor(rule)}) | {rule.name} | {fixable} | {_cell(rule.message)} |"
+            f"| [{rule.code}](#{_anchor(rule)}) | {rule.name} | {default} | {fixable}"
+            f" | {_cell(rule.message)} |"
         )
     category = ""
     for rule in rules:
@@ -78,6 +85,8 @@ def render() -> str:
 def _section(rule: Rule) -> list[str]:
     found = parts(rule)
     lines = [f"### {rule.code} {rule.name}", "", f"Message: {rule.message}"]
+    if not rule.default:
+        lines += ["", f"Opt-in: runs only when selected (`--extend-select {rule.code}`)."]
     if rule.fixable:
         lines += ["", "Fixable: `kcg lint --fix` repairs the cases where a fix is safe."]
     for label in PARTS:

@@ -151,6 +151,9 @@ class Rule:
     name: ClassVar[str]  # "single-chain-functional", kebab-case, unique
     message: ClassVar[str]  # one line; the default message of a finding
     needs: ClassVar[Needs] = "cst"
+    # On without ``select``: rules whose findings are real problems (bugs, removed or changed
+    # Keras 3 APIs, private imports). A rule about taste is off until selected.
+    default: ClassVar[bool] = True
     triggers: ClassVar[tuple[str, ...]] = ()  # the rule runs only when one of these occurs
     fixable: ClassVar[bool] = False
     VALID: ClassVar[tuple[str, ...]] = ()

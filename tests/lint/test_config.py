@@ -21,6 +21,7 @@ from kcodegen.lint.config import (
 )
 
 KNOWN = frozenset({"KCG101", "KCG102", "KCG201", "KCG202", "KCG301"})
+DEFAULTS = KNOWN - {"KCG101", "KCG102"}  # as if the KCG1 rules were about taste
 
 
 @pytest.mark.parametrize(
@@ -65,12 +66,12 @@ CONFIG = LintConfig(
     ],
 )
 def test_the_command_line_wins_over_the_configuration(cli, enabled):
-    assert RuleChooser(KNOWN, cli).enabled(CONFIG, None) == enabled
+    assert RuleChooser(KNOWN, DEFAULTS, cli).enabled(CONFIG, None) == enabled
 
 
 def test_per_file_ignores_apply_even_to_selected_rules():
     config = LintConfig(root=Path("/p"), per_file_ignores=((Glob("tests/*.py"), ("KCG1",)),))
-    chooser = RuleChooser(KNOWN, Selection(select=("KCG101", "KCG201")))
+    chooser = RuleChooser(KNOWN, DEFAULTS, Selection(select=("KCG101", "KCG201")))
 
     assert chooser.enabled(config, Path("/p/tests/t.py")) == {"KCG201"}
     assert chooser.enabled(config, Path("/p/src/t.py")) == {"KCG101", "KCG201"}
@@ -202,8 +203,43 @@ def test_an_explicit_config_file_is_used_everywhere_and_must_have_the_table(tmp_
         ConfigFinder(tmp_path / "missing.toml")
 
 
-def test_without_any_configuration_everything_is_selected(tmp_path):
+def test_without_any_configuration_the_default_rules_are_selected(tmp_path):
     config = ConfigFinder().for_folder(tmp_path)
 
     assert config.origin is None
-    assert RuleChooser(KNOWN).enabled(config, tmp_path / "m.py") == KNOWN
+    assert RuleChooser(KNOWN, DEFAULTS).enabled(config, tmp_path / "m.py") == DEFAULTS
+
+
+@pytest.mark.parametrize(
+    ("config", "cli", "enabled"),
+    [
+        # ignore takes default rules away by prefix, as it does selected ones
+        (LintConfig(root=Path("/p"), ignore=("KCG2",)), Selection(), {"KCG301"}),
+        # extend-select adds opt-in rules to the defaults, in the table or on the command line
+        (
+            LintConfig(root=Path("/p"), extend_select=("KCG101",)),
+            Selection(),
+            DEFAULTS | {"KCG101"},
+        ),
+        (LintConfig(root=Path("/p")), Selection(extend_select=("KCG1",)), KNOWN),
+        # and to an explicit selection; ignore still wins where it is as specific
+        (CONFIG, Selection(extend_select=("KCG301",)), {"KCG101", "KCG201", "KCG202", "KCG301"}),
+        (
+            LintConfig(root=Path("/p"), extend_select=("KCG1",), ignore=("KCG1",)),
+            Selection(),
+            DEFAULTS,
+        ),
+        # --select replaces the defaults too
+        (LintConfig(root=Path("/p")), Selection(select=("KCG101",)), {"KCG101"}),
+    ],
+)
+def test_defaults_and_extend_select(config, cli, enabled):
+    assert RuleChooser(KNOWN, DEFAULTS, cli).enabled(config, None) == enabled
+
+
+def test_extend_select_is_read_from_the_table(tmp_path):
+    path = write(tmp_path / "pyproject.toml", '[tool.kcg.lint]\nextend-select = ["kcg101"]\n')
+
+    config = read_config(path)
+
+    assert config is not None and config.extend_select == ("KCG101",)

@@ -302,7 +302,8 @@ def test_configured_excludes_and_per_file_ignores(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path / "src")
 
     collected = collect([str(tmp_path)], ConfigFinder())
-    chooser = RuleChooser(frozenset(r.code for r in RULES), Selection())
+    codes = frozenset(r.code for r in RULES)
+    chooser = RuleChooser(codes, codes, Selection())
     enabled = {
         Path(t.shown).relative_to(tmp_path).as_posix(): sorted(
             chooser.enabled(t.config, t.location)

@@ -42,6 +42,7 @@ class SingleChainFunctional(Rule):
     message = (
         "this Functional model is a single chain of layers; a Sequential model says it more simply"
     )
+    default = False  # a matter of taste: opt in with select or extend-select
     needs = "models"
     triggers = ("Model(",)
 

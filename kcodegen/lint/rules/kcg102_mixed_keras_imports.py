@@ -38,6 +38,7 @@ class MixedKerasImports(Rule):
     code = "KCG102"
     name = "mixed-keras-imports"
     message = "this file uses both `keras` and `tf.keras`; use one"
+    default = False  # a matter of taste: opt in with select or extend-select
     needs = "text"
     triggers = ("tensorflow",)
 
