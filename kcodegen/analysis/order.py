@@ -8,6 +8,7 @@ from a Functional model creates its layers in this order, so ``get_weights()`` l
 from __future__ import annotations
 
 import ast
+from collections.abc import Iterator
 
 from kcodegen.ir import InputSpec, ModelGraph
 
@@ -17,20 +18,28 @@ def functional_layer_order(graph: ModelGraph) -> list[str]:
     finished: list[str] = []  # steps, inputs first
     done: set[str] = set()
 
-    def visit(tensor_id: str) -> None:
+    stack: list[tuple[str, Iterator[str]]] = []  # a depth-first walk, without recursion
+
+    def enter(tensor_id: str) -> None:
         step_id = graph.tensor_by_id[tensor_id].producer
         if step_id in done:
             return
         step = graph.step_by_id[step_id]
         traversal.setdefault(_operation(graph, step_id), len(traversal))
-        if not isinstance(step, InputSpec):
-            for used in graph.step_inputs(step):
-                visit(used)
-        done.add(step_id)
-        finished.append(step_id)
+        used = () if isinstance(step, InputSpec) else graph.step_inputs(step)
+        stack.append((step_id, iter(used)))
 
     for tensor_id in _flattened_outputs(graph):
-        visit(tensor_id)
+        enter(tensor_id)
+        while stack:
+            step_id, inputs = stack[-1]
+            used = next(inputs, None)
+            if used is not None:
+                enter(used)
+                continue
+            stack.pop()
+            done.add(step_id)
+            finished.append(step_id)
     depth: dict[str, int] = {}
     for step_id in reversed(finished):
         step = graph.step_by_id[step_id]

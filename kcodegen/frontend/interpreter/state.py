@@ -1,4 +1,4 @@
-"""What every part of the interpreter shares: frames, control-flow signals, state, source text.
+"""What every part of the interpreter shares: the run's state, source text and positions.
 
 ``InterpreterState`` holds the run's state and answers questions about the source (positions,
 text, names); the Python core (``statements``, ``expressions``, ``calls``) and the Keras plugin
@@ -66,6 +66,7 @@ MAX_UNROLL = 10_000
 
 
 def unknown_used(value: Unknown, line: int) -> Unsupported:
+    """The refusal for using a value kcg could not follow, naming why it is unknown."""
     return Unsupported(f"`{value.text}` is bound {value.reason}", line, cause=value)
 
 
