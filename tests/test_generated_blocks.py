@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from preservation import assert_preserved
 
 from kcodegen.convert import convert
 from kcodegen.frontend import parse_models
@@ -114,6 +115,7 @@ def test_blocks_and_loops_are_kept_and_compute_the_same(
     for style in targets(program):
         conversion = convert(source, style)  # type: ignore[arg-type]
         assert not conversion.refusals, (style, conversion.refusals, source)
+        assert_preserved(conversion)
         output = conversion.output
         if style == "subclassing" and program.shape.startswith("helper"):
             assert "class Block(layers.Layer):" in output, output

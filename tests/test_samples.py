@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from preservation import assert_preserved
 from sample_cases import Case, expectation, pairs
 
 from kcodegen.convert import convert
@@ -16,6 +17,7 @@ IDS = [f"{case.name}-{style}" for case, style in PAIRS]
 @pytest.mark.parametrize(("case", "style"), PAIRS, ids=IDS)
 def test_matches_golden(case: Case, style: str) -> None:
     conversion = case.convert(style)
+    assert_preserved(conversion)
     refused, text = expectation(conversion)
     if not refused and not conversion.changed:
         assert all(g.style == style for g in conversion.models), (

@@ -12,6 +12,8 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 
+from preservation import assert_preserved
+
 from kcodegen.convert import Conversion, convert
 from kcodegen.frontend import parse_models
 from kcodegen.ir import STYLES
@@ -128,6 +130,10 @@ def _check_output(
     output = conversion.output
     if conversion.converted != (MODEL,):
         return f"converted {conversion.converted}, not just `{MODEL}`"
+    try:
+        assert_preserved(conversion)
+    except AssertionError as lost:
+        return f"a statement outside the model did not survive: {lost}\n{output}"
     found = {g.name: g for g in parse_models(output).models}
     if MODEL not in found or found[MODEL].style != target:
         styles = {name: g.style for name, g in found.items()}

@@ -172,8 +172,14 @@ class Statements(InterpreterState):
     def exec_small(self, small: cst.BaseSmallStatement) -> None:
         if isinstance(small, cst.Assign):
             value = self._bound(small) or self.eval(small.value)
+            alias = isinstance(small.value, cst.Name) and isinstance(value, ModelVal)
             for target in small.targets:
-                self.bind(target.target, value, small)
+                if alias and isinstance(target.target, cst.Name):
+                    # ``model = discriminator`` names a model built before: the statement is the
+                    # user's own, kept where it is, not a part of the model's construction.
+                    self.frame.vars[target.target.value] = value
+                else:
+                    self.bind(target.target, value, small)
         elif isinstance(small, cst.AnnAssign):
             if small.value is not None:
                 self.bind(small.target, self.eval(small.value), small)
