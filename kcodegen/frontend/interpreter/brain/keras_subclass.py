@@ -46,8 +46,10 @@ class KerasSubclasses(InterpreterState):
         """What a class with this base is: a ``model``, a ``layer``, or None (not Keras's)."""
         if isinstance(base, Symbol) and base.qualname in (api.MODEL, api.SEQUENTIAL):
             return "model"
-        if isinstance(base, Symbol) and base.qualname == api.LAYER_BASE:
-            return "layer"
+        if isinstance(base, Symbol) and (
+            base.qualname == api.LAYER_BASE or api.is_layer_class(base.qualname)
+        ):
+            return "layer"  # a layer of its own, or a built-in one extended (``layers.Conv2D``)
         if isinstance(base, ClassVal) and base.kind != "other":
             return base.kind
         return None
