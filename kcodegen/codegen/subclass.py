@@ -33,6 +33,7 @@ from kcodegen.codegen.loops import KeptLoop, kept_loops
 from kcodegen.codegen.naming import TensorNames, class_name, layer_attributes, loop_attributes
 from kcodegen.codegen.outline import outline
 from kcodegen.frontend.keras_api import TRAINING_LAYERS
+from kcodegen.frontend.syntax import quoted
 from kcodegen.ir import ArgScope, LayerSpec, ModelGraph, Node, Op
 
 # A generated class takes these already (``name=``) or cannot take them as parameters.
@@ -390,4 +391,15 @@ def _call_parameters(
         return param, [
             f"{name} = {param}[{key}]" for name, key in zip(unpacked, structure.keys, strict=False)
         ]
-    return param, [f"{', '.join(unpacked)} = {param}"]
+    targets = ", ".join(unpacked)
+    keras_names = [by_tensor[t].keras_name for t in structure.tensors]
+    if None in keras_names:
+        return param, [f"{targets} = {param}"]
+    # Named inputs: the Functional model also took them as a dict keyed by those names.
+    by_name = ", ".join(f"{param}[{quoted(name)}]" for name in keras_names if name is not None)
+    return param, [
+        f"if isinstance({param}, dict):  # keyed by the inputs' names",
+        f"{INDENT}{targets} = {by_name}",
+        "else:",
+        f"{INDENT}{targets} = {param}",
+    ]

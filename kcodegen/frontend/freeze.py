@@ -14,7 +14,7 @@ from kcodegen.frontend.cst_search import find_all
 from kcodegen.frontend.errors import Unsupported
 from kcodegen.frontend.interpreter import Interpreter
 from kcodegen.frontend.records import ModelRecord
-from kcodegen.frontend.syntax import string_literal
+from kcodegen.frontend.syntax import quoted, string_literal
 from kcodegen.frontend.values import (
     DictVal,
     FunctionVal,
@@ -289,10 +289,20 @@ def _with_known_shape(spec: InputSpec, record: ModelRecord, interp: Interpreter)
         if len(observed) == len(record.input_tensors) and key in observed:
             shape = observed[key][1:]
             dtype = spec.dtype or record.built_dtypes.get(key)
+            keras_name = spec.keras_name or record.built_names.get(key)
             kwargs = spec.kwargs
             if dtype is not None and "dtype" not in dict(kwargs):
                 kwargs += (("dtype", f'"{dtype}"'),)
-            return replace(spec, shape=shape, shape_text=repr(shape), dtype=dtype, kwargs=kwargs)
+            if keras_name is not None and "name" not in dict(kwargs):
+                kwargs += (("name", quoted(keras_name)),)
+            return replace(
+                spec,
+                shape=shape,
+                shape_text=repr(shape),
+                dtype=dtype,
+                keras_name=keras_name,
+                kwargs=kwargs,
+            )
     for node in interp.builder.nodes.values():
         if any(isinstance(a, TensorRef) and a.tensor == spec.tensor for a in node.args):
             layer = interp.builder.layers[node.layer]

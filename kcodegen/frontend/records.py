@@ -46,6 +46,7 @@ class ModelRecord:
     # Keyed by input position, or by key for dict inputs.
     built_shapes: list[dict[object, tuple[int | None, ...]]] = field(default_factory=list)
     built_dtypes: dict[object, str] = field(default_factory=dict)  # from model(keras.Input(...))
+    built_names: dict[object, str] = field(default_factory=dict)  # ...Input(name=...) there
     # The calls that only build the model, with their (block, statement index): part of the site
     # when they directly follow it, so a conversion replaces them with what the target needs.
     builds: list[tuple[str, int, cst.Call]] = field(default_factory=list)

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from typing import Any
 
 Shape = tuple[int, ...]
+# Outputs of the second call, with the inputs as a dict keyed by their names, are named so.
+BY_NAME = "by name: "
 
 
 @dataclass(frozen=True)
@@ -132,8 +134,11 @@ class VerifyReport:
             return f"not equivalent: output {failed[0].name!r}: {failed[0].problem}{more}"
         if not self.outputs:
             return "not equivalent: the models returned no outputs"
-        count = len(self.outputs)
-        return f"verified: {count} output{'s' * (count != 1)}, max abs diff {self.max_abs:.2g}"
+        count = sum(not o.name.startswith(BY_NAME) for o in self.outputs)
+        also = ", inputs also fed by name" if count < len(self.outputs) else ""
+        return (
+            f"verified: {count} output{'s' * (count != 1)}{also}, max abs diff {self.max_abs:.2g}"
+        )
 
     def details(self) -> str:
         """One line per output (or weight problem), the first differing layer, then the verdict."""

@@ -45,7 +45,7 @@ from kcodegen.ir import ModelGraph
 from kcodegen.verify.correspondence import correspond
 from kcodegen.verify.plan import model_plan
 from kcodegen.verify.report import VerifyFailure, VerifyReport, VerifyResult
-from kcodegen.verify.signature import InputError, Range, input_signature
+from kcodegen.verify.signature import InputError, Range, input_names, input_signature
 from kcodegen.verify.slice import NeedsData, SliceError, model_slice
 
 _PACKAGE_ROOT = Path(__file__).resolve().parents[2]  # so the worker imports this very kcodegen
@@ -180,6 +180,7 @@ def prepare(case: VerifyCase) -> dict[str, Any]:
         **sides,
         "signature": [asdict(spec) for spec in signature],
         "structure": structure,
+        "names": input_names(ours.graph),
         "pairs": {
             "layers": pairs.layers,
             "nodes": pairs.nodes,

@@ -68,6 +68,15 @@ def input_signature(
     return specs, "list" if structure.kind == "tuple" else structure.kind
 
 
+def input_names(graph: ModelGraph) -> list[str] | None:
+    """The names a model taking a list of inputs also accepts them by, as a dict: a Functional
+    model's inputs named with ``keras.Input(name=...)``. None when they are not all named."""
+    names = [spec.keras_name for spec in graph.inputs]
+    if graph.input_structure.kind not in ("list", "tuple") or None in names:
+        return None
+    return names  # type: ignore[return-value]
+
+
 def _twin_shape(
     converted: ModelGraph, spec: InputSpec, index: int
 ) -> tuple[int | None, ...] | None:

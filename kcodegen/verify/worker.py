@@ -29,6 +29,7 @@ import numpy as np
 from kcodegen.verify.compare import compare_arrays, compare_outputs, flatten
 from kcodegen.verify.feed import make_inputs
 from kcodegen.verify.locate import Located, locate
+from kcodegen.verify.report import BY_NAME
 from kcodegen.verify.slice import TARGET_NAME
 from kcodegen.verify.transfer import copy_weights
 
@@ -157,6 +158,9 @@ class _Case:
             atol=self.atol,
             rtol=self.rtol,
         )
+        if request["names"] is not None:
+            by_name = dict(zip(request["names"], inputs, strict=True))
+            report["outputs"] += self._by_name(original, converted, by_name)
         if any(output["problem"] for output in report["outputs"]):
             report["first_difference"] = self._first_difference(found, inputs)
         return report
@@ -178,6 +182,26 @@ class _Case:
                 "not a keras.Model",
             )
         return model, namespace
+
+    def _by_name(self, original: Any, converted: Any, by_name: dict[str, Any]) -> list[Any]:
+        """The same inputs as a dict keyed by the inputs' names, as the original also accepts
+        them: the converted model must accept them too, and compute the same."""
+        try:
+            expected = original(by_name, training=False)
+        except Exception:
+            return []  # the original does not take them so: nothing to hold the converted to
+        names = ", ".join(by_name)
+        try:
+            got = converted(by_name, training=False)
+        except Exception as exc:
+            message = " ".join(_message(exc).split())
+            problem = (
+                f"the original accepts its inputs as a dict keyed by name ({names}), the "
+                f"converted model does not: {type(exc).__name__}: {message}"
+            )
+            return [_refused(f"{BY_NAME}inputs", problem)]
+        compared = compare_outputs(_numpy(expected), _numpy(got), atol=self.atol, rtol=self.rtol)
+        return [{**output, "name": f"{BY_NAME}{output['name']}"} for output in compared]
 
     def _call(self, role: str, model: Any, inputs: Any, doing: str) -> Any:
         # A subclassed model creates its weights on its first call, even after `model.build(shape)`.
@@ -232,6 +256,21 @@ class _Case:
         label = self.request[role]["plan"]["labels"][layer_id]
         named = f" `{label['name']}`" if label["name"] else ""
         return f"{label['cls']}{named} ({self.request[role]['path']}:{label['line']})"
+
+
+def _refused(name: str, problem: str) -> dict[str, Any]:
+    """An output the converted model never gave, in the form ``compare_outputs`` reports one."""
+    return {
+        "name": name,
+        "shape": None,
+        "converted_shape": None,
+        "dtype": None,
+        "converted_dtype": None,
+        "max_abs": None,
+        "max_rel": None,
+        "nonfinite_mismatches": 0,
+        "problem": problem,
+    }
 
 
 def _numpy(value: Any) -> Any:

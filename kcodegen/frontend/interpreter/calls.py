@@ -19,6 +19,7 @@ from kcodegen.frontend.interpreter.state import (
 )
 from kcodegen.frontend.values import (
     Const,
+    DictVal,
     FunctionVal,
     Method,
     Opaque,
@@ -81,6 +82,9 @@ class Calls(InterpreterState):
             plain = [const_value(a) for a in args]
             named = {k: const_value(v) for k, v in kwargs.items()}
         except LookupError:
+            kind = _container_kind(args)
+            if qualname == "builtins.isinstance" and kind is not None:
+                return Const(kind[0] == kind[1], self.render(node))
             if qualname == "builtins.len" and args and isinstance(args[0], SequenceVal):
                 return Const(len(args[0].items), self.render(node))
             if (
@@ -230,3 +234,20 @@ class Calls(InterpreterState):
             self.place_items(owner, start)
             return Const(None, "None")
         return Opaque(self.render(node))
+
+
+_CONTAINERS = {"builtins.dict": "dict", "builtins.list": "list", "builtins.tuple": "tuple"}
+
+
+def _container_kind(args: list[Value]) -> tuple[str, str] | None:
+    """``isinstance(inputs, dict)`` on a value the interpreter made: (what it is, what is asked)."""
+    if len(args) != 2 or not isinstance(args[1], Symbol) or args[1].qualname not in _CONTAINERS:
+        return None
+    value = args[0]
+    if isinstance(value, SequenceVal):
+        return value.kind, _CONTAINERS[args[1].qualname]
+    if isinstance(value, DictVal):
+        return "dict", _CONTAINERS[args[1].qualname]
+    if isinstance(value, TensorVal):
+        return "tensor", _CONTAINERS[args[1].qualname]
+    return None

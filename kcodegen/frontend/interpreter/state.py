@@ -58,6 +58,7 @@ PURE_BUILTINS: dict[str, Callable[..., Any]] = {
         "zip",
         "reversed",
         "sorted",
+        "isinstance",
     ]
 }
 

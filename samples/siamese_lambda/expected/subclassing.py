@@ -33,7 +33,10 @@ class SiameseModel(keras.Model):
         self.dense = layers.Dense(1, activation="sigmoid")
 
     def call(self, inputs, training=None):
-        input_1, input_2 = inputs
+        if isinstance(inputs, dict):  # keyed by the inputs' names
+            input_1, input_2 = inputs["a"], inputs["b"]
+        else:
+            input_1, input_2 = inputs
         tower_1 = self.embedding_network(input_1)
         tower_2 = self.embedding_network(input_2)
         merge_layer = self.lambda_layer([tower_1, tower_2])

@@ -25,7 +25,10 @@ class Siamese(keras.Model):
         self.dense = layers.Dense(1, activation="sigmoid")
 
     def call(self, inputs):
-        left, right = inputs
+        if isinstance(inputs, dict):  # keyed by the inputs' names
+            left, right = inputs["left"], inputs["right"]
+        else:
+            left, right = inputs
         left_code = self.encoder(left)
         right_code = self.encoder(right)  # same weights as the left branch
         distance = self.l1([left_code, right_code])

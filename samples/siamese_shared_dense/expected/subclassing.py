@@ -11,7 +11,10 @@ class MyModel(keras.Model):
         self.similarity = layers.Dense(1, activation="sigmoid", name="similarity")
 
     def call(self, inputs):
-        left_input, right_input = inputs
+        if isinstance(inputs, dict):  # keyed by the inputs' names
+            left_input, right_input = inputs["left"], inputs["right"]
+        else:
+            left_input, right_input = inputs
         left_encoded = self.shared(left_input)
         right_encoded = self.shared(right_input)
         difference = self.subtract([left_encoded, right_encoded])

@@ -12,7 +12,10 @@ class MyModel(Model):
         self.output_layer = Dense(10, activation='softmax', name='output')
 
     def call(self, inputs):
-        input1, input2 = inputs
+        if isinstance(inputs, dict):  # keyed by the inputs' names
+            input1, input2 = inputs["input_1"], inputs["input_2"]
+        else:
+            input1, input2 = inputs
         # First branch
         x1 = self.dense_1(input1)
         # Second branch

@@ -328,7 +328,7 @@ class KerasModels(InterpreterState):
         record = model.record
         observed = observed_shapes(args[0]) if args and not has_tensor(args[0]) else None
         if observed is None and args and self._fresh_inputs(node.args[0].value):
-            observed = self._input_shapes(args[0], record.built_dtypes)
+            observed = self._input_shapes(args[0], record)
         if observed is not None:
             record.built_shapes.append(observed)
             record.builds.append((self.frame.block, self.frame.statement, node))
@@ -356,10 +356,10 @@ class KerasModels(InterpreterState):
         return isinstance(callee, Symbol) and callee.qualname == api.INPUT
 
     def _input_shapes(
-        self, value: Value, dtypes: dict[object, str]
+        self, value: Value, record: ModelRecord
     ) -> dict[object, tuple[int | None, ...]] | None:
-        """Shapes (with batch) of the inputs a model is called on, keyed as ``_observed_shapes``
-        keys them; their dtypes go to ``dtypes``."""
+        """Shapes (with batch) of the inputs a model is called on, keyed as ``observed_shapes``
+        keys them; their dtypes and names go to the record."""
         specs = {spec.tensor: spec for spec in self.builder.inputs.values()}
         if isinstance(value, TensorVal):
             keyed: list[tuple[object, Value]] = [(0, value)]
@@ -376,7 +376,9 @@ class KerasModels(InterpreterState):
                 return None
             shapes[key] = (None, *spec.shape)
             if spec.dtype is not None:
-                dtypes[key] = spec.dtype
+                record.built_dtypes[key] = spec.dtype
+            if spec.keras_name is not None:
+                record.built_names[key] = spec.keras_name
         return shapes
 
     def nested_layer(self, model: ModelVal, var_name: str | None) -> LayerVal:
