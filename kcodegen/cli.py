@@ -57,6 +57,16 @@ def main() -> None:
 @click.option(
     "--timeout", default=120.0, show_default=True, help="Seconds verification may take per model."
 )
+@click.option(
+    "--weights",
+    type=click.Path(exists=True, dir_okay=False),
+    help="Trained weights of the original model (what its load_weights reads).",
+)
+@click.option(
+    "--weights-out",
+    type=click.Path(dir_okay=False),
+    help="Write those weights for the converted model here (.weights.h5), once it is verified.",
+)
 @click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")
 @guarded
 def convert(
@@ -71,6 +81,8 @@ def convert(
     input_shapes: tuple[str, ...],
     binds: tuple[str, ...],
     timeout: float,
+    weights: str | None,
+    weights_out: str | None,
     debug: bool,
 ) -> None:
     """Rewrite the models in PATH... as Sequential, Functional or subclassed models."""
@@ -82,6 +94,12 @@ def convert(
         fail("-o takes a single input file")
     if in_place and "-" in paths:
         fail("--in-place cannot rewrite stdin")
+    if bool(weights) != bool(weights_out):
+        fail("--weights and --weights-out go together: trained weights in, converted weights out")
+    if weights_out and not weights_out.endswith(".weights.h5"):
+        fail("--weights-out must end in .weights.h5, as Keras 3 saves weights")
+    if weights and (verify is False or len(paths) > 1):
+        fail("--weights needs verification (no --no-verify) and a single input file")
     options = ConvertOptions(
         style=style,  # type: ignore[arg-type]
         model=model_name,
@@ -93,6 +111,8 @@ def convert(
         input_shapes=dict(parse_shape(s) for s in input_shapes),
         binds=dict(parse_bind(b) for b in binds),
         timeout=timeout,
+        weights=weights,
+        weights_out=weights_out,
     )
     worst = max((run_convert(path, options) for path in paths), default=0)
     if worst:

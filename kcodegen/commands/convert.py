@@ -28,6 +28,8 @@ class ConvertOptions:
     input_shapes: dict[str, tuple[int | None, ...]] = field(default_factory=dict)
     binds: dict[str, str] = field(default_factory=dict)
     timeout: float = 120.0
+    weights: str | None = None  # the original's trained weights, carried to the converted model
+    weights_out: str | None = None  # where the converted model's weights go, once verified
 
 
 def _say(message: str) -> None:
@@ -72,6 +74,8 @@ def run_convert(path: str, options: ConvertOptions) -> int:
 def _verify(shown: str, result: Conversion, options: ConvertOptions) -> int:
     """Run every converted model against its original in one worker; one line per model."""
     if options.verify is False or not result.changed:
+        if options.weights:
+            _say(f"{shown}: nothing was converted, so no weights were written")
         return OK
     if importlib.util.find_spec("tensorflow") is None:
         if options.verify:
@@ -85,6 +89,10 @@ def _verify(shown: str, result: Conversion, options: ConvertOptions) -> int:
     from kcodegen.verify.conversion import verify_conversion
 
     converted = tuple(g for g in result.models if g.name in result.converted)
+    if options.weights and len(converted) != 1:
+        names = ", ".join(g.name for g in converted)
+        _say(f"{shown}: --weights are for one model; pick one of {names} with --model")
+        return BAD_INPUT
     results = verify_conversion(
         result.original,
         result.output,
@@ -93,6 +101,8 @@ def _verify(shown: str, result: Conversion, options: ConvertOptions) -> int:
         binds=options.binds,
         input_shapes=options.input_shapes,
         timeout=options.timeout,
+        weights=options.weights,
+        weights_out=options.weights_out,
     )
     worst = OK
     for name, outcome in results:
@@ -106,6 +116,8 @@ def _verify(shown: str, result: Conversion, options: ConvertOptions) -> int:
             worst = max(worst, BAD_INPUT)
         elif outcome.equivalent:
             _say(f"{shown}: `{name}`: {outcome.summary()}")
+            if outcome.weights_written:
+                _say(f"{shown}: `{name}`: wrote its trained weights to {outcome.weights_written}")
         else:
             _say(f"{shown}: `{name}`: the converted model computes something else; nothing written")
             _say(outcome.details())

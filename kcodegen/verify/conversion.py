@@ -20,9 +20,13 @@ def verify_conversion(
     binds: Mapping[str, str],
     input_shapes: Mapping[str, tuple[int | None, ...]] | None = None,
     timeout: float = 120,
+    weights: str | None = None,
+    weights_out: str | None = None,
 ) -> list[tuple[str, VerifyResult]]:
     """One result per model of `models` (parsed from `original_text`), from one worker process.
 
+    With ``weights``, the original is verified with those trained weights, and they are written
+    for the converted model to ``weights_out`` when it computes the same (a single model only).
     Raises VerifyUnavailable without TensorFlow.
     """
     shapes = dict(input_shapes or {})
@@ -39,6 +43,8 @@ def verify_conversion(
                 ModelSource(original_text, graph, path, binds),
                 ModelSource(converted_text, twin, f"{path} (converted)", binds),
                 input_shapes=shapes,
+                weights=weights,
+                weights_out=weights_out,
             )
         )
     with VerifySession(timeout_per_case=timeout) as session:

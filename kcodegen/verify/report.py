@@ -113,6 +113,7 @@ class VerifyReport:
     first_difference: LayerDifference | None
     atol: float
     rtol: float
+    weights_written: str | None = None  # where the converted model's trained weights went
 
     @property
     def equivalent(self) -> bool:
@@ -159,12 +160,14 @@ class VerifyReport:
             first_difference=None if difference is None else LayerDifference.from_dict(difference),
             atol=atol,
             rtol=rtol,
+            weights_written=data.get("weights_written"),
         )
 
 
 # Why no verdict was reached. A user can act on all but "crash": bind data, give a shape, fix code.
-FAILURE_KINDS = ("needs-data", "slice", "input", "build", "run", "timeout", "crash")
-LOCATED_FAILURES = ("needs-data", "slice", "input", "build", "run")  # messages start with the path
+FAILURE_KINDS = ("needs-data", "slice", "input", "build", "run", "weights", "timeout", "crash")
+# Their messages start with the path.
+LOCATED_FAILURES = ("needs-data", "slice", "input", "build", "run", "weights")
 
 
 @dataclass(frozen=True)

@@ -86,6 +86,10 @@ class VerifyCase:
     atol: float = 1e-5
     rtol: float = 1e-5
     seed: int = 0
+    # Trained weights for the original (what its load_weights reads), and where to save them for
+    # the converted model, by the layer correspondence, when the two compute the same.
+    weights: str | None = None
+    weights_out: str | None = None
 
 
 def _first_call(text: str, function: str) -> str | None:
@@ -189,6 +193,8 @@ def prepare(case: VerifyCase) -> dict[str, Any]:
         "atol": case.atol,
         "rtol": case.rtol,
         "seed": case.seed,
+        "weights": None if case.weights is None else os.path.abspath(case.weights),
+        "weights_out": None if case.weights_out is None else os.path.abspath(case.weights_out),
     }
 
 

@@ -125,6 +125,9 @@ class _Case:
         rng = np.random.default_rng(request["seed"])
         inputs = make_inputs(request["signature"], request["structure"], rng, namespace)
         self._call("original", original, inputs, "building")
+        if request["weights"] is not None:
+            path = request["weights"]
+            _guard(path, "weights", "loading trained weights into", original.load_weights, path)
         converted, converted_namespace = self._build("converted")
         self._call("converted", converted, inputs, "building")
         found = {
@@ -163,6 +166,8 @@ class _Case:
             report["outputs"] += self._by_name(original, converted, by_name)
         if any(output["problem"] for output in report["outputs"]):
             report["first_difference"] = self._first_difference(found, inputs)
+        elif request["weights_out"] is not None and report["outputs"]:
+            report["weights_written"] = _save_weights(converted, request["weights_out"])
         return report
 
     def _build(self, role: str) -> tuple[Any, dict[str, Any]]:
@@ -256,6 +261,20 @@ class _Case:
         label = self.request[role]["plan"]["labels"][layer_id]
         named = f" `{label['name']}`" if label["name"] else ""
         return f"{label['cls']}{named} ({self.request[role]['path']}:{label['line']})"
+
+
+def _save_weights(model: Any, path: str) -> str:
+    """Save atomically: a temporary file beside ``path``, then renamed over it."""
+    folder, name = os.path.split(path)
+    temporary = os.path.join(folder, f".{name}.{os.getpid()}.weights.h5")
+    try:
+        model.save_weights(temporary)
+        os.replace(temporary, path)
+    except Exception as exc:
+        if os.path.exists(temporary):
+            os.remove(temporary)
+        raise Failed("weights", f"{path}: cannot write the converted weights: {exc}") from exc
+    return path
 
 
 def _refused(name: str, problem: str) -> dict[str, Any]:
