@@ -132,7 +132,15 @@ class ModelGraph:
         return used
 
     def nodes_of(self, layer_id: str) -> list[Node]:
-        return [node for node in self.nodes if node.layer == layer_id]
+        """The calls of a layer, in order."""
+        return self._nodes_by_layer.get(layer_id, [])
+
+    @cached_property
+    def _nodes_by_layer(self) -> dict[str, list[Node]]:
+        calls: dict[str, list[Node]] = {}
+        for node in self.nodes:
+            calls.setdefault(node.layer, []).append(node)
+        return calls
 
     # --- graph views ----------------------------------------------------------------------------
     @cached_property
