@@ -6,7 +6,14 @@ import sys
 
 import click
 
-from kcodegen.cli_support import fail, guarded, parse_bind, parse_shape
+from kcodegen.cli_support import (
+    ASSUME_HELP,
+    fail,
+    guarded,
+    parse_assume,
+    parse_bind,
+    parse_shape,
+)
 from kcodegen.commands import analyze, graph, lint, verify
 from kcodegen.ir import STYLES
 
@@ -57,6 +64,7 @@ def main() -> None:
 @click.option(
     "--timeout", default=120.0, show_default=True, help="Seconds verification may take per model."
 )
+@click.option("--assume", "assume", multiple=True, metavar="SETTING=VALUE", help=ASSUME_HELP)
 @click.option(
     "--weights",
     type=click.Path(exists=True, dir_okay=False),
@@ -81,6 +89,7 @@ def convert(
     input_shapes: tuple[str, ...],
     binds: tuple[str, ...],
     timeout: float,
+    assume: tuple[str, ...],
     weights: str | None,
     weights_out: str | None,
     debug: bool,
@@ -113,6 +122,7 @@ def convert(
         timeout=timeout,
         weights=weights,
         weights_out=weights_out,
+        assume=parse_assume(assume),
     )
     worst = max((run_convert(path, options) for path in paths), default=0)
     if worst:

@@ -51,6 +51,21 @@ def parse_shape(text: str) -> tuple[str, tuple[int | None, ...]]:
     return name, shape
 
 
+def parse_assume(texts: tuple[str, ...]) -> dict[str, object]:
+    """``--assume image_data_format=channels_first`` options, checked (see keras_config)."""
+    from kcodegen.frontend.keras_config import parse_assumption
+
+    try:
+        return dict(parse_assumption(text) for text in texts)
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="'--assume'") from None
+
+
+ASSUME_HELP = (
+    "Keras setting the code reads, e.g. image_data_format=channels_first (default: Keras's)."
+)
+
+
 def parse_bind(text: str) -> tuple[str, str]:
     name, sep, value = text.partition("=")
     if not sep or not name.isidentifier() or not value:

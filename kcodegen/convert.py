@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from kcodegen.analysis import Reason, reasons_against
@@ -9,6 +10,7 @@ from kcodegen.codegen import rewrite
 from kcodegen.codegen.unbound import newly_unbound
 from kcodegen.errors import BadInput
 from kcodegen.frontend import parse_models, select_models
+from kcodegen.frontend.keras_config import Assumption
 from kcodegen.ir import STYLES, ModelGraph, Style
 
 
@@ -29,6 +31,8 @@ class Conversion:
     refusals: tuple[Refusal, ...]  # when not empty, ``output`` is ``original``
     # Constructs that kept some model of the file from being understood (and so from converting).
     problems: tuple[Reason, ...] = ()
+    # Keras settings the code reads at run time and the values the conversion took for them.
+    assumptions: tuple[Assumption, ...] = ()
 
     @property
     def changed(self) -> bool:
@@ -42,11 +46,17 @@ def convert(
     model: str | None = None,
     input_shapes: dict[str, tuple[int | None, ...]] | None = None,
     binds: dict[str, str] | None = None,
+    assume: Mapping[str, object] | None = None,
 ) -> Conversion:
-    """Rewrite the models of ``source`` in style ``to``; refuse (with reasons) what it cannot express."""
+    """Rewrite the models of ``source`` in style ``to``; refuse (with reasons) what it cannot express.
+
+    ``assume`` sets Keras settings the code reads (``image_data_format``) to other than their
+    defaults; the result's ``assumptions`` say which were read and what was taken for them.
+    """
     if to not in STYLES:
         raise BadInput(f"unknown style {to!r}; choose from {', '.join(STYLES)}")
-    parsed = parse_models(source, input_shapes, binds)
+    parsed = parse_models(source, input_shapes, binds, assume=assume)
+    assumed = parsed.assumptions
     graphs = select_models(parsed, model)
     refusals: list[Refusal] = []
     problems = tuple(Reason(p.line, p.message) for p in parsed.problems)
@@ -66,7 +76,9 @@ def convert(
         else:
             todo.append(graph)
     if refusals or not todo:
-        return Conversion(source, source, to, graphs, (), tuple(unchanged), tuple(refusals))
+        return Conversion(
+            source, source, to, graphs, (), tuple(unchanged), tuple(refusals), (), assumed
+        )
     output = rewrite(parsed.module, todo, to)
     converted = tuple(g.name for g in todo)
     broken = [
@@ -80,5 +92,9 @@ def convert(
     ]
     if broken:
         refused = (Refusal(", ".join(converted), tuple(broken)),)
-        return Conversion(source, source, to, graphs, (), tuple(unchanged), refused, problems)
-    return Conversion(source, output, to, graphs, converted, tuple(unchanged), (), problems)
+        return Conversion(
+            source, source, to, graphs, (), tuple(unchanged), refused, problems, assumed
+        )
+    return Conversion(
+        source, output, to, graphs, converted, tuple(unchanged), (), problems, assumed
+    )

@@ -8,6 +8,7 @@ contract, pinned by tests/test_analyze.py.
 from __future__ import annotations
 
 import ast
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -119,11 +120,14 @@ class ModelReport:
 class Analysis:
     models: tuple[ModelReport, ...]
     problems: tuple[Reason, ...]  # constructs that stopped a model from being understood
+    # Keras settings the code reads at run time, as "assumed ..." notes (see keras_config)
+    assumptions: tuple[Reason, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "models": [model.to_dict() for model in self.models],
             "problems": [asdict(problem) for problem in self.problems],
+            "assumptions": [asdict(assumption) for assumption in self.assumptions],
         }
 
 
@@ -132,14 +136,16 @@ def analyze(
     *,
     model: str | None = None,
     input_shapes: dict[str, tuple[int | None, ...]] | None = None,
+    assume: Mapping[str, object] | None = None,
 ) -> Analysis:
     """Every model of ``source`` (or the one named ``model``), described; raises BadInput as convert does."""
-    parsed = parse_models(source, input_shapes)
+    parsed = parse_models(source, input_shapes, assume=assume)
     graphs = select_models(parsed, model)
     class_lines = _class_lines(parsed) if any(g.class_name for g in graphs) else {}
     reports = tuple(model_report(g, class_lines.get(g.site.class_statement)) for g in graphs)
     problems = tuple(Reason(p.line, p.message) for p in parsed.problems)
-    return Analysis(reports, problems)
+    assumed = tuple(Reason(a.line, a.describe()) for a in parsed.assumptions)
+    return Analysis(reports, problems, assumed)
 
 
 def model_report(graph: ModelGraph, class_line: int | None = None) -> ModelReport:

@@ -12,7 +12,7 @@ import sys
 
 import click
 
-from kcodegen.cli_support import guarded, parse_shape
+from kcodegen.cli_support import ASSUME_HELP, guarded, parse_assume, parse_shape
 
 JSON_VERSION = 1
 
@@ -35,6 +35,7 @@ JSON_VERSION = 1
     metavar="NAME=SHAPE",
     help="Input shape without batch, e.g. inputs=28,28.",
 )
+@click.option("--assume", "assume", multiple=True, metavar="SETTING=VALUE", help=ASSUME_HELP)
 @click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")
 @guarded
 def command(
@@ -42,6 +43,7 @@ def command(
     model_name: str | None,
     output_format: str,
     input_shapes: tuple[str, ...],
+    assume: tuple[str, ...],
     debug: bool,
 ) -> None:
     """Say what is in each model of PATH... and which Keras APIs can express it."""
@@ -51,13 +53,16 @@ def command(
     from kcodegen.render import report_text
 
     shapes = dict(parse_shape(s) for s in input_shapes)
+    settings = parse_assume(assume)
     files: list[dict[str, object]] = []
     texts: list[str] = []
     failed = False
     for path in paths:
         shown = "<stdin>" if path == "-" else path
         try:
-            analysis = analyze(read_source(path).text, model=model_name, input_shapes=shapes)
+            analysis = analyze(
+                read_source(path).text, model=model_name, input_shapes=shapes, assume=settings
+            )
         except KcgError as error:
             click.echo(f"{error.where(shown)}: {error.message}", err=True)
             failed = True

@@ -30,6 +30,7 @@ class ConvertOptions:
     timeout: float = 120.0
     weights: str | None = None  # the original's trained weights, carried to the converted model
     weights_out: str | None = None  # where the converted model's weights go, once verified
+    assume: dict[str, object] = field(default_factory=dict)  # Keras settings, by --assume
 
 
 def _say(message: str) -> None:
@@ -47,10 +48,13 @@ def run_convert(path: str, options: ConvertOptions) -> int:
             model=options.model,
             input_shapes=options.input_shapes,
             binds=options.binds,
+            assume=options.assume,
         )
     except KcgError as error:
         _say(f"{error.where(shown)}: {error.message}")
         return BAD_INPUT
+    for assumption in result.assumptions:  # never silently: what the model's structure rests on
+        _say(f"{shown}:{assumption.line}: note: {assumption.describe()}")
     if result.refusals:
         for refusal in result.refusals:
             _say(f"{shown}: cannot convert `{refusal.model}` to {options.style}:")
@@ -103,6 +107,7 @@ def _verify(shown: str, result: Conversion, options: ConvertOptions) -> int:
         timeout=options.timeout,
         weights=options.weights,
         weights_out=options.weights_out,
+        assume={a.name: a.value for a in result.assumptions},
     )
     worst = OK
     for name, outcome in results:

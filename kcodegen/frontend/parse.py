@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
 import libcst as cst
@@ -9,6 +10,7 @@ import libcst as cst
 from kcodegen.frontend.errors import FrontendError, Unsupported
 from kcodegen.frontend.freeze import freeze
 from kcodegen.frontend.interpreter import Interpreter
+from kcodegen.frontend.keras_config import Assumption
 from kcodegen.ir import ModelGraph
 
 
@@ -17,6 +19,8 @@ class ParsedModule:
     module: cst.Module
     models: tuple[ModelGraph, ...]
     problems: tuple[Unsupported, ...]  # constructs that stopped a model from being understood
+    # Keras settings the code read at run time, and the values kcg took for them.
+    assumptions: tuple[Assumption, ...] = ()
 
 
 def parse_module(source: str) -> cst.Module:
@@ -40,6 +44,8 @@ def parse_models(
     input_shapes: dict[str, tuple[int | None, ...]] | None = None,
     binds: dict[str, str] | None = None,
     follow: frozenset[str] = frozenset(),
+    *,
+    assume: Mapping[str, object] | None = None,
 ) -> ParsedModule:
     """Every Keras model the module builds, in source order.
 
@@ -48,9 +54,10 @@ def parse_models(
     classes named in ``follow`` are read through (their layers become the model's, found by
     attribute path) where a subclass creates them, instead of as one opaque layer: verification
     uses this for the block classes a conversion wrote, to pair their layers with the original's.
+    ``assume`` gives Keras settings the code reads (``image_data_format``) other than the defaults.
     """
     module = parse_module(source)
-    interp = Interpreter(module, source, input_shapes or {}, binds, follow)
+    interp = Interpreter(module, source, input_shapes or {}, binds, follow, assume)
     interp.run()
     models: list[ModelGraph] = []
     problems = list(interp.problems)
@@ -78,7 +85,8 @@ def parse_models(
     unique: dict[tuple[int, str], Unsupported] = {}
     for found in problems:
         unique.setdefault((0 if found.cause else found.line, found.message), found)
-    return ParsedModule(module, tuple(models), tuple(unique.values()))
+    assumed = tuple(sorted(interp.assumed.values(), key=lambda a: a.line))
+    return ParsedModule(module, tuple(models), tuple(unique.values()), assumed)
 
 
 def _name_submodels(graph: ModelGraph, name_of: dict[str, str]) -> ModelGraph:

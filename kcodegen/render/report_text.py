@@ -30,6 +30,10 @@ def render(path: str, analysis: Analysis) -> str:
                 for problem in analysis.problems
             )
         )
+    if analysis.assumptions:
+        blocks.append(
+            "".join(f"{path}:{note.line}: note: {note.message}\n" for note in analysis.assumptions)
+        )
     return "\n".join(blocks)
 
 

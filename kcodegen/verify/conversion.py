@@ -22,16 +22,18 @@ def verify_conversion(
     timeout: float = 120,
     weights: str | None = None,
     weights_out: str | None = None,
+    assume: Mapping[str, object] | None = None,
 ) -> list[tuple[str, VerifyResult]]:
     """One result per model of `models` (parsed from `original_text`), from one worker process.
 
     With ``weights``, the original is verified with those trained weights, and they are written
     for the converted model to ``weights_out`` when it computes the same (a single model only).
+    ``assume`` is the Keras settings the conversion took, under which both models are built.
     Raises VerifyUnavailable without TensorFlow.
     """
     shapes = dict(input_shapes or {})
     follow = added_classes(original_text, converted_text)
-    parsed = parse_models(converted_text, shapes, dict(binds), follow)
+    parsed = parse_models(converted_text, shapes, dict(binds), follow, assume=assume)
     converted = {g.name: g for g in parsed.models}
     cases = []
     for graph in models:
@@ -45,6 +47,7 @@ def verify_conversion(
                 input_shapes=shapes,
                 weights=weights,
                 weights_out=weights_out,
+                settings=dict(assume or {}),
             )
         )
     with VerifySession(timeout_per_case=timeout) as session:

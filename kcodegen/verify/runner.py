@@ -90,6 +90,8 @@ class VerifyCase:
     # the converted model, by the layer correspondence, when the two compute the same.
     weights: str | None = None
     weights_out: str | None = None
+    # Keras settings both models are built under (``image_data_format``), as the conversion took
+    settings: Mapping[str, object] = field(default_factory=dict)
 
 
 def _first_call(text: str, function: str) -> str | None:
@@ -193,6 +195,7 @@ def prepare(case: VerifyCase) -> dict[str, Any]:
         "atol": case.atol,
         "rtol": case.rtol,
         "seed": case.seed,
+        "settings": dict(case.settings),
         "weights": None if case.weights is None else os.path.abspath(case.weights),
         "weights_out": None if case.weights_out is None else os.path.abspath(case.weights_out),
     }

@@ -176,6 +176,9 @@ class _Case:
         keras.backend.clear_session()  # fresh global state: names, config set by the other slice
         for name, value in _CONFIG_DEFAULTS.items():
             getattr(keras.config, name)(value)
+        for name, value in self.request["settings"].items():  # what the conversion assumed
+            if name != "backend":  # verification runs on TensorFlow, the only backend assumed
+                getattr(keras.config, f"set_{name}")(value)
         namespace: dict[str, Any] = {"__name__": "__kcg_slice__", "__file__": source["path"]}
         code = compile(source["source"], source["path"], "exec")  # the slicer checked the syntax
         _guard(source["path"], "build", "building", exec, code, namespace)

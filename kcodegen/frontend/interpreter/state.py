@@ -9,7 +9,7 @@ the type checker only: that list is the contract between the parts.
 from __future__ import annotations
 
 import builtins
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
@@ -26,6 +26,7 @@ from kcodegen.frontend.values import ClassVal, FunctionVal, Unknown, Value
 from kcodegen.ir import Condition, Span
 
 if TYPE_CHECKING:
+    from kcodegen.frontend.keras_config import Assumption
     from kcodegen.frontend.values import (
         BlockVal,
         LayerVal,
@@ -88,8 +89,11 @@ class InterpreterState:
         input_shapes: dict[str, tuple[int | None, ...]],
         binds: dict[str, str] | None = None,
         follow: frozenset[str] = frozenset(),
+        assume: Mapping[str, object] | None = None,
     ) -> None:
         self.module = module
+        self.assume = dict(assume or {})  # Keras settings the user gave (see keras_config)
+        self.assumed: dict[str, Assumption] = {}  # the settings the code read, first read kept
         self.binds = binds or {}
         self.follow = follow  # Layer classes whose __init__ and call() are followed
         self.loop_frames: dict[str, Frame] = {}  # loop id -> the frame that runs it

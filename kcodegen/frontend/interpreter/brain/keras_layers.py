@@ -12,7 +12,7 @@ from typing import Any
 import libcst as cst
 
 from kcodegen.frontend import keras_api as api
-from kcodegen.frontend import shapes, syntax
+from kcodegen.frontend import keras_config, shapes, syntax
 from kcodegen.frontend.cst_search import find_all
 from kcodegen.frontend.errors import Unsupported
 from kcodegen.frontend.interpreter.state import (
@@ -91,6 +91,9 @@ class KerasLayers(InterpreterState):
             return self.make_sequential(node, args, kwargs)
         if qualname == api.MODEL and (args or kwargs):
             return self.make_functional(node, args, kwargs)
+        read = keras_config.setting(qualname)
+        if read is not None and not args and not kwargs:
+            return self.read_setting(read, node)
         if qualname in api.MERGE_FUNCTIONS:
             return self.call_merge_function(qualname, node)
         if qualname in api.STATIC_SHAPE and len(args) == 1 and isinstance(args[0], TensorVal):
@@ -108,6 +111,15 @@ class KerasLayers(InterpreterState):
             if shape is not None:
                 return Array(shape, self.render(node))
         return Opaque(self.render(node))
+
+    def read_setting(self, name: str, node: cst.Call) -> Value:
+        """``backend.image_data_format()``: the value given with --assume, else Keras's default,
+        and the assumption recorded so that the report names it."""
+        given = name in self.assume
+        value = self.assume[name] if given else keras_config.DEFAULTS[name]
+        if name not in self.assumed:
+            self.assumed[name] = keras_config.Assumption(name, value, self.line(node), given)
+        return Const(value, self.render(node))
 
     def static_shape(self, tensor: TensorVal, text: str) -> Value:
         """``x.shape`` as a constant (batch size None) when the layers before it tell; otherwise
