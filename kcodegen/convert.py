@@ -60,6 +60,9 @@ def convert(
     graphs = select_models(parsed, model)
     refusals: list[Refusal] = []
     problems = tuple(Reason(p.line, p.message) for p in parsed.problems)
+    if not graphs and parsed.styles == {to}:
+        # Already in the target style, though not understood: nothing to do, and nothing lost.
+        return Conversion(source, source, to, (), (), (), (), problems, assumed)
     if not graphs:
         refusals.append(Refusal("model", problems))
     todo: list[ModelGraph] = []

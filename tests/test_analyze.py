@@ -275,7 +275,9 @@ def test_json_keys_are_a_stable_contract():
     document = json.loads(result.stdout)
     assert set(document) == {"version", "files"}
     assert document["version"] == 1
-    assert [set(f) for f in document["files"]] == [{"path", "models", "problems", "assumptions"}] * 2
+    assert [set(f) for f in document["files"]] == [
+        {"path", "models", "problems", "assumptions"}
+    ] * 2
     model = document["files"][0]["models"][0]
     assert set(model) == {
         "name",

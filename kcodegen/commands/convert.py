@@ -61,6 +61,8 @@ def run_convert(path: str, options: ConvertOptions) -> int:
             for reason in refusal.reasons:
                 _say(f"{shown}:{reason.line}: {reason.message}")
         return FINDINGS
+    if result.problems and not result.models:
+        _say(f"{shown}: left as written: its models are {options.style} already")
     for problem in result.problems:  # the models that were understood convert; say what was not
         _say(f"{shown}:{problem.line}: note: not converted: {problem.message}")
     code = _verify(shown, result, options)

@@ -21,6 +21,8 @@ class ParsedModule:
     problems: tuple[Unsupported, ...]  # constructs that stopped a model from being understood
     # Keras settings the code read at run time, and the values kcg took for them.
     assumptions: tuple[Assumption, ...] = ()
+    # The styles the module's models are written in, those kcg could not follow included.
+    styles: frozenset[str] = frozenset()
 
 
 def parse_module(source: str) -> cst.Module:
@@ -86,7 +88,9 @@ def parse_models(
     for found in problems:
         unique.setdefault((0 if found.cause else found.line, found.message), found)
     assumed = tuple(sorted(interp.assumed.values(), key=lambda a: a.line))
-    return ParsedModule(module, tuple(models), tuple(unique.values()), assumed)
+    return ParsedModule(
+        module, tuple(models), tuple(unique.values()), assumed, frozenset(interp.styles_met)
+    )
 
 
 def _name_submodels(graph: ModelGraph, name_of: dict[str, str]) -> ModelGraph:

@@ -241,6 +241,7 @@ class KerasModels(InterpreterState):
         return TensorVal(tensor_id, "")
 
     def new_record(self, style: str, node: cst.CSTNode) -> ModelRecord:
+        self.styles_met.add(style)
         frame = self.frame
         record = ModelRecord(
             id=self.builder.new_id("m"),
@@ -260,6 +261,7 @@ class KerasModels(InterpreterState):
         if inputs is None or outputs is None or not (has_tensor(inputs) and has_tensor(outputs)):
             for value in (inputs, outputs):
                 if isinstance(value, Unknown):
+                    self.styles_met.add("functional")  # one that kcg could not follow
                     raise unknown_used(value, value.line)
             return Opaque(self.render(node))
         record = self.new_record("functional", node)
