@@ -60,7 +60,7 @@ def convert(
     graphs = select_models(parsed, model)
     refusals: list[Refusal] = []
     problems = tuple(Reason(p.line, p.message) for p in parsed.problems)
-    if not graphs and parsed.styles == {to}:
+    if not graphs and parsed.failed_styles == {to}:
         # Already in the target style, though not understood: nothing to do, and nothing lost.
         return Conversion(source, source, to, (), (), (), (), problems, assumed)
     if not graphs:

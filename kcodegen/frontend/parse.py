@@ -21,8 +21,9 @@ class ParsedModule:
     problems: tuple[Unsupported, ...]  # constructs that stopped a model from being understood
     # Keras settings the code read at run time, and the values kcg took for them.
     assumptions: tuple[Assumption, ...] = ()
-    # The styles the module's models are written in, those kcg could not follow included.
-    styles: frozenset[str] = frozenset()
+    # When every problem was met building a model (not in code around it), the styles of those
+    # models: kcg knows what they are, though it could not follow them. None otherwise.
+    failed_styles: frozenset[str] | None = None
 
 
 def parse_module(source: str) -> cst.Module:
@@ -88,9 +89,12 @@ def parse_models(
     for found in problems:
         unique.setdefault((0 if found.cause else found.line, found.message), found)
     assumed = tuple(sorted(interp.assumed.values(), key=lambda a: a.line))
-    return ParsedModule(
-        module, tuple(models), tuple(unique.values()), assumed, frozenset(interp.styles_met)
-    )
+    distinct = tuple(unique.values())
+    failed = [r for r in interp.records if r.unknown is not None and r.failed_building]
+    building = {(r.unknown.line, r.unknown.message) for r in failed}  # type: ignore[union-attr]
+    known = bool(distinct) and all((p.line, p.message) in building for p in distinct)
+    styles = frozenset(r.style for r in failed) if known else None
+    return ParsedModule(module, tuple(models), distinct, assumed, styles)
 
 
 def _name_submodels(graph: ModelGraph, name_of: dict[str, str]) -> ModelGraph:

@@ -52,5 +52,8 @@ class ModelRecord:
     builds: list[tuple[str, int, cst.Call]] = field(default_factory=list)
     # Why the model is not known after all: a statement kcg could not follow may change it.
     unknown: Unsupported | None = None
+    # ``unknown`` was met building this very model (its inputs, its layers, its call()), not in
+    # code around it: the model is still known to be of its style.
+    failed_building: bool = False
     # Statements (block, index) that configure the model after it exists (.add).
     extra_statements: set[int] = field(default_factory=set)

@@ -140,8 +140,15 @@ class Calls(InterpreterState):
         )
         builder.calling.append(invocation_id)
         self.helper_bodies[invocation_id] = func.node
+        made_before = len(self.records)
         try:
             returned = self.call_function(func, args, kwargs)
+        except Unsupported as problem:
+            # A model the function built before kcg lost track of it is not the whole story
+            # (weights loaded after it, statements that change it): it is refused for this.
+            for record in self.records[made_before:]:
+                record.unknown = record.unknown or problem
+            raise
         finally:
             builder.calling.pop()
         comments, trailing = self.take_comments()

@@ -104,9 +104,6 @@ class InterpreterState:
         self.positions = LazyPositions(module, source)
         self.builder = GraphBuilder()
         self.records: list[ModelRecord] = []
-        # The styles of the models the module builds, understood or not: a model kcg could not
-        # follow is still known to be a Functional one when its keras.Model(...) call was reached.
-        self.styles_met: set[str] = set()
         self.nested_layers: dict[str, str] = {}  # model record id -> the layer it is as a part
         self.problems: list[Unsupported] = []
         self.input_shapes = input_shapes

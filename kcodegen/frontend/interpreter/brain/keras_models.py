@@ -241,7 +241,6 @@ class KerasModels(InterpreterState):
         return TensorVal(tensor_id, "")
 
     def new_record(self, style: str, node: cst.CSTNode) -> ModelRecord:
-        self.styles_met.add(style)
         frame = self.frame
         record = ModelRecord(
             id=self.builder.new_id("m"),
@@ -260,9 +259,11 @@ class KerasModels(InterpreterState):
         outputs = kwargs.get("outputs", args[1] if len(args) > 1 else None)
         if inputs is None or outputs is None or not (has_tensor(inputs) and has_tensor(outputs)):
             for value in (inputs, outputs):
-                if isinstance(value, Unknown):
-                    self.styles_met.add("functional")  # one that kcg could not follow
-                    raise unknown_used(value, value.line)
+                if isinstance(value, Unknown):  # a Functional model kcg could not follow
+                    record = self.new_record("functional", node)
+                    record.unknown = unknown_used(value, value.line)
+                    record.failed_building = True
+                    raise record.unknown
             return Opaque(self.render(node))
         record = self.new_record("functional", node)
         record.inputs, record.outputs = inputs, outputs
@@ -281,18 +282,25 @@ class KerasModels(InterpreterState):
         record = self.new_record("sequential", node)
         self.record_name(record, node)
         layers = kwargs.get("layers", args[0] if args else None)
-        if layers is not None:
-            items = iterate(layers)
-            if items is None:
-                raise Unsupported(
-                    "the Sequential's layer list is only known at run time", self.line(node)
-                )
-            notes = syntax.element_comments(syntax.argument(node, 0, "layers"), len(items))
-            for item, (comments, trailing) in zip(items, notes, strict=True):
-                self.add_to_sequential(record, item, node, in_constructor=True)
-                record.entries[-1].comments, record.entries[-1].trailing = comments, trailing
+        try:
+            if layers is not None:
+                self._sequential_entries(record, layers, node)
+        except Unsupported as problem:  # a Sequential model, though kcg could not follow it
+            record.unknown, record.failed_building = problem, True
+            raise
         self.builder.touch(self.origin(), {record.id})
         return ModelVal(record, self.render(node))
+
+    def _sequential_entries(self, record: ModelRecord, layers: Value, node: cst.Call) -> None:
+        items = iterate(layers)
+        if items is None:
+            raise Unsupported(
+                "the Sequential's layer list is only known at run time", self.line(node)
+            )
+        notes = syntax.element_comments(syntax.argument(node, 0, "layers"), len(items))
+        for item, (comments, trailing) in zip(items, notes, strict=True):
+            self.add_to_sequential(record, item, node, in_constructor=True)
+            record.entries[-1].comments, record.entries[-1].trailing = comments, trailing
 
     def add_to_sequential(
         self, record: ModelRecord, value: Value, node: cst.CSTNode, in_constructor: bool = False

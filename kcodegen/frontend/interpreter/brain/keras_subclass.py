@@ -124,6 +124,7 @@ class KerasSubclasses(InterpreterState):
         try:
             return self._instantiate(record, cls, args, kwargs, node)
         except Unsupported as problem:
+            record.failed_building = True
             record.unknown = problem  # the model is refused for this, not for what follows from it
             raise
 
