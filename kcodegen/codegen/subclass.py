@@ -392,11 +392,10 @@ def _call_parameters(
             f"{name} = {param}[{key}]" for name, key in zip(unpacked, structure.keys, strict=False)
         ]
     targets = ", ".join(unpacked)
-    keras_names = [by_tensor[t].keras_name for t in structure.tensors]
-    if None in keras_names:
+    if not graph.takes_inputs_by_name:
         return param, [f"{targets} = {param}"]
-    # Named inputs: the Functional model also took them as a dict keyed by those names.
-    by_name = ", ".join(f"{param}[{quoted(name)}]" for name in keras_names if name is not None)
+    keys = (by_tensor[t].keras_name or "" for t in structure.tensors)
+    by_name = ", ".join(f"{param}[{quoted(key)}]" for key in keys)
     return param, [
         f"if isinstance({param}, dict):  # keyed by the inputs' names",
         f"{INDENT}{targets} = {by_name}",

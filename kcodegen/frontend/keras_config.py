@@ -60,7 +60,8 @@ class Assumption:
     given: bool  # by --assume; otherwise the Keras default
 
     def describe(self) -> str:
-        said = f"{self.name}() == {self.value!r}".replace("'", '"')
+        value = f'"{self.value}"' if isinstance(self.value, str) else repr(self.value)
+        said = f"{self.name}() == {value}"
         if self.given:
             return f"assumed {said} (--assume)"
         other = next((c for c in CHOICES[self.name] or () if c != self.value), None)

@@ -61,6 +61,14 @@ class ModelGraph:
     invocations: tuple[Invocation, ...] = ()  # the helper calls that built parts of it
     loops: tuple[Loop, ...] = ()  # the ``for`` loops that built parts of it
 
+    @property
+    def takes_inputs_by_name(self) -> bool:
+        """A list of inputs, each named with ``keras.Input(name=...)``: a Functional model then
+        also takes them as a dict keyed by those names, and so must what it is converted to."""
+        return self.input_structure.kind in ("list", "tuple") and all(
+            spec.keras_name is not None for spec in self.inputs
+        )
+
     # --- lookups -----------------------------------------------------------------------------
     @cached_property
     def parents(self) -> dict[str, str | None]:

@@ -76,20 +76,26 @@ def compare_arrays(a: np.ndarray, b: np.ndarray, *, atol: float, rtol: float) ->
     return result
 
 
-def _missing(output: tuple[str, np.ndarray], problem: str, in_original: bool) -> dict[str, Any]:
-    name, array = output
-    shape, dtype = list(array.shape), str(array.dtype)
+def no_output(name: str, problem: str) -> dict[str, Any]:
+    """A comparison that has no values to compare, only the reason why."""
     return {
         "name": name,
-        "shape": shape if in_original else None,
-        "converted_shape": None if in_original else shape,
-        "dtype": dtype if in_original else None,
-        "converted_dtype": None if in_original else dtype,
+        "shape": None,
+        "converted_shape": None,
+        "dtype": None,
+        "converted_dtype": None,
         "max_abs": None,
         "max_rel": None,
         "nonfinite_mismatches": 0,
         "problem": problem,
     }
+
+
+def _missing(output: tuple[str, np.ndarray], problem: str, in_original: bool) -> dict[str, Any]:
+    name, array = output
+    shape, dtype = list(array.shape), str(array.dtype)
+    side = ("shape", "dtype") if in_original else ("converted_shape", "converted_dtype")
+    return {**no_output(name, problem), side[0]: shape, side[1]: dtype}
 
 
 _NONFINITE = (np.isnan, np.isposinf, np.isneginf)

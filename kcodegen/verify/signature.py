@@ -71,10 +71,9 @@ def input_signature(
 def input_names(graph: ModelGraph) -> list[str] | None:
     """The names a model taking a list of inputs also accepts them by, as a dict: a Functional
     model's inputs named with ``keras.Input(name=...)``. None when they are not all named."""
-    names = [spec.keras_name for spec in graph.inputs]
-    if graph.input_structure.kind not in ("list", "tuple") or None in names:
+    if not graph.takes_inputs_by_name:
         return None
-    return names  # type: ignore[return-value]
+    return [spec.keras_name for spec in graph.inputs if spec.keras_name is not None]
 
 
 def _twin_shape(

@@ -26,7 +26,7 @@ os.environ["KERAS_BACKEND"] = "tensorflow"
 import keras
 import numpy as np
 
-from kcodegen.verify.compare import compare_arrays, compare_outputs, flatten
+from kcodegen.verify.compare import compare_arrays, compare_outputs, flatten, no_output
 from kcodegen.verify.feed import make_inputs
 from kcodegen.verify.locate import Located, locate
 from kcodegen.verify.report import BY_NAME
@@ -207,7 +207,7 @@ class _Case:
                 f"the original accepts its inputs as a dict keyed by name ({names}), the "
                 f"converted model does not: {type(exc).__name__}: {message}"
             )
-            return [_refused(f"{BY_NAME}inputs", problem)]
+            return [no_output(f"{BY_NAME}inputs", problem)]
         compared = compare_outputs(_numpy(expected), _numpy(got), atol=self.atol, rtol=self.rtol)
         return [{**output, "name": f"{BY_NAME}{output['name']}"} for output in compared]
 
@@ -278,21 +278,6 @@ def _save_weights(model: Any, path: str) -> str:
             os.remove(temporary)
         raise Failed("weights", f"{path}: cannot write the converted weights: {exc}") from exc
     return path
-
-
-def _refused(name: str, problem: str) -> dict[str, Any]:
-    """An output the converted model never gave, in the form ``compare_outputs`` reports one."""
-    return {
-        "name": name,
-        "shape": None,
-        "converted_shape": None,
-        "dtype": None,
-        "converted_dtype": None,
-        "max_abs": None,
-        "max_rel": None,
-        "nonfinite_mismatches": 0,
-        "problem": problem,
-    }
 
 
 def _numpy(value: Any) -> Any:

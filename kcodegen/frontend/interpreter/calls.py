@@ -203,24 +203,20 @@ class Calls(InterpreterState):
         self, params: cst.Parameters, args: list[Value], kwargs: dict[str, Value], frame: Frame
     ) -> None:
         positional = [*params.posonly_params, *params.params]
-        for index, param in enumerate(positional):
-            name = param.name.value
-            if index < len(args):
-                frame.vars[name] = args[index]
-            elif name in kwargs:
-                frame.vars[name] = kwargs[name]
-            elif param.default is not None:
-                frame.vars[name] = self.eval_in(param.default, frame.parent or self.module_frame)
-            else:
-                frame.vars[name] = Opaque(name)
-        for param in params.kwonly_params:
+
+        def by_keyword(param: cst.Param) -> Value:
             name = param.name.value
             if name in kwargs:
-                frame.vars[name] = kwargs[name]
-            elif param.default is not None:
-                frame.vars[name] = self.eval_in(param.default, frame.parent or self.module_frame)
-            else:
-                frame.vars[name] = Opaque(name)
+                return kwargs[name]
+            if param.default is not None:
+                return self.eval_in(param.default, frame.parent or self.module_frame)
+            return Opaque(name)
+
+        for index, param in enumerate(positional):
+            given = args[index] if index < len(args) else None
+            frame.vars[param.name.value] = given if given is not None else by_keyword(param)
+        for param in params.kwonly_params:
+            frame.vars[param.name.value] = by_keyword(param)
         if isinstance(params.star_arg, cst.Param):
             frame.vars[params.star_arg.name.value] = SequenceVal(
                 args[len(positional) :], "tuple", "()"
