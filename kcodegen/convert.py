@@ -82,7 +82,7 @@ def convert(
         return Conversion(
             source, source, to, graphs, (), tuple(unchanged), tuple(refusals), (), assumed
         )
-    output = rewrite(parsed.module, todo, to)
+    output = rewrite(parsed.module, source, todo, to)
     converted = tuple(g.name for g in todo)
     broken = [
         Reason(line, f"`{text}` uses `{name}`, which the converted code would not define before it")

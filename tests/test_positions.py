@@ -76,6 +76,40 @@ def test_on_the_samples_and_the_tests_own_sources() -> None:
         assert_same_positions(path.read_text(encoding="utf-8"))
 
 
+def assert_same_text(source: str) -> None:
+    """Text from the generated tokens is code_for_node's, or not given."""
+    module = cst.parse_module(source)
+    lazy = LazyPositions(module, source)
+    given = 0
+    for index, statement in enumerate(module.body):
+        lazy.near = index
+        for node in _nodes(statement):
+            text = lazy.text(node)
+            if text is not None:
+                given += 1
+                assert text == module.code_for_node(node), type(node).__name__
+    assert given or not module.body
+
+
+def _nodes(root: cst.CSTNode) -> list[cst.CSTNode]:
+    found, stack = [], [root]
+    while stack:
+        node = stack.pop()
+        found.append(node)
+        stack.extend(node.children)
+    return found
+
+
+@pytest.mark.parametrize("source", [TRICKY, TRICKY.replace("\n", "\r\n"), "x = f(a, b=2)"])
+def test_node_text_from_tokens_is_code_for_node(source: str) -> None:
+    assert_same_text(source)
+
+
+def test_node_text_on_the_samples() -> None:
+    for path in ROOT.glob("samples/*/*.py"):
+        assert_same_text(path.read_text(encoding="utf-8"))
+
+
 def test_nodes_are_found_from_any_statement_first() -> None:
     source = "a = 1\ndef f():\n    return 2\nb = f()\n"
     module = cst.parse_module(source)

@@ -2,31 +2,41 @@
 
 from __future__ import annotations
 
+import ast
+from collections.abc import Sequence
+
 import libcst as cst
 
 from kcodegen.codegen.emit import Generated, emit_functional, emit_sequential
+from kcodegen.codegen.identifiers import identifiers, identifiers_in, words
 from kcodegen.codegen.imports import ImportPlan, apply_imports
+from kcodegen.codegen.pieces import Pieces
 from kcodegen.codegen.splice import Edits, apply, plan_model
 from kcodegen.codegen.subclass import emit_subclassing
+from kcodegen.frontend.python_ast import parsed, same_statements
 from kcodegen.ir import ModelGraph, Style
 
 
-def rewrite(module: cst.Module, graphs: list[ModelGraph], to: Style) -> str:
-    """The module with every graph in ``graphs`` rewritten in style ``to``."""
+def rewrite(module: cst.Module, source: str, graphs: list[ModelGraph], to: Style) -> str:
+    """The module (parsed from ``source``) with every graph in ``graphs`` rewritten in style ``to``."""
     plan = ImportPlan(module)
-    taken = _module_names(module)
+    taken = identifiers(source)
     edits = Edits()
+    pieces = Pieces(source)
     dropped: set[str] = set()
     for graph in graphs:
         generated = _emit(graph, to, plan, taken)
         if generated.definition:
             taken.add(generated.definition.split("(", 1)[0].removeprefix("class ").strip())
-        plan_model(edits, module, graph, generated.body, generated.definition)
-        dropped |= _names_in_site(module, graph)
-    new_module = apply_imports(apply(module, edits), plan, dropped)
-    code = new_module.code
-    cst.parse_module(code)  # generated code always re-parses
-    compile(code, "<converted>", "exec", dont_inherit=True)
+        plan_model(edits, module, graph, pieces, generated.body, generated.definition)
+        dropped |= _names_in_site(module, source, graph)
+    generated_names: set[str] = set()
+    for text in pieces.texts():
+        generated_names |= words(text)
+    new_module = apply_imports(apply(module, edits), plan, dropped, generated_names)
+    code = pieces.fill(new_module.code, module.default_newline)
+    # Generated code always compiles (the tree is parsed once: the unbound-name check reads it).
+    compile(parsed(code) or code, "<converted>", "exec", dont_inherit=True)
     return code
 
 
@@ -38,33 +48,38 @@ def _emit(graph: ModelGraph, to: Style, plan: ImportPlan, taken: set[str]) -> Ge
     return emit_subclassing(graph, plan, taken)
 
 
-def _module_names(module: cst.Module) -> set[str]:
-    names: set[str] = set()
-
-    class Collector(cst.CSTVisitor):
-        def visit_Name(self, node: cst.Name) -> None:
-            names.add(node.value)
-
-    module.visit(Collector())
-    return names
-
-
-def _names_in_site(module: cst.Module, graph: ModelGraph) -> set[str]:
+def _names_in_site(module: cst.Module, source: str, graph: ModelGraph) -> set[str]:
     """Names the removed statements used: their imports may now be unused."""
     site = graph.site
-    body = module.body
+    body: Sequence[cst.BaseStatement] = module.body
+    tree = parsed(source)
+    groups = same_statements(body, tree.body) if tree else None
+    top_groups = groups
     if site.function:
-        function = next(
-            s for s in body if isinstance(s, cst.FunctionDef) and s.name.value == site.function
+        index = next(
+            i
+            for i, s in enumerate(body)
+            if isinstance(s, cst.FunctionDef) and s.name.value == site.function
         )
+        function = body[index]
+        assert isinstance(function, cst.FunctionDef)
         body = function.body.body  # type: ignore[assignment]
-    removed = [body[i] for i in site.statements]
+        definition = groups[index][0] if groups else None
+        groups = (
+            same_statements(body, definition.body)
+            if isinstance(definition, ast.FunctionDef)
+            else None
+        )
+    removed = list(site.statements)
+    if groups is None or top_groups is None:  # the stdlib cannot read it: ask libcst
+        statements = [body[i] for i in removed]
+        if site.class_statement is not None and graph.style == "subclassing":
+            statements.append(module.body[site.class_statement])
+        return set().union(*(identifiers(module.code_for_node(s)) for s in statements))
+    nodes = [node for i in removed for node in groups[i]]
     if site.class_statement is not None and graph.style == "subclassing":
-        removed.append(module.body[site.class_statement])
-    names: set[str] = set()
-    for statement in removed:
-        names |= _module_names(cst.Module(body=[statement]))
-    return names
+        nodes += top_groups[site.class_statement]
+    return identifiers_in(nodes)
 
 
 __all__ = ["rewrite"]

@@ -67,11 +67,14 @@ class ImportPlan:
         return "keras"
 
 
-def apply_imports(module: cst.Module, plan: ImportPlan, dropped_names: set[str]) -> cst.Module:
-    """Add ``plan.added`` to the file's imports; remove Keras imports in ``dropped_names`` now unused."""
+def apply_imports(
+    module: cst.Module, plan: ImportPlan, dropped_names: set[str], also_used: set[str]
+) -> cst.Module:
+    """Add ``plan.added`` to the file's imports; remove Keras imports in ``dropped_names`` that
+    neither the module nor ``also_used`` (the names of generated code kept as text) reads."""
     for local, symbol in plan.added.items():
         module = _add_import(module, local, symbol, plan)
-    used = _used_names(module)
+    used = _used_names(module) | also_used
     unused = {name for name in dropped_names if name not in used}
     return module.visit(_RemoveUnused(unused, plan.bindings)) if unused else module
 

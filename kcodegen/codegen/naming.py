@@ -61,11 +61,11 @@ def identifier(text: str) -> str:
 
 def layer_attributes(graph: ModelGraph, order: list[str]) -> dict[str, str]:
     """Layer id -> attribute name for a subclass: author's variable, then ``name=``, then class name."""
-    taken: set[str] = set()
+    taken = _Unique(set())
     names: dict[str, str] = {}
     for layer_id in order:
         layer = graph.layer_by_id[layer_id]
-        names[layer_id] = _unique(_preferred(layer), taken)
+        names[layer_id] = taken.claim(_preferred(layer))
     return names
 
 
@@ -75,11 +75,12 @@ def loop_attributes(
     """For each kept loop's layers (one pass's): the list attribute that holds them
     (``dense_layers``, or ``conv1d_blocks`` for a tuple per pass) and the loop's names for them."""
     found = []
+    lists = _Unique(taken)
     for layers in loops:
-        own: set[str] = set()
-        items = tuple(_unique(_preferred(layer), own) for layer in layers)
+        own = _Unique(set())
+        items = tuple(own.claim(_preferred(layer)) for layer in layers)
         suffix = "layers" if len(items) == 1 else "blocks"
-        found.append((_unique(f"{items[0]}_{suffix}", taken), items))
+        found.append((lists.claim(f"{items[0]}_{suffix}"), items))
     return found
 
 
@@ -96,13 +97,25 @@ def _preferred(layer: LayerSpec) -> str:
     return base
 
 
-def _unique(base: str, taken: set[str]) -> str:
-    name, counter = base, 0
-    while name in taken:
-        counter += 1
-        name = f"{base}_{counter}"
-    taken.add(name)
-    return name
+class _Unique:
+    """Claims ``base``, else the first free ``base_1``, ``base_2``, ... of ``taken`` (which grows).
+    The counter goes on from the last one claimed for a base: the 10,000th ``dense`` must not try
+    the 9,999 before it."""
+
+    def __init__(self, taken: set[str]) -> None:
+        self.taken = taken
+        self._counters: dict[str, int] = {}
+
+    def claim(self, base: str) -> str:
+        name, counter = base, self._counters.get(base, 0)
+        if counter:
+            name = f"{base}_{counter}"
+        while name in self.taken:
+            counter += 1
+            name = f"{base}_{counter}"
+        self._counters[base] = counter
+        self.taken.add(name)
+        return name
 
 
 def class_name(graph: ModelGraph, taken: set[str]) -> str:

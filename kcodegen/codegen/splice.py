@@ -6,14 +6,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import TypeAlias
 
 import libcst as cst
 
+from kcodegen.codegen.pieces import Pieces, Statement
 from kcodegen.ir import ModelGraph
-
-# What a block holds; unlike cst.BaseStatement, both have leading_lines.
-Statement: TypeAlias = cst.SimpleStatementLine | cst.BaseCompoundStatement
 
 
 @dataclass
@@ -31,21 +28,13 @@ class Edits:
         return self.blocks.setdefault(name, BlockEdits())
 
 
-def parse_statements(code: str) -> list[Statement]:
-    """Generated code must parse: every output is checked by libcst before it is used."""
-    module = cst.parse_module(code)
-    statements = list(module.body)
-    if (
-        module.header and statements
-    ):  # libcst files comments above the first statement as the header
-        statements[0] = statements[0].with_changes(
-            leading_lines=[*module.header, *statements[0].leading_lines]
-        )
-    return statements
-
-
 def plan_model(
-    edits: Edits, module: cst.Module, graph: ModelGraph, body: str, definition: str | None
+    edits: Edits,
+    module: cst.Module,
+    graph: ModelGraph,
+    pieces: Pieces,
+    body: str,
+    definition: str | None,
 ) -> None:
     site = graph.site
     block = edits.block(site.function)
@@ -58,8 +47,8 @@ def plan_model(
                 line for line in module.body[site.class_statement].leading_lines if line.comment
             ]
     said = {line.comment.value for line in lead if line.comment is not None}
-    statements = _without_comments(parse_statements(body), said)
-    classes = _without_comments(parse_statements(definition), said) if definition else []
+    statements = pieces.statements(body, said)
+    classes = pieces.statements(definition, said) if definition else []
     if classes and site.function:
         classes[0] = classes[0].with_changes(leading_lines=[cst.EmptyLine()] * 2)
         edits.block("").insert_before.setdefault(_function_index(module, site.function), []).extend(
@@ -117,22 +106,3 @@ def _function_index(module: cst.Module, name: str) -> int:
         if isinstance(statement, cst.FunctionDef) and statement.name.value == name:
             return index
     raise LookupError(name)
-
-
-def _without_comments(statements: Sequence[Statement], said: set[str]) -> list[Statement]:
-    """The block keeps the comments above its first statement; generated lines must not repeat them."""
-    remover = _RemoveComments(set(said))
-    return [statement.visit(remover) for statement in statements]  # type: ignore[misc]
-
-
-class _RemoveComments(cst.CSTTransformer):
-    def __init__(self, texts: set[str]) -> None:
-        self.texts = texts
-
-    def leave_EmptyLine(
-        self, original: cst.EmptyLine, updated: cst.EmptyLine
-    ) -> cst.EmptyLine | cst.RemovalSentinel:
-        if updated.comment is not None and updated.comment.value in self.texts:
-            self.texts.discard(updated.comment.value)
-            return cst.RemoveFromParent()
-        return updated

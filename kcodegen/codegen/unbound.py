@@ -16,6 +16,8 @@ from collections.abc import Iterator
 from pyflakes.checker import Checker
 from pyflakes.messages import UndefinedName
 
+from kcodegen.frontend.python_ast import parsed
+
 
 def newly_unbound(original: str, output: str) -> list[tuple[int, str, str]]:
     """(line in ``original``, name, the line's text) for each line of the output that reads a
@@ -33,6 +35,6 @@ def newly_unbound(original: str, output: str) -> list[tuple[int, str, str]]:
 def _undefined_reads(source: str) -> Iterator[tuple[int, str, str]]:
     """(line, name, the line's text) of every read pyflakes finds undefined."""
     lines = source.splitlines()
-    for message in Checker(ast.parse(source)).messages:
+    for message in Checker(parsed(source) or ast.parse(source)).messages:
         if isinstance(message, UndefinedName):
             yield message.lineno, message.message_args[0], lines[message.lineno - 1].strip()

@@ -5,15 +5,24 @@ node starts and ends: several times the cost of parsing. The interpreter asks fo
 the few nodes it reports on, mostly in the statement it is running, so each top-level statement's
 positions are computed alone, on first need, and shifted to the statement's line, which the
 stdlib ``ast`` gives cheaply. Columns need no shifting: a top-level statement starts a line.
+
+The positions are libcst's ``PositionProvider``'s, node for node, but code generation only notes
+which tokens each node spans; a line and column are made for the nodes asked about. libcst's own
+provider splits every token on newlines and builds two positions per node as it goes, which costs
+several times the code generation itself.
 """
 
 from __future__ import annotations
 
-import ast
+import bisect
 from collections.abc import Iterator
+from types import TracebackType
 
 import libcst as cst
-from libcst.metadata import CodePosition, CodeRange, MetadataWrapper, PositionProvider
+from libcst._nodes.internal import CodegenState  # what libcst's own providers extend
+from libcst.metadata import CodePosition, CodeRange
+
+from kcodegen.frontend.python_ast import parsed, same_statements
 
 
 class LazyPositions:
@@ -23,21 +32,38 @@ class LazyPositions:
         self.module = module
         self.near = 0  # the top-level statement being run: searched first
         self._source = source
-        self._known: dict[cst.CSTNode, CodeRange] = {}
+        self._spans: dict[cst.CSTNode, _Span] = {}
+        self._generated: dict[cst.CSTNode, _Span] = {}  # all a node generates, whitespace included
         self._pending = set(range(len(module.body)))
         self._lines: list[int] | None = None  # each top-level statement's first line
 
     def __getitem__(self, node: cst.CSTNode) -> CodeRange:
-        found = self._known.get(node)
+        found = self._spans.get(node)
         if found is None:
             for index in self._search_order():
                 self._compute(index)
-                found = self._known.get(node)
+                found = self._spans.get(node)
                 if found is not None:
                     break
             else:
                 raise KeyError(node)
-        return found
+        start, end, tokens = found
+        return CodeRange(tokens.position(start), tokens.position(end))
+
+    def text(self, node: cst.CSTNode) -> str | None:
+        """``module.code_for_node(node)`` from the tokens already generated, when the node is in
+        the statement being run (or one done before) and on one line; else None."""
+        found = self._generated.get(node)
+        near = min(self.near, len(self.module.body) - 1)
+        if found is None and near in self._pending:
+            self._compute(near)
+            found = self._generated.get(node)
+        if found is None:
+            return None
+        start, end, tokens = found
+        if tokens.indented_within(start, end):
+            return None  # its lines have the indentation of its block; code_for_node's have not
+        return "".join(tokens.tokens[start:end])
 
     def _search_order(self) -> Iterator[int]:
         """The statement being run, then those before it (where what it calls is defined), nearest
@@ -53,36 +79,155 @@ class LazyPositions:
         self._pending.discard(index)
         lines = self._statement_lines()
         if lines is None:  # the stdlib cannot parse what libcst could: do the whole module once
-            whole = MetadataWrapper(self.module, unsafe_skip_copy=True).resolve(PositionProvider)
-            self._known.update(whole)
+            _TokenSpans.generate(self.module, self._spans, self._generated, first_line=1)
             self._pending.clear()
             return
         statement = self.module.body[index]
         alone = self.module.with_changes(body=[statement], header=(), footer=())
-        relative = MetadataWrapper(alone, unsafe_skip_copy=True).resolve(PositionProvider)
-        shift = lines[index] - relative[statement].start.line
-        for node, where in relative.items():
-            if node is not alone:
-                self._known[node] = CodeRange(
-                    CodePosition(where.start.line + shift, where.start.column),
-                    CodePosition(where.end.line + shift, where.end.column),
-                )
+        tokens = _TokenSpans.generate(alone, self._spans, self._generated, first_line=1)
+        start = tokens.position(self._spans[statement][0]).line
+        tokens.first_line = lines[index] - start + 1
+        del self._spans[alone]
 
     def _statement_lines(self) -> list[int] | None:
         """The line each top-level statement starts on (a decorated definition: its ``def``)."""
         if self._lines is None:
-            try:
-                tree = ast.parse(self._source)
-            except (SyntaxError, ValueError):
+            tree = parsed(self._source)
+            groups = same_statements(self.module.body, tree.body) if tree else None
+            if groups is None:  # let the caller do without
                 return None
-            found, parsed = [], iter(tree.body)
-            for statement in self.module.body:
-                count = len(statement.body) if isinstance(statement, cst.SimpleStatementLine) else 1
-                first = next(parsed, None)
-                for _ in range(count - 1):
-                    next(parsed, None)
-                if first is None:  # the two parsers disagree: let the caller do without
-                    return None
-                found.append(first.lineno)
-            self._lines = found
+            self._lines = [group[0].lineno for group in groups]
         return self._lines
+
+
+def code_ranges(module: cst.Module) -> dict[cst.CSTNode, CodeRange]:
+    """Every node's ``CodeRange``, as libcst's ``PositionProvider`` gives it."""
+    spans: dict[cst.CSTNode, _Span] = {}
+    _TokenSpans.generate(module, spans, {}, first_line=1)
+    return {
+        node: CodeRange(tokens.position(start), tokens.position(end))
+        for node, (start, end, tokens) in spans.items()
+    }
+
+
+class _Tokens:
+    """The tokens of one code generation; a token index's line and column, worked out on first
+    need for all tokens at once."""
+
+    def __init__(self, tokens: list[str], first_line: int) -> None:
+        self.tokens = tokens
+        self.first_line = first_line  # the line the generated code starts on in the module
+        self.indents: list[int] = []  # where the indentation of a block was added, in order
+        self._where: list[tuple[int, int]] | None = None
+
+    def indented_within(self, start: int, end: int) -> bool:
+        at = bisect.bisect_left(self.indents, start)
+        return at < len(self.indents) and self.indents[at] < end
+
+    def position(self, index: int) -> CodePosition:
+        if self._where is None:
+            self._where = [(0, 0)]  # where each token starts (lines counted from 0), and the end
+            line = column = 0
+            for token in self.tokens:
+                newlines = token.count("\n") + token.count("\r") - token.count("\r\n")
+                if newlines:
+                    line += newlines
+                    column = len(token) - max(token.rfind("\n"), token.rfind("\r")) - 1
+                else:
+                    column += len(token)
+                self._where.append((line, column))
+        line, column = self._where[index]
+        return CodePosition(self.first_line + line, column)
+
+
+_Span = tuple[int, int, _Tokens]  # first token, token after the last, and their code generation
+
+
+class _TokenSpans(CodegenState):
+    """Code generation that notes the tokens each node spans, as libcst's provider notes positions:
+    a node's syntactic span where it reports one, else all it generates, whitespace included."""
+
+    def __init__(
+        self,
+        module: cst.Module,
+        spans: dict[cst.CSTNode, _Span],
+        generated: dict[cst.CSTNode, _Span],
+        first_line: int,
+    ) -> None:
+        super().__init__(module.default_indent, module.default_newline)
+        self.spans = spans
+        self.whole = generated
+        self.generated = _Tokens(self.tokens, first_line)
+        self._starts: list[int] = []
+
+    @classmethod
+    def generate(
+        cls,
+        module: cst.Module,
+        spans: dict[cst.CSTNode, _Span],
+        generated: dict[cst.CSTNode, _Span],
+        first_line: int,
+    ) -> _Tokens:
+        """Generate ``module``'s code, noting each node's syntactic span in ``spans`` and the
+        span of all it generates in ``generated``."""
+        state = cls(module, spans, generated, first_line)
+        module._codegen(state)
+        return state.generated
+
+    def add_indent_tokens(self) -> None:
+        if self.indent_tokens:
+            self.generated.indents.append(len(self.tokens))
+        super().add_indent_tokens()
+
+    def pop_trailing_newline(self) -> None:
+        """Keep it: libcst's provider has counted it by then, in the positions of the last nodes."""
+
+    def before_codegen(self, node: cst.CSTNode) -> None:
+        self._starts.append(len(self.tokens))
+
+    def after_codegen(self, node: cst.CSTNode) -> None:
+        whole = (self._starts.pop(), len(self.tokens), self.generated)
+        self.whole[node] = whole
+        if node not in self.spans or self.spans[node][2] is not self.generated:
+            self.spans[node] = whole
+
+    # libcst types it as a generator-based context manager; any context manager does.
+    def record_syntactic_position(  # type: ignore[override]
+        self,
+        node: cst.CSTNode,
+        *,
+        start_node: cst.CSTNode | None = None,
+        end_node: cst.CSTNode | None = None,
+    ) -> _Syntactic:
+        return _Syntactic(self, node, start_node, end_node)
+
+
+class _Syntactic:
+    """The context libcst generates a node's syntactic part in (a plain class: a generator-based
+    context manager per node costs more than the code generation)."""
+
+    __slots__ = ("end_node", "node", "start", "start_node", "state")
+
+    def __init__(
+        self,
+        state: _TokenSpans,
+        node: cst.CSTNode,
+        start_node: cst.CSTNode | None,
+        end_node: cst.CSTNode | None,
+    ) -> None:
+        self.state, self.node = state, node
+        self.start_node, self.end_node = start_node, end_node
+
+    def __enter__(self) -> None:
+        self.start = len(self.state.tokens)
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        spans = self.state.spans
+        start = spans[self.start_node][0] if self.start_node is not None else self.start
+        end = spans[self.end_node][1] if self.end_node is not None else len(self.state.tokens)
+        spans[self.node] = (start, end, self.state.generated)

@@ -131,7 +131,8 @@ class InterpreterState:
     def code(self, node: cst.CSTNode) -> str:
         """Source text of a node of the module (cached: unrolled loops ask for the same nodes often)."""
         if node not in self._code:
-            self._code[node] = self.module.code_for_node(node)
+            text = self.positions.text(node)
+            self._code[node] = self.module.code_for_node(node) if text is None else text
         return self._code[node]
 
     def render(self, node: cst.BaseExpression, keep: Frame | None = None) -> str:
