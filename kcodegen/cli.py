@@ -95,7 +95,7 @@ def convert(
     debug: bool,
 ) -> None:
     """Rewrite the models in PATH... as Sequential, Functional or subclassed models."""
-    from kcodegen.commands.convert import ConvertOptions, run_convert
+    from kcodegen.commands.convert import ConvertOptions, convert_files
 
     if sum(map(bool, (output, in_place, show_diff, check))) > 1:
         fail("use only one of -o, --in-place, --diff and --check")
@@ -124,7 +124,7 @@ def convert(
         weights_out=weights_out,
         assume=parse_assume(assume),
     )
-    worst = max((run_convert(path, options) for path in paths), default=0)
+    worst = convert_files(paths, options)
     if worst:
         sys.exit(worst)
 

@@ -64,6 +64,9 @@ class SharedSession:
     def __exit__(self, *exc: object) -> None:
         pass
 
+    def start(self) -> SharedSession:
+        return self
+
     def verify(self, cases: Sequence[Any]) -> list[Any]:
         self.batches.append(len(cases))
         return self.session.verify(cases)

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import difflib
 import importlib.util
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import click
 
@@ -12,6 +14,9 @@ from kcodegen.convert import Conversion, convert
 from kcodegen.errors import KcgError
 from kcodegen.files import read_source, write_atomic
 from kcodegen.ir import Style
+
+if TYPE_CHECKING:
+    from kcodegen.verify import VerifySession
 
 OK, FINDINGS, BAD_INPUT = 0, 1, 2
 
@@ -37,8 +42,21 @@ def _say(message: str) -> None:
     click.echo(message, err=True)
 
 
-def run_convert(path: str, options: ConvertOptions) -> int:
-    """Convert one file; the exit code it earns."""
+def convert_files(paths: Sequence[str], options: ConvertOptions) -> int:
+    """Convert each file; the worst exit code. One verification worker serves them all, started
+    first: it imports TensorFlow while the static conversion runs, on the other core."""
+    if options.verify is False or not paths:
+        return max(run_convert(path, options) for path in paths) if paths else OK
+    from kcodegen.verify import VerifySession
+
+    with VerifySession(timeout_per_case=options.timeout) as session:
+        session.start()
+        return max([run_convert(path, options, session) for path in paths])
+
+
+def run_convert(path: str, options: ConvertOptions, session: VerifySession | None = None) -> int:
+    """Convert one file; the exit code it earns. ``session`` verifies, when given (else a
+    session of its own does)."""
     shown = "<stdin>" if path == "-" else path
     try:
         source = read_source(path)
@@ -65,7 +83,7 @@ def run_convert(path: str, options: ConvertOptions) -> int:
         _say(f"{shown}: left as written: its models are {options.style} already")
     for problem in result.problems:  # the models that were understood convert; say what was not
         _say(f"{shown}:{problem.line}: note: not converted: {problem.message}")
-    code = _verify(shown, result, options)
+    code = _verify(shown, result, options, session)
     if code:
         return code
     try:
@@ -77,7 +95,9 @@ def run_convert(path: str, options: ConvertOptions) -> int:
     return BAD_INPUT
 
 
-def _verify(shown: str, result: Conversion, options: ConvertOptions) -> int:
+def _verify(
+    shown: str, result: Conversion, options: ConvertOptions, session: VerifySession | None
+) -> int:
     """Run every converted model against its original in one worker; one line per model."""
     if options.verify is False or not result.changed:
         if options.weights:
@@ -110,6 +130,7 @@ def _verify(shown: str, result: Conversion, options: ConvertOptions) -> int:
         weights=options.weights,
         weights_out=options.weights_out,
         assume={a.name: a.value for a in result.assumptions},
+        session=session,
     )
     worst = OK
     for name, outcome in results:

@@ -23,13 +23,15 @@ def verify_conversion(
     weights: str | None = None,
     weights_out: str | None = None,
     assume: Mapping[str, object] | None = None,
+    session: VerifySession | None = None,
 ) -> list[tuple[str, VerifyResult]]:
     """One result per model of `models` (parsed from `original_text`), from one worker process.
 
     With ``weights``, the original is verified with those trained weights, and they are written
     for the converted model to ``weights_out`` when it computes the same (a single model only).
     ``assume`` is the Keras settings the conversion took, under which both models are built.
-    Raises VerifyUnavailable without TensorFlow.
+    ``session`` is a session started early (its worker imports TensorFlow while the conversion
+    runs); the caller closes it. Raises VerifyUnavailable without TensorFlow.
     """
     shapes = dict(input_shapes or {})
     follow = added_classes(original_text, converted_text)
@@ -50,6 +52,9 @@ def verify_conversion(
                 settings=dict(assume or {}),
             )
         )
-    with VerifySession(timeout_per_case=timeout) as session:
+    if session is None:
+        with VerifySession(timeout_per_case=timeout) as own:
+            results = own.verify(cases)
+    else:
         results = session.verify(cases)
     return [(graph.name, result) for graph, result in zip(models, results, strict=True)]

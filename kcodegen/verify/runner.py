@@ -133,6 +133,13 @@ class VerifySession:
         self.startup_timeout = startup_timeout
         self._worker: _Worker | None = None
 
+    def start(self) -> VerifySession:
+        """Start the worker now, without waiting for it: it imports TensorFlow while the caller
+        does the static work. Idempotent; does nothing without TensorFlow."""
+        if self._worker is None and importlib.util.find_spec("tensorflow") is not None:
+            self._worker = _Worker.launch()
+        return self
+
     def __enter__(self) -> VerifySession:
         return self
 
@@ -164,7 +171,8 @@ class VerifySession:
             return VerifyFailure("input", f"{case.original.path}: {error}")
         try:
             if self._worker is None:
-                self._worker = _Worker.start(self.startup_timeout)
+                self._worker = _Worker.launch()
+            self._worker.wait_ready(self.startup_timeout)
             answer = self._worker.ask(request, self.timeout_per_case)
         except _WorkerGone as gone:
             self.close()
@@ -220,6 +228,7 @@ class _Worker:
 
     def __init__(self, process: subprocess.Popen[str]) -> None:
         self.process = process
+        self.ready = False
         self.answers: queue.Queue[str | None] = queue.Queue()
         self.stderr: collections.deque[str] = collections.deque(maxlen=_STDERR_LINES)
         threading.Thread(target=self._read_answers, daemon=True).start()
@@ -227,7 +236,8 @@ class _Worker:
         self._stderr_reader.start()
 
     @classmethod
-    def start(cls, timeout: float) -> _Worker:
+    def launch(cls) -> _Worker:
+        """The process, started; it says it is ready once TensorFlow is imported."""
         env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3", "CUDA_VISIBLE_DEVICES": ""}
         env["PYTHONPATH"] = os.pathsep.join(
             filter(None, [str(_PACKAGE_ROOT), env.get("PYTHONPATH")])
@@ -240,9 +250,12 @@ class _Worker:
             text=True,
             env=env,
         )
-        worker = cls(process)
-        worker._receive(timeout, "starting the verification worker (importing TensorFlow)")
-        return worker
+        return cls(process)
+
+    def wait_ready(self, timeout: float) -> None:
+        if not self.ready:
+            self._receive(timeout, "starting the verification worker (importing TensorFlow)")
+            self.ready = True
 
     def ask(self, request: dict[str, Any], timeout: float) -> dict[str, Any]:
         assert self.process.stdin is not None
@@ -254,7 +267,10 @@ class _Worker:
         return self._receive(timeout, "building and running both models")
 
     def stop(self) -> None:
-        if self.process.poll() is None:
+        if self.process.poll() is None and not self.ready:
+            self.process.kill()  # still importing TensorFlow, and not needed after all
+            self.process.wait()
+        elif self.process.poll() is None:
             try:
                 assert self.process.stdin is not None
                 self.process.stdin.close()
