@@ -110,6 +110,23 @@ def test_node_text_on_the_samples() -> None:
         assert_same_text(path.read_text(encoding="utf-8"))
 
 
+def test_names_from_tokens_are_the_name_nodes_of_an_expression() -> None:
+    given = 0
+    for path in [*ROOT.glob("samples/*/*.py")]:
+        source = path.read_text(encoding="utf-8")
+        module = cst.parse_module(source)
+        lazy = LazyPositions(module, source)
+        for index, statement in enumerate(module.body):
+            lazy.near = index
+            for node in _nodes(statement):
+                if isinstance(node, cst.BaseExpression):
+                    names = {n.value for n in _nodes(node) if isinstance(n, cst.Name)}
+                    found = lazy.names(node)
+                    assert found is None or found == names, module.code_for_node(node)
+                    given += found is not None
+    assert given > 1000
+
+
 def test_nodes_are_found_from_any_statement_first() -> None:
     source = "a = 1\ndef f():\n    return 2\nb = f()\n"
     module = cst.parse_module(source)

@@ -10,7 +10,7 @@ from typing import Literal
 import libcst as cst
 
 from kcodegen.frontend.compound import setup_statements, why_not_replaceable
-from kcodegen.frontend.cst_search import find_all
+from kcodegen.frontend.cst_search import find_any_order
 from kcodegen.frontend.errors import Unsupported
 from kcodegen.frontend.interpreter import Interpreter
 from kcodegen.frontend.records import ModelRecord
@@ -357,7 +357,7 @@ def _layer_parameters(interp: Interpreter, block: str, made_at: list[Span]) -> t
     params = function.node.params
     names = [p.name.value for p in [*params.posonly_params, *params.params, *params.kwonly_params]]
     reads: dict[str, list[Span]] = {}
-    for name in find_all(function.node.body, cst.Name):
+    for name in find_any_order(function.node.body, cst.Name):
         if name.value in names:
             reads.setdefault(name.value, []).append(interp.span(name))
     return tuple(

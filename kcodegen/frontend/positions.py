@@ -15,7 +15,9 @@ several times the code generation itself.
 from __future__ import annotations
 
 import bisect
+import re
 from collections.abc import Iterator
+from keyword import iskeyword
 from types import TracebackType
 
 import libcst as cst
@@ -52,18 +54,38 @@ class LazyPositions:
 
     def text(self, node: cst.CSTNode) -> str | None:
         """``module.code_for_node(node)`` from the tokens already generated, when the node is in
-        the statement being run (or one done before) and on one line; else None."""
-        found = self._generated.get(node)
-        near = min(self.near, len(self.module.body) - 1)
-        if found is None and near in self._pending:
-            self._compute(near)
-            found = self._generated.get(node)
+        the statement being run (or one done before); else None."""
+        found = self._generated_span(node)
         if found is None:
             return None
         start, end, tokens = found
         if tokens.indented_within(start, end):
             return None  # its lines have the indentation of its block; code_for_node's have not
         return "".join(tokens.tokens[start:end])
+
+    def names(self, node: cst.CSTNode) -> frozenset[str] | None:
+        """The values of the ``Name`` nodes of an expression, from its tokens (a ``Name`` is one
+        token; the other identifier-like tokens are keywords), when they are at hand."""
+        found = self._generated_span(node)
+        if found is None:
+            return None
+        start, end, tokens = found
+        within = tokens.tokens[start:end]
+        if any(_FSTRING_START.match(token) for token in within):
+            return None  # the text of an f-string comes as tokens too
+        return frozenset(
+            token
+            for token in within
+            if token.isidentifier() and (token in _NAMED_CONSTANTS or not iskeyword(token))
+        )
+
+    def _generated_span(self, node: cst.CSTNode) -> _Span | None:
+        found = self._generated.get(node)
+        near = min(self.near, len(self.module.body) - 1)
+        if found is None and near in self._pending:
+            self._compute(near)
+            found = self._generated.get(node)
+        return found
 
     def _search_order(self) -> Iterator[int]:
         """The statement being run, then those before it (where what it calls is defined), nearest
@@ -140,6 +162,8 @@ class _Tokens:
         return CodePosition(self.first_line + line, column)
 
 
+_FSTRING_START = re.compile("[A-Za-z]*(\"\"\"|'''|\"|')\\Z")  # f", rf''', ...
+_NAMED_CONSTANTS = frozenset({"None", "True", "False"})  # keywords that libcst reads as names
 _Span = tuple[int, int, _Tokens]  # first token, token after the last, and their code generation
 
 

@@ -13,7 +13,7 @@ from typing import Any
 
 import libcst as cst
 
-from kcodegen.frontend.cst_search import find_all
+from kcodegen.frontend.cst_search import find_all, find_any_order
 
 
 def callee_name(func: cst.BaseExpression) -> str | None:
@@ -47,11 +47,12 @@ def simple_if(statement: cst.If, function: cst.FunctionDef) -> bool:
 
 
 @lru_cache(maxsize=1024)  # asked at every call of a helper; a loop calls the same one often
+@lru_cache(maxsize=256)  # asked at every call of a helper: ask its body once
 def branches(function: cst.FunctionDef) -> bool:
     """Control flow one block class cannot follow: loops, and ``if``s that are not simple."""
-    if find_all(function.body, *_BRANCHES):
+    if find_any_order(function.body, *_BRANCHES):
         return True
-    return any(not simple_if(node, function) for node in find_all(function.body, cst.If))
+    return any(not simple_if(node, function) for node in find_any_order(function.body, cst.If))
 
 
 def is_literal(text: str) -> bool:

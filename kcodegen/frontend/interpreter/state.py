@@ -19,7 +19,7 @@ from kcodegen.frontend import shapes
 from kcodegen.frontend.builder import GraphBuilder, Origin
 from kcodegen.frontend.errors import Unsupported
 from kcodegen.frontend.interpreter.frame import Frame
-from kcodegen.frontend.interpreter.substitute import Substitute, substitutable
+from kcodegen.frontend.interpreter.substitute import Substitute, replaces_any, substitutable
 from kcodegen.frontend.positions import LazyPositions
 from kcodegen.frontend.records import ModelRecord
 from kcodegen.frontend.values import ClassVal, FunctionVal, Unknown, Value
@@ -143,14 +143,20 @@ class InterpreterState:
         frame = self.stack[-1]
         if (frame.is_module or frame is keep) and not frame.loop_vars:
             return self.code(node)
-        if not self.names_in(node) & substitutable(frame, keep):
+        names = self.names_in(node) & substitutable(frame, keep)
+        if not names or not replaces_any(names, frame, keep):
             return self.code(node)
         substituted = node.visit(Substitute(self.module_frame, frame, keep))
         assert isinstance(substituted, cst.CSTNode), "names are replaced, never removed"
         return self.code(substituted)
 
     def names_in(self, node: cst.CSTNode) -> frozenset[str]:
+        """The names an expression reads or binds (its ``Name`` nodes)."""
         if node not in self._names:
+            from_tokens = self.positions.names(node)
+            if from_tokens is not None:
+                self._names[node] = from_tokens
+                return from_tokens
             found: set[str] = set()
 
             class Collector(cst.CSTVisitor):

@@ -10,6 +10,7 @@ from __future__ import annotations
 import ast
 import operator
 from collections.abc import Callable
+from collections.abc import Set as AbstractSet
 
 import libcst as cst
 
@@ -26,6 +27,27 @@ def substitutable(frame: Frame, keep: Frame | None) -> set[str]:
         names |= scope.loop_vars if scope.is_module or scope is keep else set(scope.vars)
         scope = scope.parent
     return names
+
+
+def replaces_any(names: AbstractSet[str], frame: Frame, keep: Frame | None) -> bool:
+    """Whether ``Substitute`` would replace one of ``names``: a tensor, a layer or a model keeps
+    its name, so most expressions of a builder need no rewriting (and no libcst pass)."""
+    for name in names:
+        scope: Frame | None = frame
+        while scope is not None and name not in scope.vars:
+            scope = scope.parent
+        if scope is None:
+            continue
+        if name in scope.loop_vars:
+            return True
+        if scope.is_module or scope is keep:
+            continue
+        value = scope.vars[name]
+        if value.text and not isinstance(
+            value, (TensorVal, LayerVal, SelfVal, ModelVal, TrainingFlag)
+        ):
+            return True
+    return False
 
 
 class Substitute(cst.CSTTransformer):

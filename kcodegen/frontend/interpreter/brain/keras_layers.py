@@ -13,7 +13,7 @@ import libcst as cst
 
 from kcodegen.frontend import keras_api as api
 from kcodegen.frontend import keras_config, shapes, syntax
-from kcodegen.frontend.cst_search import find_all
+from kcodegen.frontend.cst_search import find_any_order
 from kcodegen.frontend.errors import Unsupported
 from kcodegen.frontend.interpreter.state import (
     InterpreterState,
@@ -200,7 +200,9 @@ class KerasLayers(InterpreterState):
     def _argument_text(self, expression: cst.BaseExpression) -> str:
         """An argument as written, but one read from a tensor's shape (``x.shape[-1]``) as its
         value: the tensor is not there where the generated code creates the layer."""
-        reads_shape = any(a.attr.value == "shape" for a in find_all(expression, cst.Attribute))
+        reads_shape = any(
+            a.attr.value == "shape" for a in find_any_order(expression, cst.Attribute)
+        )
         if reads_shape and not syntax.calls_something(expression):
             value = self.eval(expression)
             if isinstance(value, Const) and syntax.is_literal(repr(value.value)):

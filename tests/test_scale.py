@@ -1,0 +1,90 @@
+"""A 10,000-layer model is not bad input: every static command finishes on it and gets it right.
+
+No timing is asserted here (``bench/scale.py`` measures speed); these tests fail on a recursion
+whose depth grows with the model, on a refusal or a wrong result. Conversions run in-process, under
+the default recursion limit.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from preservation import assert_preserved
+
+from kcodegen.cli import main
+from kcodegen.convert import convert
+from kcodegen.frontend import parse_models
+
+LAYERS = 10_000
+HEADER = "import keras\nfrom keras import layers\n\n"
+TAIL = "model.compile(loss='mse')\nprint(model.count_params())\n"
+
+
+def _chain() -> str:
+    body = "".join("x = layers.Dense(8)(x)\n" for _ in range(LAYERS))
+    return (
+        f"{HEADER}inputs = keras.Input(shape=(12,))\nx = inputs\n{body}"
+        f"model = keras.Model(inputs, x)\n{TAIL}"
+    )
+
+
+def _residual() -> str:
+    block = "y = layers.Dense(12)(x)\nx = layers.Add()([x, y])\n"
+    return (
+        f"{HEADER}inputs = keras.Input(shape=(12,))\nx = inputs\n{block * (LAYERS // 2)}"
+        f"model = keras.Model(inputs, x)\n{TAIL}"
+    )
+
+
+def _sequential() -> str:
+    entries = "".join("    layers.Dense(8),\n" for _ in range(LAYERS))
+    return f"{HEADER}model = keras.Sequential([\n    keras.Input(shape=(12,)),\n{entries}])\n{TAIL}"
+
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(autouse=True)
+def default_recursion_limit() -> None:
+    assert sys.getrecursionlimit() <= 1000 + 100, "a raised limit would hide deep recursion"
+
+
+@pytest.mark.parametrize(
+    ("shape", "to"),
+    [
+        ("chain", "sequential"),
+        ("chain", "subclassing"),
+        ("residual", "subclassing"),
+        ("sequential", "functional"),
+    ],
+)
+def test_converts_and_reads_back_with_every_layer(shape: str, to: str) -> None:
+    source = {"chain": _chain, "residual": _residual, "sequential": _sequential}[shape]()
+    conversion = convert(source, to)  # type: ignore[arg-type]
+    assert conversion.converted == ("model",), conversion.refusals
+    assert_preserved(conversion)
+    (back,) = parse_models(conversion.output).models
+    assert back.style == to
+    assert len(back.layers) == LAYERS
+
+
+def test_a_residual_chain_is_refused_as_sequential_at_its_first_merge() -> None:
+    conversion = convert(_residual(), "sequential")
+    assert not conversion.converted
+    lines = [reason.line for refusal in conversion.refusals for reason in refusal.reasons]
+    first_add = _residual().splitlines().index("x = layers.Add()([x, y])") + 1
+    assert first_add in lines
+
+
+@pytest.mark.parametrize("command", ["analyze", "graph", "lint"])
+def test_static_commands_finish(tmp_path: Path, command: str) -> None:
+    path = tmp_path / "residual.py"
+    path.write_text(_residual(), encoding="utf-8")
+    result = CliRunner().invoke(main, [command, str(path)])
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.output
+    assert result.exit_code in (0, 1), result.output
+    if command == "analyze":
+        assert f"{LAYERS}" in result.output or f"{LAYERS:,}" in result.output
