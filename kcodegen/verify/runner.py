@@ -267,17 +267,11 @@ class _Worker:
         return self._receive(timeout, "building and running both models")
 
     def stop(self) -> None:
-        if self.process.poll() is None and not self.ready:
-            self.process.kill()  # still importing TensorFlow, and not needed after all
+        """End the worker. It keeps nothing between answers (weights are saved before it answers),
+        so it is killed rather than left to unload TensorFlow."""
+        if self.process.poll() is None:
+            self.process.kill()
             self.process.wait()
-        elif self.process.poll() is None:
-            try:
-                assert self.process.stdin is not None
-                self.process.stdin.close()
-                self.process.wait(timeout=5)
-            except (OSError, subprocess.TimeoutExpired):
-                self.process.kill()
-                self.process.wait()
 
     def _receive(self, timeout: float, doing: str) -> dict[str, Any]:
         try:
