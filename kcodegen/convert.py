@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from kcodegen.analysis import Reason, reasons_against
-from kcodegen.codegen import rewrite
+from kcodegen.codegen import GeneratedInvalid, rewrite
 from kcodegen.codegen.unbound import newly_unbound
 from kcodegen.errors import BadInput
 from kcodegen.frontend import parse_models, select_models
@@ -82,8 +82,26 @@ def convert(
         return Conversion(
             source, source, to, graphs, (), tuple(unchanged), tuple(refusals), (), assumed
         )
-    output = rewrite(parsed.module, source, todo, to)
     converted = tuple(g.name for g in todo)
+    try:
+        output = rewrite(parsed.module, source, todo, to)
+    except GeneratedInvalid as invalid:
+        reason = Reason(
+            todo[0].span.line,  # type: ignore[attr-defined]
+            f"the generated code does not compile ({invalid.message}: `{invalid.text}`); "
+            "a bug in kcg, please report it",
+        )
+        return Conversion(
+            source,
+            source,
+            to,
+            graphs,
+            (),
+            tuple(unchanged),
+            (Refusal(", ".join(converted), (reason,)),),
+            problems,
+            assumed,
+        )
     broken = [
         Reason(line, f"`{text}` uses `{name}`, which the converted code would not define before it")
         if line

@@ -36,8 +36,22 @@ def rewrite(module: cst.Module, source: str, graphs: list[ModelGraph], to: Style
     new_module = apply_imports(apply(module, edits), plan, dropped, generated_names)
     code = pieces.fill(new_module.code, module.default_newline)
     # Generated code always compiles (the tree is parsed once: the unbound-name check reads it).
-    compile(parsed(code) or code, "<converted>", "exec", dont_inherit=True)
+    try:
+        compile(parsed(code) or code, "<converted>", "exec", dont_inherit=True)
+    except SyntaxError as error:
+        raise GeneratedInvalid(error.lineno or 0, error.msg, code) from None
     return code
+
+
+class GeneratedInvalid(Exception):
+    """The generated module does not compile: a bug in kcg, refused rather than written."""
+
+    def __init__(self, line: int, message: str, code: str) -> None:
+        super().__init__(message)
+        lines = code.splitlines()
+        self.line = line
+        self.text = lines[line - 1].strip() if 0 < line <= len(lines) else ""
+        self.message = message
 
 
 def _emit(graph: ModelGraph, to: Style, plan: ImportPlan, taken: set[str]) -> Generated:
@@ -82,4 +96,4 @@ def _names_in_site(module: cst.Module, source: str, graph: ModelGraph) -> set[st
     return identifiers_in(nodes)
 
 
-__all__ = ["rewrite"]
+__all__ = ["GeneratedInvalid", "rewrite"]

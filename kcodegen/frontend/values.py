@@ -7,11 +7,52 @@ helper is inlined, while a module-level ``Dense(num_labels)`` keeps its name.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 import libcst as cst
+
+# Methods of a string that only compute (no I/O, no state): run on constants as Python would.
+STRING_METHODS = frozenset(
+    [
+        "capitalize",
+        "casefold",
+        "center",
+        "count",
+        "endswith",
+        "find",
+        "format",
+        "index",
+        "isalnum",
+        "isalpha",
+        "isdigit",
+        "islower",
+        "isnumeric",
+        "isupper",
+        "join",
+        "ljust",
+        "lower",
+        "lstrip",
+        "partition",
+        "removeprefix",
+        "removesuffix",
+        "replace",
+        "rfind",
+        "rjust",
+        "rpartition",
+        "rsplit",
+        "rstrip",
+        "split",
+        "startswith",
+        "strip",
+        "swapcase",
+        "title",
+        "upper",
+        "zfill",
+    ]
+)
 
 
 class Value:
@@ -193,11 +234,86 @@ def tensor_ids(value: Value) -> tuple[str, ...]:
 
 
 def known_object(left: Value, right: Value) -> bool:
-    """One side is None and the other an object the interpreter made: ``is`` can be decided."""
-    made = (LayerVal, BlockVal, TensorVal, ModelVal)
+    """One side is None and the other an object the interpreter made or knows (a tuple, a
+    function, an imported module): ``is`` can be decided. A training flag may be None."""
+    made = (
+        LayerVal,
+        BlockVal,
+        TensorVal,
+        ModelVal,
+        SequenceVal,
+        DictVal,
+        FunctionVal,
+        ClassVal,
+        SelfVal,
+        InputLayerVal,
+        Method,
+        Array,
+        Symbol,
+    )
     return (isinstance(left, Const) and left.value is None and isinstance(right, made)) or (
         isinstance(right, Const) and right.value is None and isinstance(left, made)
     )
+
+
+def constant(value: Value) -> Const | None:
+    """The value as one constant where it is made of constants only (``strides=(2, 2)`` passed
+    down to ``if strides == (1, 1):``); else None."""
+    if isinstance(value, Const):
+        return value
+    if isinstance(value, SequenceVal):
+        items = [constant(item) for item in value.items]
+        if all(item is not None for item in items):
+            values = [item.value for item in items]  # type: ignore[union-attr]
+            return Const(tuple(values) if value.kind == "tuple" else values, value.text)
+    return None
+
+
+def copied(value: Value, deep: bool) -> Value:
+    """``copy.copy`` / ``copy.deepcopy`` of a value: new containers (a loop that changes the copy,
+    ``args["filters_in"] = ...``, must leave the original as it was); what the interpreter made
+    (layers, tensors) stays itself, as a builder never copies those."""
+    if isinstance(value, Const):
+        return Const(copy.deepcopy(value.value) if deep else copy.copy(value.value), value.text)
+    if isinstance(value, SequenceVal):
+        items = [copied(item, deep) if deep else item for item in value.items]
+        return SequenceVal(items, value.kind, value.text)
+    if isinstance(value, DictVal):
+        pairs = [
+            (key, text, copied(item, deep) if deep else item) for key, text, item in value.items
+        ]
+        return DictVal(pairs, value.text)
+    return value
+
+
+def written_out(value: SequenceVal | DictVal) -> str:
+    """A container's contents as a literal, where every item is a constant (else ``""``)."""
+
+    def plain(item: Value) -> Any:
+        if isinstance(item, DictVal):
+            return {key: plain(inner) for key, _, inner in item.items}
+        if isinstance(item, SequenceVal):
+            items = [plain(inner) for inner in item.items]
+            return items if item.kind == "list" else tuple(items)
+        return const_value(item)
+
+    try:
+        return repr(plain(value))
+    except LookupError:
+        return ""
+
+
+def truth(value: Value) -> Const | None:
+    """The value's truth as a constant, where it is known without running: a constant's, a known
+    tuple's or dict's (``if input_shape:``), an object's the interpreter made (always true). A
+    tensor has none: Keras refuses ``bool()`` of a symbolic tensor."""
+    if isinstance(value, Const):
+        return value
+    if isinstance(value, (SequenceVal, DictVal)):
+        return Const(bool(value.items), value.text)
+    if known_object(Const(None, "None"), value) and not isinstance(value, TensorVal):
+        return Const(True, value.text)
+    return None
 
 
 def as_identity(value: Value) -> Value:

@@ -18,6 +18,7 @@ from kcodegen.frontend.interpreter.state import (
     unknown_used,
 )
 from kcodegen.frontend.values import (
+    STRING_METHODS,
     Const,
     DictVal,
     FunctionVal,
@@ -30,6 +31,7 @@ from kcodegen.frontend.values import (
     Unknown,
     Value,
     const_value,
+    copied,
     iterate,
     tensor_ids,
 )
@@ -70,6 +72,8 @@ class Calls(InterpreterState):
             return self.call_function(func, args, kwargs)
         if isinstance(func, Method):
             return self.call_method(func, args, kwargs, node)
+        if isinstance(func, Symbol) and func.qualname in ("copy.copy", "copy.deepcopy") and args:
+            return copied(args[0], deep=func.qualname == "copy.deepcopy")
         if isinstance(func, Unknown):
             raise unknown_used(func, self.line(node))
         made = self.call_keras(func, args, kwargs, node)
@@ -93,7 +97,8 @@ class Calls(InterpreterState):
                 and isinstance(args[0], SequenceVal)
             ):
                 return args[0]
-            return Opaque(self.render(node))
+            paired = self._pairs(qualname, args, kwargs, node)
+            return paired if paired is not None else Opaque(self.render(node))
         try:
             result = PURE_BUILTINS[qualname.removeprefix("builtins.")](*plain, **named)
             if isinstance(result, range) and len(result) > MAX_UNROLL:
@@ -103,6 +108,27 @@ class Calls(InterpreterState):
         except (TypeError, ValueError, ArithmeticError, IndexError, KeyError, MemoryError):
             return Opaque(self.render(node))  # the call fails at run time too; not ours to judge
         return Const(result, self.render(node))
+
+    def _pairs(
+        self, qualname: str, args: list[Value], kwargs: dict[str, Value], node: cst.Call
+    ) -> SequenceVal | None:
+        """``enumerate`` and ``zip`` over known items that are not all constants (a list of
+        dicts of block arguments): the tuples a loop over them unpacks."""
+        if qualname not in ("builtins.enumerate", "builtins.zip") or kwargs or not args:
+            return None
+        columns: list[list[Value]] = []
+        for arg in args:
+            items = iterate(arg)
+            if items is None:
+                return None
+            columns.append(items)
+        if qualname == "builtins.enumerate":
+            if len(columns) != 1:
+                return None
+            columns.insert(0, [Const(i, str(i)) for i in range(len(columns[0]))])
+        rows = zip(*columns, strict=False)  # as zip does: the shortest decides
+        text = self.render(node)
+        return SequenceVal([SequenceVal(list(row), "tuple", text) for row in rows], "list", text)
 
     def call_function(
         self, func: FunctionVal, args: list[Value], kwargs: dict[str, Value], explore: bool = False
@@ -231,6 +257,13 @@ class Calls(InterpreterState):
         made = self.keras_method(owner, name, args, kwargs, node)
         if made is not None:
             return made
+        if isinstance(owner, Const) and isinstance(owner.value, str) and name in STRING_METHODS:
+            try:  # `name.split("-")[-1].startswith("b")`: a block's name decides what it holds
+                plain = [const_value(a) for a in args]
+                named = {k: const_value(v) for k, v in kwargs.items()}
+                return Const(getattr(owner.value, name)(*plain, **named), self.render(node))
+            except (LookupError, TypeError, ValueError):
+                return Opaque(self.render(node))
         if isinstance(owner, SequenceVal) and name in ("append", "extend") and args:
             start = len(owner.items)
             owner.items.extend([args[0]] if name == "append" else (iterate(args[0]) or []))

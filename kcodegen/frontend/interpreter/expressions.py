@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import ast
 import operator
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import libcst as cst
@@ -25,6 +25,7 @@ from kcodegen.frontend.interpreter.state import (
 )
 from kcodegen.frontend.names import canonical
 from kcodegen.frontend.values import (
+    STRING_METHODS,
     Const,
     DictVal,
     Method,
@@ -36,8 +37,10 @@ from kcodegen.frontend.values import (
     Unknown,
     Value,
     as_identity,
+    constant,
     iterate,
     known_object,
+    truth,
 )
 
 BINARY: dict[type, Callable[[Any, Any], Any]] = {
@@ -77,6 +80,8 @@ class Expressions(InterpreterState):
                 return Const(ast.literal_eval(self.code(node)), self.code(node))
             except (ValueError, SyntaxError):
                 return Opaque(self.code(node))
+        if isinstance(node, cst.FormattedString):
+            return self.eval_fstring(node)
         if isinstance(node, cst.Attribute):
             return self.eval_attribute(node)
         if isinstance(node, cst.Call):
@@ -107,22 +112,53 @@ class Expressions(InterpreterState):
             return self.eval_comparison(node)
         if isinstance(node, cst.BooleanOperation):  # short-circuits, as Python does
             left = self.eval(node.left)
-            if isinstance(left, Const) and bool(left.value) != isinstance(node.operator, cst.And):
-                return Const(left.value, self.render(node))
+            decided = truth(left)
+            if decided is not None and bool(decided.value) != isinstance(node.operator, cst.And):
+                return Const(left.value, self.render(node)) if isinstance(left, Const) else left
             right = self.eval(node.right)
-            if isinstance(left, Const) and isinstance(right, Const):
+            if decided is not None and isinstance(right, Const):
                 return Const(right.value, self.render(node))
             return Opaque(self.render(node))
         if isinstance(node, cst.Subscript):
             return self.eval_subscript(node)
         if isinstance(node, cst.IfExp):
-            test = self.eval(node.test)
+            test = truth(self.eval(node.test)) or Opaque("")
             if isinstance(test, Const):
                 return self.eval(node.body if test.value else node.orelse)
             return Opaque(self.render(node))
         if isinstance(node, (cst.ListComp, cst.GeneratorExp)):
             return self.eval_comprehension(node)
         return Opaque(self.render(node))
+
+    def eval_fstring(self, node: cst.FormattedString) -> Value:
+        """``f"block{i + 1}{chr(97 + j)}"`` with constant parts: the string it makes (a block's
+        name decides what it holds, and layer names come so)."""
+        text = self._formatted(node.parts)
+        return Opaque(self.render(node)) if text is None else Const(text, self.render(node))
+
+    def _formatted(self, parts: Sequence[cst.BaseFormattedStringContent]) -> str | None:
+        pieces = []
+        for part in parts:
+            if isinstance(part, cst.FormattedStringText):
+                if "\\" in part.value:
+                    return None  # an escape, as written: its value is not the text
+                pieces.append(part.value)
+                continue
+            if not isinstance(part, cst.FormattedStringExpression):
+                return None
+            value = self.eval(part.expression)
+            spec = self._formatted(part.format_spec) if part.format_spec else ""
+            if not isinstance(value, Const) or spec is None:
+                return None
+            item = value.value
+            if part.conversion is not None:
+                item = _CONVERSIONS[part.conversion](item)
+            try:
+                pieces.append(format(item, spec))
+            except (TypeError, ValueError):
+                return None
+        joined = "".join(pieces)
+        return joined if "{" not in joined and "}" not in joined else None
 
     def eval_name(self, node: cst.Name) -> Value:
         value = self.lookup(node.value)
@@ -149,8 +185,8 @@ class Expressions(InterpreterState):
             isinstance(owner, Method) and owner.name == "super"
         ):
             return Method(owner, attr, text)
-        if isinstance(owner, Const) and hasattr(owner.value, attr):
-            return Opaque(text)
+        if isinstance(owner, Const) and isinstance(owner.value, str) and attr in STRING_METHODS:
+            return Method(owner, attr, text)
         return Opaque(text)
 
     def eval_dict(self, node: cst.Dict) -> Value:
@@ -165,6 +201,8 @@ class Expressions(InterpreterState):
 
     def eval_unary(self, node: cst.UnaryOperation) -> Value:
         operand = self.eval(node.expression)
+        if isinstance(node.operator, cst.Not) and truth(operand) is not None:
+            operand = truth(operand)  # type: ignore[assignment]
         if isinstance(operand, Const):
             ops: dict[type, Callable[[Any], Any]] = {
                 cst.Minus: operator.neg,
@@ -190,6 +228,8 @@ class Expressions(InterpreterState):
             compare = COMPARE.get(type(target.operator))
             if isinstance(target.operator, cst.Is | cst.IsNot) and known_object(left, right):
                 left, right = as_identity(left), as_identity(right)  # self.proj is not None
+            elif not isinstance(target.operator, cst.Is | cst.IsNot):
+                left, right = constant(left) or left, constant(right) or right
             if not (isinstance(left, Const) and isinstance(right, Const)) or compare is None:
                 return Opaque(self.render(node))
             try:
@@ -301,3 +341,6 @@ class Expressions(InterpreterState):
                 return Opaque(text)
         value = self.lookup(text) if isinstance(expression, cst.Name) else None
         return value or Opaque(text)
+
+
+_CONVERSIONS: dict[str, Callable[[object], str]] = {"r": repr, "s": str, "a": ascii}  # f"{x!r}"

@@ -19,7 +19,12 @@ from kcodegen.frontend import shapes
 from kcodegen.frontend.builder import GraphBuilder, Origin
 from kcodegen.frontend.errors import Unsupported
 from kcodegen.frontend.interpreter.frame import Frame
-from kcodegen.frontend.interpreter.substitute import Substitute, replaces_any, substitutable
+from kcodegen.frontend.interpreter.substitute import (
+    NotWritable,
+    Substitute,
+    replaces_any,
+    substitutable,
+)
 from kcodegen.frontend.positions import LazyPositions
 from kcodegen.frontend.records import ModelRecord
 from kcodegen.frontend.values import ClassVal, FunctionVal, Unknown, Value
@@ -60,6 +65,8 @@ PURE_BUILTINS: dict[str, Callable[..., Any]] = {
         "reversed",
         "sorted",
         "isinstance",
+        "chr",
+        "ord",
     ]
 }
 
@@ -146,7 +153,13 @@ class InterpreterState:
         names = self.names_in(node) & substitutable(frame, keep)
         if not names or not replaces_any(names, frame, keep):
             return self.code(node)
-        substituted = node.visit(Substitute(self.module_frame, frame, keep))
+        try:
+            substituted = node.visit(Substitute(self.module_frame, frame, keep))
+        except NotWritable as where:
+            raise Unsupported(
+                f"kcg cannot write the value of {where} where the generated code goes",
+                self.line(node),
+            ) from None
         assert isinstance(substituted, cst.CSTNode), "names are replaced, never removed"
         return self.code(substituted)
 

@@ -27,6 +27,7 @@ from kcodegen.frontend.names import canonical
 from kcodegen.frontend.values import (
     ClassVal,
     Const,
+    DictVal,
     FunctionVal,
     ModelVal,
     Opaque,
@@ -36,6 +37,8 @@ from kcodegen.frontend.values import (
     Unknown,
     Value,
     iterate,
+    truth,
+    written_out,
 )
 from kcodegen.ir import (
     Condition,
@@ -75,7 +78,39 @@ class Statements(InterpreterState):
                 self.bind(element.value, item, node)
         elif isinstance(target, cst.Attribute):
             self.bind_attribute(self.eval(target.value), target.attr.value, value)
-        # subscript targets and the like change nothing the model graph depends on
+        elif isinstance(target, cst.Subscript):
+            self.bind_item(target, value)
+
+    def bind_item(self, target: cst.Subscript, value: Value) -> None:
+        """``args["filters"] = ...`` on a container the interpreter knows changes it, as Python
+        does: block arguments are often adjusted so before they are used. Its text becomes its
+        new contents written out, where they are all constants, else nothing (it cannot be
+        written where a helper is inlined). An item of what it does not know changes nothing
+        the model graph can depend on."""
+        owner = self.eval(target.value)
+        if not isinstance(owner, (SequenceVal, DictVal)):
+            return
+        index = self.eval(target.slice[0].slice.value) if syntax.simple_index(target) else None  # type: ignore[attr-defined]
+        if not isinstance(index, Const):
+            raise Unsupported(
+                f"`{self.code(target)}` changes a container at a place only known at run time",
+                self.line(target),
+            )
+        item = Const(value.value, repr(value.value)) if isinstance(value, Const) else value
+        if isinstance(owner, SequenceVal):
+            try:
+                owner.items[index.value] = item
+            except (IndexError, TypeError):
+                raise Unsupported(
+                    f"`{self.code(target)}` is outside the list", self.line(target)
+                ) from None
+        else:
+            keys = [key for key, _, _ in owner.items]
+            if index.value in keys:
+                owner.items[keys.index(index.value)] = (index.value, repr(index.value), item)
+            else:
+                owner.items.append((index.value, repr(index.value), item))
+        owner.text = written_out(owner)
 
     def unpack(self, value: Value, count: int, node: cst.CSTNode) -> list[Value]:
         if isinstance(value, SequenceVal) and len(value.items) == count:
@@ -220,7 +255,7 @@ class Statements(InterpreterState):
             self.exec_nested(statement.body.body)
             return
         self.shape_problem = None
-        test = self.eval(statement.test)
+        test = truth(self.eval(statement.test)) or Opaque(self.code(statement.test))
         if isinstance(test, Const):
             condition = self._condition(statement, taken=bool(test.value))
             if test.value and condition is not None:

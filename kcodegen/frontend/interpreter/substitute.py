@@ -50,6 +50,11 @@ def replaces_any(names: AbstractSet[str], frame: Frame, keep: Frame | None) -> b
     return False
 
 
+class NotWritable(Exception):
+    """A name's value cannot be written where the name is (keeping the name would read another
+    binding there): the model is refused."""
+
+
 class Substitute(cst.CSTTransformer):
     """Replace names bound in an inlined function's frame by the text of their values."""
 
@@ -57,8 +62,27 @@ class Substitute(cst.CSTTransformer):
         self.module_frame = module_frame
         self.frame = frame
         self.keep = keep
+        self._quotes: list[str] = []  # of the f-strings being rewritten, innermost last
+
+    def visit_FormattedString(self, node: cst.FormattedString) -> None:
+        self._quotes.append(node.start.lstrip("rRbBfFuU"))
 
     def leave_Name(self, original: cst.Name, updated: cst.Name) -> cst.BaseExpression:
+        replaced = self._replaced(original, updated)
+        if replaced is updated or not self._quotes:
+            return replaced
+        # Inside an f-string, before Python 3.12, the value may not use the f-string's quotes.
+        taken = {quote[0] for quote in self._quotes}
+        if not taken & set(cst.Module([]).code_for_node(replaced)):
+            return replaced
+        if isinstance(replaced, cst.SimpleString) and isinstance(replaced.evaluated_value, str):
+            text = replaced.evaluated_value
+            for quote in ("'", '"'):
+                if quote not in taken and quote not in text and "\\" not in text:
+                    return cst.SimpleString(f"{quote}{text}{quote}")
+        raise NotWritable(f"`{original.value}` inside an f-string")
+
+    def _replaced(self, original: cst.Name, updated: cst.Name) -> cst.BaseExpression:
         scope: Frame | None = self.frame
         while scope is not None:
             if original.value in scope.vars:
@@ -116,10 +140,53 @@ class Substitute(cst.CSTTransformer):
             return updated
         return cst.Integer(str(value), lpar=updated.lpar, rpar=updated.rpar)
 
+    def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
+        """``chr(97)`` once the names are values: the literal it makes, ``"a"``, so that an
+        f-string around it folds too."""
+        func = updated.func
+        if (
+            not isinstance(func, cst.Name)
+            or func.value not in _FOLDED_CALLS
+            or func.value in self.module_frame.vars  # the module's own `chr`, if it has one
+            or len(updated.args) != 1
+            or updated.args[0].keyword is not None
+            or updated.args[0].star
+            or not isinstance(updated.args[0].value, cst.Integer | cst.SimpleString)
+        ):
+            return updated
+        try:
+            value = _FOLDED_CALLS[func.value](updated.args[0].value.evaluated_value)
+        except (TypeError, ValueError, OverflowError):
+            return updated
+        literal = _literal(Const(value, repr(value)))
+        return literal if literal is not None else updated
+
+    def leave_Subscript(
+        self, original: cst.Subscript, updated: cst.Subscript
+    ) -> cst.BaseExpression:
+        """``{"filters": 16, "repeats": 1}["filters"]`` once the name is its value: ``16``."""
+        if (
+            not isinstance(updated.value, (cst.Dict, cst.List, cst.Tuple))
+            or len(updated.slice) != 1
+        ):
+            return updated
+        index = updated.slice[0].slice
+        if not isinstance(index, cst.Index):
+            return updated
+        try:
+            container = ast.literal_eval(cst.Module([]).code_for_node(updated.value))
+            key = ast.literal_eval(cst.Module([]).code_for_node(index.value))
+            item = container[key]
+        except (ValueError, SyntaxError, TypeError, KeyError, IndexError):
+            return updated
+        literal = _literal(Const(item, repr(item)))
+        return literal if literal is not None else updated
+
     def leave_FormattedString(
         self, original: cst.FormattedString, updated: cst.FormattedString
     ) -> cst.BaseExpression:
         """``f"conv_{0}"`` once the loop variable is a value: the string it makes, ``"conv_0"``."""
+        self._quotes.pop()
         text = []
         for part in updated.parts:
             if isinstance(part, cst.FormattedStringText):
@@ -145,6 +212,12 @@ class Substitute(cst.CSTTransformer):
         return updated.with_changes(keyword=original.keyword)
 
 
+_FOLDED_CALLS: dict[str, Callable[[object], object]] = {
+    "chr": chr,  # type: ignore[dict-item]
+    "ord": ord,  # type: ignore[dict-item]
+    "str": str,
+    "int": int,  # type: ignore[dict-item]
+}
 _INTEGER_FOLDS: dict[type, Callable[[int, int], int]] = {
     cst.Add: operator.add,
     cst.Subtract: operator.sub,

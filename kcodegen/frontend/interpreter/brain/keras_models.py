@@ -22,6 +22,7 @@ from kcodegen.frontend.values import (
     Array,
     Const,
     DictVal,
+    FunctionVal,
     InputLayerVal,
     LayerVal,
     Method,
@@ -275,8 +276,31 @@ class KerasModels(InterpreterState):
     def record_name(self, record: ModelRecord, node: cst.Call) -> None:
         name_node = syntax.argument(node, None, "name")
         if name_node is not None:
-            record.keras_name = syntax.string_literal(self.code(name_node))
-            record.name_text = self.render(name_node) if record.keras_name else None
+            value = self.eval(name_node)  # a literal, or a builder's `name` parameter
+            record.keras_name = (
+                value.value if isinstance(value, Const) and isinstance(value.value, str) else None
+            )
+            record.name_text = (
+                (self._parameter_kept(name_node) or self.render(name_node))
+                if record.keras_name
+                else None
+            )
+
+    def _parameter_kept(self, node: cst.BaseExpression) -> str | None:
+        """``name=name`` where ``name`` is a parameter of the function building the model that
+        its body never rebinds: the generated code at the site can pass it on as it is."""
+        if not isinstance(node, cst.Name) or self.block_frame() is not self.frame:
+            return None
+        function = self.module_frame.vars.get(self.frame.block)
+        if not isinstance(function, FunctionVal):
+            return None
+        params = function.node.params
+        names = {
+            p.name.value for p in [*params.posonly_params, *params.params, *params.kwonly_params]
+        }
+        if node.value not in names or node.value in syntax.assigned_names(function.node.body):
+            return None
+        return node.value
 
     def make_sequential(self, node: cst.Call, args: list[Value], kwargs: dict[str, Value]) -> Value:
         record = self.new_record("sequential", node)

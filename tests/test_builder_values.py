@@ -1,0 +1,138 @@
+"""Values builder functions compute before they build, as keras.applications writes them: tests on
+tuples passed down, string methods on a name, block arguments copied and adjusted in a loop."""
+
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+
+from kcodegen.convert import convert
+from kcodegen.frontend import parse_models
+
+HEADER = "import copy\nimport keras\nfrom keras import layers\n\n"
+
+
+def _units(source: str) -> list[object]:
+    (graph,) = parse_models(HEADER + textwrap.dedent(source)).models
+    return [layer.args[0] if layer.args else None for layer in graph.layers]
+
+
+def _names(source: str) -> list[str | None]:
+    (graph,) = parse_models(HEADER + textwrap.dedent(source)).models
+    return [layer.name for layer in graph.layers]
+
+
+def test_is_none_and_truth_of_a_tuple_argument() -> None:
+    units = _units(
+        """
+        def build(input_shape=None, input_tensor=None):
+            if input_shape is None and input_tensor is not None:
+                raise ValueError("no")
+            if not input_shape:
+                input_shape = (4,)
+            inputs = keras.Input(shape=input_shape)
+            x = layers.Dense(3)(inputs) if input_shape else layers.Dense(5)(inputs)
+            return keras.Model(inputs, x)
+
+        model = build(input_shape=(8,))
+        """
+    )
+    assert units == ["3"]
+
+
+def test_a_tuple_passed_through_calls_compares_with_a_literal() -> None:
+    units = _units(
+        """
+        def block(x, strides):
+            if strides == (2, 2):
+                return layers.Dense(2)(x)
+            return layers.Dense(1)(x)
+
+        def build(strides=(1, 1)):
+            inputs = keras.Input(shape=(8,))
+            return keras.Model(inputs, block(block(inputs, strides), (2, 2)))
+
+        model = build()
+        """
+    )
+    assert units == ["1", "2"]
+
+
+def test_string_methods_on_a_name_decide_a_branch() -> None:
+    units = _units(
+        """
+        def build(name="net-b0"):
+            inputs = keras.Input(shape=(8,))
+            x = inputs
+            if name.split("-")[-1].startswith("b"):
+                x = layers.Dense(7)(x)
+            if name.upper().endswith("X"):
+                x = layers.Dense(9)(x)
+            return keras.Model(inputs, x)
+
+        model = build()
+        """
+    )
+    assert units == ["7"]
+
+
+BLOCKS = """
+ARGS = [{"filters": 8, "repeats": 1}, {"filters": 16, "repeats": 2}]
+
+def build(blocks=ARGS):
+    inputs = keras.Input(shape=(8,))
+    x = inputs
+    COPY
+    for i, args in enumerate(blocks):
+        args["filters"] = args["filters"] * 2
+        for j in range(args["repeats"]):
+            x = layers.Dense(args["filters"], name=f"block{i + 1}{chr(97 + j)}")(x)
+    return keras.Model(inputs, x)
+
+model = build()
+small_in = keras.Input(shape=(8,))
+small = keras.Model(small_in, layers.Dense(ARGS[0]["filters"])(small_in))
+"""
+
+
+def test_block_arguments_adjusted_in_a_loop_over_a_deep_copy() -> None:
+    source = BLOCKS.replace("COPY", "blocks = copy.deepcopy(blocks)")
+    model, small = parse_models(HEADER + source).models
+    assert [layer.name for layer in model.layers] == ["block1a", "block2a", "block2b"]
+    assert [layer.args[0] for layer in model.layers] == ["16", "32", "32"]
+    assert small.layers[0].args == ('ARGS[0]["filters"]',)  # as written: ARGS is unchanged
+
+
+def test_without_a_copy_the_change_is_the_argument_s_own_as_in_python() -> None:
+    model, small = parse_models(HEADER + BLOCKS.replace("COPY", "pass")).models
+    assert [layer.args[0] for layer in model.layers] == ["16", "32", "32"]
+    assert small.layers[0].args == ('ARGS[0]["filters"]',)
+
+
+def test_the_converted_code_writes_the_adjusted_values() -> None:
+    source = HEADER + BLOCKS.replace("COPY", "blocks = copy.deepcopy(blocks)")
+    output = convert(source, "sequential", model="build").output
+    assert 'layers.Dense(16, name="block1a")' in output
+    assert 'layers.Dense(32, name="block2b")' in output
+
+
+@pytest.mark.parametrize("key", ["keys[0]", "len(args)"])
+def test_a_change_at_a_place_not_known_is_refused(key: str) -> None:
+    source = HEADER + textwrap.dedent(
+        f"""
+        import random
+        keys = [random.choice("ab")]
+
+        def build():
+            args = {{"a": 4, "b": 5}}
+            args[{key}] = 6
+            inputs = keras.Input(shape=(8,))
+            return keras.Model(inputs, layers.Dense(args["a"])(inputs))
+
+        model = build()
+        """
+    )
+    conversion = convert(source, "sequential")
+    reasons = [r.message for refusal in conversion.refusals for r in refusal.reasons]
+    assert any("changes a container at a place only known at run time" in r for r in reasons)
