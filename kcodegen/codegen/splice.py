@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 import libcst as cst
 
 from kcodegen.codegen.pieces import Pieces, Statement
+from kcodegen.frontend.compound import kept_part
 from kcodegen.ir import ModelGraph
 
 
@@ -39,7 +40,14 @@ def plan_model(
     site = graph.site
     block = edits.block(site.function)
     original = _body(module, site.function)
-    lead = list(original[site.statements[0]].leading_lines)
+    # An `if` the model is built in keeps what does not build it (a validation), where it was.
+    kept = {
+        index: part
+        for index in site.statements
+        if isinstance(original[index], cst.If) and (part := kept_part(original[index])) is not None  # type: ignore[arg-type]
+    }
+    first = site.statements[0]
+    lead = [] if first in kept else list(original[first].leading_lines)
     if site.class_statement is not None and graph.style == "subclassing":
         edits.block("").remove.add(site.class_statement)
         if not any(line.comment for line in lead):  # the class's comment now describes the new code
@@ -63,7 +71,12 @@ def plan_model(
             leading_lines=[cst.EmptyLine()] * 2 + list(generated[after].leading_lines)
         )
     block.remove.update(site.statements)
-    block.replace_at[site.statements[-1]] = generated
+    for index, part in kept.items():
+        block.replace_at[index] = [part]
+    block.replace_at[site.statements[-1]] = [
+        *block.replace_at.get(site.statements[-1], []),
+        *generated,
+    ]
 
 
 def apply(module: cst.Module, edits: Edits) -> cst.Module:

@@ -28,18 +28,81 @@ def why_not_replaceable(
     """None when ``statement`` (in ``body``, with the site's statement indexes) can be replaced."""
     if not isinstance(statement, cst.For | cst.While | cst.If):
         return "it is inside a compound statement kcg does not rewrite"
+    kept = kept_part(statement) if isinstance(statement, cst.If) else None
     for small in find_all(statement, cst.SimpleStatementLine):
         for part in small.body:
-            if not isinstance(part, _HARMLESS) and not _is_building_call(part):
+            if not _builds(part) and not isinstance(statement, cst.If):
                 code = cst.Module([]).code_for_node(part).strip()
                 return f"the statement around it also runs `{code}`"
     bound = _bound_names(statement) | _appended_to(statement)
+    site_bound = set().union(*(_bound_names(body[i]) for i in site)) | bound
+    if kept is not None:
+        read = _read_names(kept) & site_bound
+        if read:
+            code = cst.Module([]).code_for_node(kept.body).strip().splitlines()[0]
+            return (
+                f"`{code}` stays, and reads `{sorted(read)[0]}`, which the model's statements set"
+            )
     for index, other in enumerate(body):
         if index not in site and not isinstance(other, cst.FunctionDef | cst.ClassDef):
             read = bound & _read_names(other)
             if read:
                 return f"`{sorted(read)[0]}`, which the statement around it sets, is used elsewhere"
     return None
+
+
+def kept_part(statement: cst.If) -> cst.If | None:
+    """The ``if`` with only what does not build the model (``validate_activation(...)``, a
+    ``raise``), to stay where it is while the model's statements go; None when nothing is left.
+    Its tests stay as written, so what it checks is checked for every argument, as before."""
+    if not isinstance(statement.body, cst.IndentedBlock):  # `if test: a; b` on one line
+        return None if all(_builds(part) for part in statement.body.body) else statement
+    body = _kept_statements(statement.body.body)
+    orelse = statement.orelse
+    kept_else: cst.If | cst.Else | None = None
+    if isinstance(orelse, cst.If):
+        kept_else = kept_part(orelse)
+    elif isinstance(orelse, cst.Else) and not isinstance(orelse.body, cst.IndentedBlock):
+        kept_else = None if all(_builds(part) for part in orelse.body.body) else orelse
+    elif isinstance(orelse, cst.Else) and isinstance(orelse.body, cst.IndentedBlock):
+        rest = _kept_statements(orelse.body.body)
+        kept_else = orelse.with_changes(body=orelse.body.with_changes(body=rest)) if rest else None
+    if not body and kept_else is None:
+        return None
+    if not body:
+        body = [cst.SimpleStatementLine([cst.Pass()])]
+    first = body[0]
+    if isinstance(first, cst.SimpleStatementLine | cst.BaseCompoundStatement):
+        # What stays starts the block: no blank line under its `if` (comments stay).
+        lines = list(first.leading_lines)
+        while lines and lines[0].comment is None:
+            lines.pop(0)
+        body[0] = first.with_changes(leading_lines=lines)
+    return statement.with_changes(body=statement.body.with_changes(body=body), orelse=kept_else)
+
+
+def _kept_statements(statements: Sequence[cst.BaseStatement]) -> list[cst.BaseStatement]:
+    kept: list[cst.BaseStatement] = []
+    for statement in statements:
+        if isinstance(statement, cst.SimpleStatementLine):
+            if not all(_builds(part) for part in statement.body):
+                kept.append(statement)
+        elif isinstance(statement, cst.If):
+            inner = kept_part(statement)
+            if inner is not None:
+                kept.append(inner)
+        elif not all(
+            _builds(part)
+            for small in find_all(statement, cst.SimpleStatementLine)
+            for part in small.body
+        ):  # a loop or a `with` that does more than build stays whole (and is checked for reads)
+            kept.append(statement)
+    return kept
+
+
+def _builds(part: cst.CSTNode) -> bool:
+    """A statement a model's construction is made of: an assignment, ``model.add(...)``."""
+    return isinstance(part, _HARMLESS) or _is_building_call(part)
 
 
 def setup_statements(body: Sequence[cst.CSTNode], site: Collection[int]) -> set[int]:
@@ -120,7 +183,7 @@ def _plain_names(target: cst.BaseExpression) -> list[cst.Name]:
     return []
 
 
-def _is_building_call(statement: cst.BaseSmallStatement) -> bool:
+def _is_building_call(statement: cst.CSTNode) -> bool:
     """``something.add(...)`` or ``something.append(...)`` as a statement."""
     return (
         isinstance(statement, cst.Expr)

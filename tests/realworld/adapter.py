@@ -2,8 +2,9 @@
 turned into a script that uses only the public API, then a call that builds the model.
 
 Nothing of Keras is committed here: the adapter reads ``keras/src/applications/<module>.py``,
-rewrites its private imports to public ones, copies the private helper it needs
-(``obtain_input_shape``) from the same installed package, drops ``@keras_export`` decorators, and
+rewrites its private imports to public ones, copies the private helpers it needs
+(``obtain_input_shape``, ``validate_activation``, ``correct_pad``) from the same installed package,
+drops ``@keras_export`` decorators and the docstring templates assigned to ``__doc__``, and
 appends ``model = ResNet50(weights=None, input_shape=..., classes=10)``.
 """
 
@@ -67,6 +68,10 @@ def applications_folder() -> Path:
     return Path(spec.origin).parent / "src" / "applications"
 
 
+# What ``keras.applications.imagenet_utils`` exports; the rest of the module is private.
+_PUBLIC_IMAGENET_UTILS = {"preprocess_input", "decode_predictions"}
+
+
 def user_script(architecture: Architecture) -> str:
     """The architecture's module as a user's script that builds ``model``."""
     folder = applications_folder()
@@ -76,10 +81,16 @@ def user_script(architecture: Architecture) -> str:
     for dropped in _DROPPED:
         source = source.replace(f"{dropped}\n", "")
     source = _without_decorators(source, "keras_export")
-    if "imagenet_utils.obtain_input_shape(" in source:
-        helper = _function_source(folder / "imagenet_utils.py", "obtain_input_shape")
-        source = source.replace("imagenet_utils.obtain_input_shape(", "obtain_input_shape(")
-        source = _after_imports(source, "import warnings\n\n\n" + helper + "\n")
+    source = _without_docstring_assignments(source)
+    if "backend.name_scope(" in source:  # private in keras.backend; public as keras.name_scope
+        source = "import keras\n" + source.replace("backend.name_scope(", "keras.name_scope(")
+    helpers = sorted(set(re.findall(r"imagenet_utils\.(\w+)\(", source)) - _PUBLIC_IMAGENET_UTILS)
+    copied = []
+    for name in helpers:  # private helpers, copied as a user copies them
+        copied.append(_function_source(folder / "imagenet_utils.py", name))
+        source = source.replace(f"imagenet_utils.{name}(", f"{name}(")
+    if copied:
+        source = _after_imports(source, "import warnings\n\n\n" + "\n\n".join(copied) + "\n")
     leftover = re.findall(r"^\s*(?:from|import) keras\.src\S*.*$", source, re.M)
     if leftover:
         raise LookupError(f"{architecture.module}: no public import for {leftover}")
@@ -102,6 +113,21 @@ def _without_decorators(source: str, name: str) -> str:
                 spans.append((decorator.lineno - 1, decorator.end_lineno))
     for start, end in sorted(spans, reverse=True):
         del lines[start:end]
+    return "".join(lines)
+
+
+def _without_docstring_assignments(source: str) -> str:
+    """Without ``preprocess_input.__doc__ = imagenet_utils.PREPROCESS_INPUT_DOC.format(...)``:
+    the documentation templates are private, and a user's copy has no use for them."""
+    lines = source.splitlines(keepends=True)
+    for node in reversed(ast.parse(source).body):
+        if (
+            isinstance(node, ast.Assign)
+            and len(node.targets) == 1
+            and isinstance(node.targets[0], ast.Attribute)
+            and node.targets[0].attr == "__doc__"
+        ):
+            del lines[node.lineno - 1 : node.end_lineno]
     return "".join(lines)
 
 

@@ -16,6 +16,7 @@ from kcodegen.frontend import keras_config, shapes, syntax
 from kcodegen.frontend.cst_search import find_any_order
 from kcodegen.frontend.errors import Unsupported
 from kcodegen.frontend.interpreter.state import (
+    PURE_BUILTINS,
     InterpreterState,
     refuse_unknown,
 )
@@ -203,11 +204,23 @@ class KerasLayers(InterpreterState):
         reads_shape = any(
             a.attr.value == "shape" for a in find_any_order(expression, cst.Attribute)
         )
-        if reads_shape and not syntax.calls_something(expression):
+        if reads_shape and self._only_pure_calls(expression):
             value = self.eval(expression)
             if isinstance(value, Const) and syntax.is_literal(repr(value.value)):
                 return repr(value.value)
         return self.render(expression)
+
+    def _only_pure_calls(self, expression: cst.BaseExpression) -> bool:
+        """No call in it but of Python's pure builtins (``int(x.shape[3] * 0.5)``): evaluating it
+        again makes nothing (a layer call would add to the graph)."""
+        if find_any_order(expression, cst.Lambda):
+            return False
+        return all(
+            isinstance(call.func, cst.Name)
+            and call.func.value in PURE_BUILTINS
+            and self.lookup(call.func.value) is None
+            for call in find_any_order(expression, cst.Call)
+        )
 
     def call_layer(self, layer: LayerVal, node: cst.Call) -> Value:
         args: list[Arg] = []
