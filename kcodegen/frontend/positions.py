@@ -15,6 +15,7 @@ several times the code generation itself.
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 from collections.abc import Iterator
 from keyword import iskeyword
@@ -93,7 +94,7 @@ class LazyPositions:
         near = min(self.near, len(self.module.body) - 1)
         before = range(near, -1, -1)
         after = range(near + 1, len(self.module.body))
-        for index in (*before, *after):
+        for index in itertools.chain(before, after):  # lazily: most searches end at `near`
             if index in self._pending:
                 yield index
 
