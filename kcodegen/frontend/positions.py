@@ -9,7 +9,8 @@ stdlib ``ast`` gives cheaply. Columns need no shifting: a top-level statement st
 The positions are libcst's ``PositionProvider``'s, node for node, but code generation only notes
 which tokens each node spans; a line and column are made for the nodes asked about. libcst's own
 provider splits every token on newlines and builds two positions per node as it goes, which costs
-several times the code generation itself.
+several times the code generation itself. The same tokens give a node's text (what
+``code_for_node`` would generate) and the names an expression reads, without a pass of their own.
 """
 
 from __future__ import annotations
@@ -121,16 +122,6 @@ class LazyPositions:
                 return None
             self._lines = [group[0].lineno for group in groups]
         return self._lines
-
-
-def code_ranges(module: cst.Module) -> dict[cst.CSTNode, CodeRange]:
-    """Every node's ``CodeRange``, as libcst's ``PositionProvider`` gives it."""
-    spans: dict[cst.CSTNode, _Span] = {}
-    _TokenSpans.generate(module, spans, {}, first_line=1)
-    return {
-        node: CodeRange(tokens.position(start), tokens.position(end))
-        for node, (start, end, tokens) in spans.items()
-    }
 
 
 class _Tokens:
