@@ -136,3 +136,30 @@ def test_a_change_at_a_place_not_known_is_refused(key: str) -> None:
     conversion = convert(source, "sequential")
     reasons = [r.message for refusal in conversion.refusals for r in refusal.reasons]
     assert any("changes a container at a place only known at run time" in r for r in reasons)
+
+
+def test_type_tests_slices_and_math_on_constants() -> None:
+    units = _units(
+        """
+        import math
+
+        def pad(kernel_size, shape):
+            if isinstance(kernel_size, int):
+                kernel_size = (kernel_size, kernel_size)
+            size = shape[1:3]
+            if size[0] is None:
+                return 1
+            return kernel_size[0] + size[0] % 2
+
+        def build(repeats=1.5):
+            inputs = keras.Input(shape=(8, 5))
+            x = inputs
+            units = pad(3, (None, 8, 5))
+            for _ in range(math.ceil(repeats)):
+                x = layers.Dense(units)(x)
+            return keras.Model(inputs, x)
+
+        model = build()
+        """
+    )
+    assert len(units) == 2  # ceil(1.5) passes of the loop

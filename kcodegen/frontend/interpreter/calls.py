@@ -6,6 +6,9 @@ written back as one block. Calls of Keras objects go to the Keras plugin (``call
 
 from __future__ import annotations
 
+import math
+from collections.abc import Callable
+
 import libcst as cst
 
 from kcodegen.frontend import syntax
@@ -31,6 +34,7 @@ from kcodegen.frontend.values import (
     Unknown,
     Value,
     const_value,
+    constant,
     copied,
     iterate,
     tensor_ids,
@@ -74,6 +78,14 @@ class Calls(InterpreterState):
             return self.call_method(func, args, kwargs, node)
         if isinstance(func, Symbol) and func.qualname in ("copy.copy", "copy.deepcopy") and args:
             return copied(args[0], deep=func.qualname == "copy.deepcopy")
+        if isinstance(func, Symbol) and func.qualname in _MATH and not kwargs:
+            numbers = [constant(a) for a in args]
+            if all(n is not None and isinstance(n.value, (int, float)) for n in numbers):
+                try:  # `math.ceil(depth_coefficient * repeats)`: how many blocks a stage has
+                    result = _MATH[func.qualname](*(n.value for n in numbers))  # type: ignore[union-attr]
+                except (ValueError, OverflowError, TypeError):
+                    return Opaque(self.render(node))
+                return Const(result, self.render(node))
         if isinstance(func, Unknown):
             raise unknown_used(func, self.line(node))
         made = self.call_keras(func, args, kwargs, node)
@@ -89,6 +101,8 @@ class Calls(InterpreterState):
             kind = _container_kind(args)
             if qualname == "builtins.isinstance" and kind is not None:
                 return Const(kind[0] == kind[1], self.render(node))
+            if qualname == "builtins.isinstance" and _builtin_type_test(args) is not None:
+                return Const(_builtin_type_test(args), self.render(node))
             if qualname == "builtins.len" and args and isinstance(args[0], SequenceVal):
                 return Const(len(args[0].items), self.render(node))
             if (
@@ -273,6 +287,29 @@ class Calls(InterpreterState):
 
 
 _CONTAINERS = {"builtins.dict": "dict", "builtins.list": "list", "builtins.tuple": "tuple"}
+
+
+# Functions of ``math`` that only compute; builders size their stages with them.
+_MATH: dict[str, Callable[..., object]] = {
+    f"math.{name}": getattr(math, name)
+    for name in ("ceil", "floor", "sqrt", "log", "log2", "exp", "pow", "gcd", "isclose")
+}
+_TYPES: dict[str, type] = {
+    f"builtins.{t.__name__}": t for t in (int, float, str, bool, tuple, list, dict)
+}
+
+
+def _builtin_type_test(args: list[Value]) -> bool | None:
+    """``isinstance(kernel_size, int)`` on a constant, asked with a builtin type (or a tuple of
+    them): its answer; None otherwise."""
+    value = constant(args[0]) if len(args) == 2 else None
+    if value is None:
+        return None
+    asked = args[1].items if isinstance(args[1], SequenceVal) else [args[1]]
+    types = [_TYPES.get(t.qualname) if isinstance(t, Symbol) else None for t in asked]
+    if not all(types):
+        return None
+    return isinstance(value.value, tuple(t for t in types if t is not None))
 
 
 def _container_kind(args: list[Value]) -> tuple[str, str] | None:

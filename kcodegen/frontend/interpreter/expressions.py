@@ -130,6 +130,27 @@ class Expressions(InterpreterState):
             return self.eval_comprehension(node)
         return Opaque(self.render(node))
 
+    def _constant_slice(self, owner: Value, node: cst.Subscript) -> Const | None:
+        """``shape[1:3]`` of a constant tuple (a tensor's known shape): the constant it gives."""
+        value = constant(owner)
+        if value is None or not isinstance(value.value, (tuple, list)) or len(node.slice) != 1:
+            return None
+        part = node.slice[0].slice
+        if not isinstance(part, cst.Slice):
+            return None
+        bounds = []
+        for bound in (part.lower, part.upper, part.step):
+            known = None if bound is None else self.eval(bound)
+            if known is not None and not (
+                isinstance(known, Const) and isinstance(known.value, int)
+            ):
+                return None
+            bounds.append(None if known is None else known.value)
+        try:
+            return Const(value.value[slice(*bounds)], self.render(node))
+        except ValueError:  # a zero step: Python raises too
+            return None
+
     def eval_fstring(self, node: cst.FormattedString) -> Value:
         """``f"block{i + 1}{chr(97 + j)}"`` with constant parts: the string it makes (a block's
         name decides what it holds, and layer names come so)."""
@@ -247,6 +268,9 @@ class Expressions(InterpreterState):
         if isinstance(owner, TensorVal):
             index_text = self.render(node).removeprefix(self.render(node.value))
             return self.make_op((0, index_text), [owner], node)
+        sliced = self._constant_slice(owner, node)
+        if sliced is not None:
+            return sliced
         if not syntax.simple_index(node):
             return Opaque(self.render(node))
         index = self.eval(node.slice[0].slice.value)  # type: ignore[attr-defined]
