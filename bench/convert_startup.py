@@ -12,23 +12,17 @@ Exits 0 when the ratio meets the target, 1 when it does not.
 from __future__ import annotations
 
 import argparse
-import shutil
 import subprocess
 import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
 
+from commands import kcg_command  # bench/, on sys.path when a script here runs
+
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "samples" / "fashion_mnist_functional" / "model.py"
 TARGET_RATIO = 0.15
-
-
-def kcg_command() -> list[str]:
-    """The installed ``kcg`` script of this interpreter, else the one on PATH, else ``-m kcodegen``."""
-    beside = Path(sys.executable).with_name("kcg")
-    script = str(beside) if beside.exists() else shutil.which("kcg")
-    return [script] if script else [sys.executable, "-m", "kcodegen"]
 
 
 def best_time(command: Sequence[str], runs: int) -> float:

@@ -16,13 +16,14 @@ from __future__ import annotations
 
 import argparse
 import os
-import shutil
 import subprocess
 import sys
 import tempfile
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
+
+from commands import kcg_command  # bench/, on sys.path when a script here runs
 
 HEADER = "import keras\nfrom keras import layers\n\n"
 GROWTH_TARGET = 12.0
@@ -93,12 +94,6 @@ COMMANDS = {
     "graph": ["graph", "{path}"],
     "lint": ["lint", "{path}", "--exit-zero"],
 }
-
-
-def kcg_command() -> list[str]:
-    beside = Path(sys.executable).with_name("kcg")
-    script = str(beside) if beside.exists() else shutil.which("kcg")
-    return [script] if script else [sys.executable, "-m", "kcodegen"]
 
 
 def run(command: Sequence[str]) -> tuple[float, float, int]:

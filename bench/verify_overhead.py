@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -23,15 +22,10 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
+from commands import kcg_command  # bench/, on sys.path when a script here runs
+
 ROOT = Path(__file__).resolve().parent.parent
 TARGET_RATIO = 1.2
-
-
-def kcg_command() -> list[str]:
-    """The installed ``kcg`` script of this interpreter, else the one on PATH, else ``-m kcodegen``."""
-    beside = Path(sys.executable).with_name("kcg")
-    script = str(beside) if beside.exists() else shutil.which("kcg")
-    return [script] if script else [sys.executable, "-m", "kcodegen"]
 
 
 def seconds(command: Sequence[str]) -> float:

@@ -261,12 +261,10 @@ def constant(value: Value) -> Const | None:
     down to ``if strides == (1, 1):``); else None."""
     if isinstance(value, Const):
         return value
-    if isinstance(value, SequenceVal):
-        items = [constant(item) for item in value.items]
-        if all(item is not None for item in items):
-            values = [item.value for item in items]  # type: ignore[union-attr]
-            return Const(tuple(values) if value.kind == "tuple" else values, value.text)
-    return None
+    try:
+        return Const(const_value(value), value.text)
+    except LookupError:
+        return None
 
 
 def copied(value: Value, deep: bool) -> Value:

@@ -101,8 +101,9 @@ class Calls(InterpreterState):
             kind = _container_kind(args)
             if qualname == "builtins.isinstance" and kind is not None:
                 return Const(kind[0] == kind[1], self.render(node))
-            if qualname == "builtins.isinstance" and _builtin_type_test(args) is not None:
-                return Const(_builtin_type_test(args), self.render(node))
+            tested = _builtin_type_test(args) if qualname == "builtins.isinstance" else None
+            if tested is not None:
+                return Const(tested, self.render(node))
             if qualname == "builtins.len" and args and isinstance(args[0], SequenceVal):
                 return Const(len(args[0].items), self.render(node))
             if (
