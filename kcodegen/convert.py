@@ -11,6 +11,7 @@ from kcodegen.codegen.unbound import newly_unbound
 from kcodegen.errors import BadInput
 from kcodegen.frontend import parse_models, select_models
 from kcodegen.frontend.keras_config import Assumption
+from kcodegen.frontend.written_style import written_styles
 from kcodegen.ir import STYLES, ModelGraph, Style
 
 
@@ -60,7 +61,7 @@ def convert(
     graphs = select_models(parsed, model)
     refusals: list[Refusal] = []
     problems = tuple(Reason(p.line, p.message) for p in parsed.problems)
-    if not graphs and parsed.failed_styles == {to}:
+    if not graphs and problems and _written_in(to, parsed.failed_styles, source):
         # Already in the target style, though not understood: nothing to do, and nothing lost.
         return Conversion(source, source, to, (), (), (), (), problems, assumed)
     if not graphs:
@@ -119,3 +120,9 @@ def convert(
     return Conversion(
         source, output, to, graphs, converted, tuple(unchanged), (), problems, assumed
     )
+
+
+def _written_in(to: Style, failed_styles: frozenset[str] | None, source: str) -> bool:
+    """The models kcg could not follow are in style ``to``: what the interpreter saw of them, or
+    else how the module spells its model construction."""
+    return (failed_styles or written_styles(source)) == {to}
