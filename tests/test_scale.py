@@ -71,6 +71,23 @@ def test_converts_and_reads_back_with_every_layer(shape: str, to: str) -> None:
     assert len(back.layers) == LAYERS
 
 
+def test_a_loop_of_every_layer_stays_a_loop_and_its_shape_is_known_after_it() -> None:
+    """The loop is unrolled to follow it, kept as a loop in the output, and ``x.shape`` after it is
+    worked out through every pass."""
+    source = (
+        f"{HEADER}inputs = keras.Input(shape=(12,))\nx = inputs\n"
+        f"for _ in range({LAYERS}):\n    x = layers.Dense(8)(x)\n"
+        "if x.shape[-1] == 8:\n    x = layers.Dense(2)(x)\n"
+        f"model = keras.Model(inputs, x)\n{TAIL}"
+    )
+    conversion = convert(source, "subclassing")
+    assert conversion.converted == ("model",), conversion.refusals
+    assert f"for _ in range({LAYERS})" in conversion.output  # a list of layers, made in a loop
+    assert "layers.Dense(2)" in conversion.output  # the shape test was decided: True
+    (back,) = parse_models(conversion.output).models
+    assert len(back.layers) == LAYERS + 1
+
+
 def test_a_residual_chain_is_refused_as_sequential_at_its_first_merge() -> None:
     conversion = convert(_residual(), "sequential")
     assert not conversion.converted

@@ -130,3 +130,29 @@ def test_a_value_read_from_a_shape_is_written_as_its_value() -> None:
     output = convert(source, "subclassing").output
     assert "layers.Dense(3)" in output and "layers.Dense(8)" in output
     assert ".shape" not in output.split("class ")[1]
+
+
+TRANSITIONS = """\
+import keras
+from keras import layers
+
+
+def transition(x, reduction):
+    return layers.Conv2D(int(x.shape[-1] * reduction), 1)(x)
+
+
+inputs = keras.Input((8, 8, 64))
+x = transition(inputs, 0.5)
+x = transition(x, 0.5)
+if x.shape[-1] == 16:
+    x = layers.Flatten()(x)
+model = keras.Model(inputs, x)
+"""
+
+
+def test_a_layer_argument_computed_from_a_shape_gives_the_shapes_after_it() -> None:
+    """DenseNet's transition block: the second block's width is read from the first's output."""
+    output = convert(TRANSITIONS, "subclassing").output
+
+    assert "layers.Conv2D(32, 1)" in output and "layers.Conv2D(16, 1)" in output
+    assert "layers.Flatten()" in output  # the test after both blocks was worked out

@@ -66,17 +66,10 @@ def _kept(
     unreadable: frozenset[str],
     over_lists: bool,
 ) -> KeptLoop | None:
-    passes = []
-    for index in range(loop.passes):
-        pass_id = loop.pass_id(index)
-        steps = [
-            step
-            for step in (graph.step_by_id[s] for s in graph.order)
-            if isinstance(step, Node | Op) and graph.made_inside(step.within, pass_id)
-        ]
-        if not steps:
-            return None
-        passes.append(steps)
+    pass_ids = {loop.pass_id(index): index for index in range(loop.passes)}
+    passes = _steps_by_pass(graph, pass_ids)
+    if not all(passes):
+        return None
     ends = [_ends(graph, steps) for steps in passes]
     if any(end is None for end in ends):
         return None
@@ -90,7 +83,7 @@ def _kept(
             return None
     listed = _listed(loop) if over_lists else None
     keys = [
-        _key(graph, loop, index, steps, inlined, unreadable, listed)
+        _key(graph, loop, index, steps, inlined, unreadable, listed, pass_ids)
         for index, steps in enumerate(passes)
     ]
     if keys[0] is None or any(key != keys[0] for key in keys):
@@ -153,10 +146,10 @@ def _key(
     inlined: set[str],
     unreadable: frozenset[str],
     listed: str | None,
+    pass_ids: dict[str, int],
 ) -> tuple | None:
     """What a pass makes, independent of which pass it is; None when it cannot be kept."""
     pass_id = loop.pass_id(index)
-    passes = [loop.pass_id(i) for i in range(loop.passes)]
     ids = {step.id for step in steps}
     local: dict[str, object] = {}
     layers: list[str] = []
@@ -170,7 +163,7 @@ def _key(
             layer = graph.layer_by_id[step.layer]
             if listed is not None and layer.attr_path == f"{listed}[{index}]":
                 layer_key: object = "the item"  # the pass's own layer of the list
-            elif listed is not None and _shared(graph, layer, passes):
+            elif listed is not None and _shared(graph, layer, pass_ids):
                 layer_key = ("shared", layer.id)
             else:
                 layer_key = None
@@ -205,13 +198,34 @@ def _key(
     return tuple(key)
 
 
-def _shared(graph: ModelGraph, layer: LayerSpec, passes: list[str]) -> bool:
+def _shared(graph: ModelGraph, layer: LayerSpec, pass_ids: dict[str, int]) -> bool:
     """A layer made before the loop that only the loop's passes call (``self.norm``)."""
-    if layer.is_model or any(graph.made_inside(layer.within, p) for p in passes):
+    if layer.is_model or _pass_of(graph, layer.within, pass_ids) is not None:
         return False
     return all(
-        any(graph.made_inside(node.within, p) for p in passes) for node in graph.nodes_of(layer.id)
+        _pass_of(graph, node.within, pass_ids) is not None for node in graph.nodes_of(layer.id)
     )
+
+
+def _steps_by_pass(graph: ModelGraph, pass_ids: dict[str, int]) -> list[list[Node | Op]]:
+    """Each pass's steps, in order: one walk over the graph, not one per pass."""
+    passes: list[list[Node | Op]] = [[] for _ in pass_ids]
+    for step_id in graph.order:
+        step = graph.step_by_id[step_id]
+        if isinstance(step, Node | Op):
+            index = _pass_of(graph, step.within, pass_ids)
+            if index is not None:
+                passes[index].append(step)
+    return passes
+
+
+def _pass_of(graph: ModelGraph, within: str | None, pass_ids: dict[str, int]) -> int | None:
+    """Which of the passes made something ``within`` a call or pass (directly or deeper)."""
+    while within is not None:
+        if within in pass_ids:
+            return pass_ids[within]
+        within = graph.parents.get(within)
+    return None
 
 
 def _text(

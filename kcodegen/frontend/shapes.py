@@ -369,16 +369,31 @@ class Inference:
         self._known: dict[str, Shape | NotStatic] = {}
 
     def shape(self, tensor_id: str) -> Shape:
-        found = self._known.get(tensor_id)
-        if found is None:
-            try:
-                found = self._infer(tensor_id)
-            except NotStatic as reason:
-                found = reason
-            self._known[tensor_id] = found
+        if tensor_id not in self._known:
+            self._work_out(tensor_id)
+        found = self._known[tensor_id]
         if isinstance(found, NotStatic):
             raise found
         return found
+
+    def _work_out(self, tensor_id: str) -> None:
+        """Shapes from the earliest unknown tensor up to ``tensor_id``, with a stack of its own:
+        asking for ``x.shape`` after 10,000 layers must not recurse 10,000 deep."""
+        pending = [tensor_id]
+        while pending:
+            current = pending[-1]
+            if current in self._known:
+                pending.pop()
+                continue
+            waiting = [t for t in self._used(current) if t not in self._known]
+            if waiting:
+                pending.extend(waiting)
+                continue
+            pending.pop()
+            try:
+                self._known[current] = self._infer(current)
+            except NotStatic as reason:
+                self._known[current] = reason
 
     def _infer(self, tensor_id: str) -> Shape:
         tensor = self.builder.tensors[tensor_id]
@@ -388,7 +403,7 @@ class Inference:
             if spec.shape is None:
                 raise NotStatic(f"the shape of input `{spec.name}` is not known")
             return (None, *spec.shape)
-        inputs = self._input_shapes(producer)
+        inputs = self._input_shapes(tensor_id)
         if producer in self.builder.nodes:
             layer = self.builder.layers[self.builder.nodes[producer].layer]
             where = f"`{layer.cls.rsplit('.', 1)[-1]}` (line {layer.span.line})"
@@ -411,10 +426,15 @@ class Inference:
             return broadcast(inputs)
         raise NotStatic(f"kcg does not know the shape of `{op.text}` (line {op.span.line})")
 
-    def _input_shapes(self, producer: str) -> list[Shape]:
+    def _used(self, tensor_id: str) -> list[str]:
+        """The tensors the producer of ``tensor_id`` reads."""
+        producer = self.builder.tensors[tensor_id].producer
         if producer in self.builder.nodes:
             node = self.builder.nodes[producer]
-            used = [t for arg in node.args for t in tensor_refs(arg)]
-        else:
-            used = list(self.builder.ops[producer].inputs)
-        return [self.shape(t) for t in used]
+            return [t for arg in node.args for t in tensor_refs(arg)]
+        if producer in self.builder.ops:
+            return list(self.builder.ops[producer].inputs)
+        return []  # a model input
+
+    def _input_shapes(self, tensor_id: str) -> list[Shape]:
+        return [self.shape(t) for t in self._used(tensor_id)]  # each known already

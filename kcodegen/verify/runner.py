@@ -41,6 +41,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
+from kcodegen.frontend.python_ast import parsed
 from kcodegen.ir import ModelGraph
 from kcodegen.verify.correspondence import correspond
 from kcodegen.verify.plan import model_plan
@@ -68,9 +69,9 @@ class ModelSource:
 
     @property
     def target(self) -> str:
-        """The expression that yields the model at module level: its variable, or its builder's
-        first call in the module (the one the IR was read from), else the builder with no
-        arguments."""
+        """The expression that yields the model at module level: its variable, or the first call
+        in the module that runs its builder (the one the IR was read from: ``DenseNet121(...)``,
+        which calls ``DenseNet``), else the builder with no arguments."""
         site = self.graph.site
         if not site.function:
             return site.binding or self.graph.name
@@ -95,12 +96,13 @@ class VerifyCase:
 
 
 def _first_call(text: str, function: str) -> str | None:
-    """The source of the first call of ``function`` made by module-level code (not under
-    ``if __name__ == "__main__":``, whose names the slice cannot use)."""
-    try:
-        tree = ast.parse(text)
-    except SyntaxError:
+    """The source of the first call made by module-level code (not under ``if __name__ ==
+    "__main__":``, whose names the slice cannot use) that runs ``function``: a call of it, or of a
+    module-level function that calls it, directly or through others."""
+    tree = parsed(text)
+    if tree is None:
         return None
+    runs = _functions_running(tree, function)
     for statement in tree.body:
         if isinstance(statement, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef | ast.If):
             continue
@@ -108,10 +110,27 @@ def _first_call(text: str, function: str) -> str | None:
             if (
                 isinstance(node, ast.Call)
                 and isinstance(node.func, ast.Name)
-                and node.func.id == function
+                and node.func.id in runs
             ):
                 return ast.get_source_segment(text, node)
     return None
+
+
+def _functions_running(tree: ast.Module, function: str) -> set[str]:
+    """``function`` and the module-level functions whose bodies call it, however indirectly."""
+    callers: dict[str, set[str]] = collections.defaultdict(set)  # callee -> its callers
+    for statement in tree.body:
+        if isinstance(statement, ast.FunctionDef | ast.AsyncFunctionDef):
+            for node in ast.walk(statement):
+                if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+                    callers[node.func.id].add(statement.name)
+    found = {function}
+    pending = [function]
+    while pending:
+        for caller in callers[pending.pop()] - found:
+            found.add(caller)
+            pending.append(caller)
+    return found
 
 
 def require_tensorflow() -> None:

@@ -20,7 +20,7 @@ ADAPTED = [a for a in ARCHITECTURES if a.module != "resnet_v2"]  # it imports re
 # What converts today (and is verified below, with TensorFlow); the rest is refused with the line.
 CONVERTED = {
     "sequential": ("VGG16", "VGG19", "MobileNet"),
-    "subclassing": ("VGG16", "VGG19", "MobileNet", "InceptionV3", "Xception"),
+    "subclassing": ("VGG16", "VGG19", "MobileNet", "DenseNet121", "InceptionV3", "Xception"),
 }
 
 

@@ -323,3 +323,17 @@ def test_a_builder_is_run_as_the_module_first_calls_it() -> None:
     alone = BUILDERS.split("encoder = make_encoder")[0]
     graph = next(g for g in parse_models(alone).models if g.name == "make_encoder")
     assert ModelSource(alone, graph).target == "make_encoder()"  # never called: its defaults
+
+
+def test_a_builder_reached_through_another_is_run_by_the_call_the_module_makes() -> None:
+    """``model = DenseNet121()`` calls ``DenseNet(blocks)``, which builds the model: running
+    ``DenseNet()`` with no arguments would fail, so the call the module makes is run."""
+    source = (
+        "import keras\n\n\ndef build(widths):\n    inputs = keras.Input(shape=(4,))\n"
+        "    x = inputs\n    for width in widths:\n        x = keras.layers.Dense(width)(x)\n"
+        "    return keras.Model(inputs, x)\n\n\ndef small():\n    return build([3, 2])\n\n\n"
+        "model = small()\n"
+    )
+    (graph,) = parse_models(source).models
+    assert graph.site.function == "build"
+    assert ModelSource(source, graph).target == "small()"

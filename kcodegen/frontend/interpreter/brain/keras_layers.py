@@ -134,10 +134,11 @@ class KerasLayers(InterpreterState):
 
     def layer_config(self, node: cst.Call) -> shapes.Config:
         """A new layer's arguments as values, for shape rules: only those computed without
-        calling anything (evaluating a call again could build a second layer)."""
+        calling nothing but Python's pure builtins (evaluating another call again could build a
+        second layer)."""
 
         def value(expression: cst.BaseExpression) -> Any:
-            if syntax.calls_something(expression):
+            if syntax.calls_something(expression) and not self._only_pure_calls(expression):
                 return shapes.NOT_CONSTANT
             try:
                 return const_value(self.eval(expression))
