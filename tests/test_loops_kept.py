@@ -166,6 +166,8 @@ def test_one_layer_a_pass_is_a_list_of_layers_and_the_input_is_carried_as_writte
 )
 def test_other_loops_are_written_pass_by_pass(body: str) -> None:
     for line in converted(body, "subclassing"):
+        if line.strip().startswith('"'):
+            continue  # the message of the check that ``build`` is called with depth=2
         assert not line.strip().startswith("for "), line
         assert " for " not in line, line
 

@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 
+from kcodegen.codegen.followed_guard import followed_guard
+from kcodegen.codegen.identifiers import words
 from kcodegen.codegen.pieces import Pieces, Statement
 from kcodegen.frontend.compound import kept_part
 from kcodegen.ir import ModelGraph
@@ -71,12 +73,34 @@ def plan_model(
             leading_lines=[cst.EmptyLine()] * 2 + list(generated[after].leading_lines)
         )
     block.remove.update(site.statements)
+    _guard_arguments(block, original, graph, pieces, body)
     for index, part in kept.items():
         block.replace_at[index] = [part]
     block.replace_at[site.statements[-1]] = [
         *block.replace_at.get(site.statements[-1], []),
         *generated,
     ]
+
+
+def _guard_arguments(
+    block: BlockEdits, original: Sequence[Statement], graph: ModelGraph, pieces: Pieces, body: str
+) -> None:
+    """A builder converted for the arguments kcg followed checks them first (after its
+    docstring); those the generated code reads itself (``name=name``) need no check."""
+    site = graph.site
+    unread = [(name, value) for name, value in site.followed if name not in words(body)]
+    guard = followed_guard(site.function, unread) if site.function else None
+    if guard is None:
+        return
+    first = original[0]
+    docstring = (
+        isinstance(first, cst.SimpleStatementLine)
+        and isinstance(first.body[0], cst.Expr)
+        and isinstance(first.body[0].value, cst.SimpleString | cst.ConcatenatedString)
+    )
+    block.insert_before.setdefault(1 if docstring else 0, []).extend(
+        pieces.statements(guard, set())
+    )
 
 
 def apply(module: cst.Module, edits: Edits) -> cst.Module:

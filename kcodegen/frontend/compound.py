@@ -81,6 +81,29 @@ def kept_part(statement: cst.If) -> cst.If | None:
     return statement.with_changes(body=statement.body.with_changes(body=body), orelse=kept_else)
 
 
+def building_reads(statement: cst.CSTNode) -> set[str]:
+    """The names read by what a conversion replaces of one site statement: all of a simple
+    statement or a loop; of an ``if``, its tests and what builds, not what ``kept_part`` keeps."""
+    read: set[str] = set()
+    pending = [statement]
+    while pending:
+        current = pending.pop()
+        if isinstance(current, cst.If):
+            read |= _read_names(current.test)
+            pending.extend(current.body.body)  # type: ignore[arg-type]
+            if current.orelse is not None:
+                pending.append(current.orelse)
+        elif isinstance(current, cst.Else):
+            pending.extend(current.body.body)  # type: ignore[arg-type]
+        elif isinstance(current, cst.SimpleStatementLine):
+            read |= set().union(*(_read_names(part) for part in current.body if _builds(part)))
+        elif isinstance(current, cst.BaseSmallStatement):
+            read |= _read_names(current) if _builds(current) else set()
+        else:
+            read |= _read_names(current)
+    return read
+
+
 def _kept_statements(statements: Sequence[cst.BaseStatement]) -> list[cst.BaseStatement]:
     kept: list[cst.BaseStatement] = []
     for statement in statements:

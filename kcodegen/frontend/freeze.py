@@ -12,6 +12,7 @@ import libcst as cst
 from kcodegen.frontend.compound import setup_statements, why_not_replaceable
 from kcodegen.frontend.cst_search import find_any_order
 from kcodegen.frontend.errors import Unsupported
+from kcodegen.frontend.followed import followed_arguments
 from kcodegen.frontend.interpreter import Interpreter
 from kcodegen.frontend.records import ModelRecord
 from kcodegen.frontend.syntax import quoted, string_literal
@@ -337,13 +338,21 @@ def _site(record: ModelRecord, interp: Interpreter, owned: set[str], made_at: li
                 problem = (
                     problem or f"line {line}: the model is built in a compound statement: {why}"
                 )
+    parameters = _layer_parameters(interp, record.block, made_at)
+    followed: tuple[tuple[str, str], ...] = ()
+    try:
+        exempt = {*parameters, record.name_text or ""}
+        followed = followed_arguments(interp, record, body, sorted(statements), exempt)
+    except Unsupported as unwritable:
+        problem = problem or unwritable.message
     return Site(
         record.block,
         tuple(sorted(statements)),
         binding,
         class_statement,
         problem,
-        _layer_parameters(interp, record.block, made_at),
+        parameters,
+        followed,
     )
 
 

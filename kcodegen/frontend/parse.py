@@ -8,6 +8,7 @@ from dataclasses import dataclass, replace
 import libcst as cst
 
 from kcodegen.frontend.errors import FrontendError, Unsupported
+from kcodegen.frontend.followed import called_otherwise
 from kcodegen.frontend.freeze import freeze
 from kcodegen.frontend.interpreter import Interpreter
 from kcodegen.frontend.keras_config import Assumption
@@ -70,6 +71,14 @@ def parse_models(
         if "." in record.block:
             continue  # made inside a method (``self.tower = Tower()``): a part of its owner only
         key = (record.block, record.statement, record.style)
+        if key in by_site and by_site[key] is not None and not record.explored:  # called again
+            graph = by_site[key]
+            assert graph is not None
+            changed = called_otherwise(interp, graph.site.followed, record)
+            if changed and not graph.site.problem:
+                site = replace(graph.site, problem=f"`{record.block}` {changed}")
+                by_site[key] = replace(graph, site=site)
+                models[models.index(graph)] = by_site[key]  # type: ignore[assignment]
         if key not in by_site:  # a builder function called twice defines one model
             try:
                 if record.unknown is not None:

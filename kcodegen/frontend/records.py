@@ -57,3 +57,7 @@ class ModelRecord:
     failed_building: bool = False
     # Statements (block, index) that configure the model after it exists (.add).
     extra_statements: set[int] = field(default_factory=set)
+    # The arguments of the call of ``block`` that built it, by parameter (a builder function's).
+    arguments: dict[str, Value] = field(default_factory=dict)
+    # Made by a function the module never calls, run with its defaults to find models in it.
+    explored: bool = False

@@ -312,3 +312,7 @@ class Site:
     # ``function``'s parameters read only in the model's layer and input arguments, which a
     # generated class can take in their place
     parameters: tuple[str, ...] = ()
+    # ``function``'s parameters that decided what the replaced statements build (an ``if
+    # include_top:``, ``blocks`` of a loop), with the values of the call kcg followed, written as
+    # code: the converted function builds that model only, so it checks them.
+    followed: tuple[tuple[str, str], ...] = ()

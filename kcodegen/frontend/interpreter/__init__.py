@@ -39,6 +39,7 @@ class Interpreter(
 
     def run(self) -> None:
         self.exec_block(self.module.body, self.module_frame)
+        ran = len(self.records)
         # Functions never called at module level may still build a model (``def build_model():``).
         for name, value in list(self.module_frame.vars.items()):
             if isinstance(value, FunctionVal) and name not in self.called_functions:
@@ -49,6 +50,8 @@ class Interpreter(
             )
             if cls.kind == "model" and not instantiated:
                 self.explore_class(cls)
+        for record in self.records[ran:]:
+            record.explored = True
 
     def explore_function(self, func: FunctionVal) -> None:
         params = func.node.params

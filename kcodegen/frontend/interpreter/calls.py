@@ -154,6 +154,7 @@ class Calls(InterpreterState):
         block = func.node.name.value if func.closure is self.module_frame else outer.block
         frame = Frame(block, func.closure)
         self.bind_params(func.node.params, args, kwargs, frame)
+        frame.entry = dict(frame.vars)
         nested = block == outer.block and not func.closure.is_module
         if nested:
             frame.statement = outer.statement

@@ -34,6 +34,8 @@ class Frame:
         self.new_layers: list[str] = []  # layers created by the current statement
         # Names bound by unrolled loops: generated code has no loop, so they are written as values.
         self.loop_vars: set[str] = set()
+        # A function's arguments as the call gave them (its parameters before its body runs).
+        self.entry: dict[str, Value] = {}
 
     @property
     def is_module(self) -> bool:

@@ -68,6 +68,14 @@ def TinyNet(
     classes=10,
     name="tinynet-b0",
 ):
+    if input_shape != (32, 32, 3) or blocks != "default" or width != 2.0:
+        raise NotImplementedError(
+            "TinyNet() was converted by kcg for "
+            "input_shape=(32, 32, 3), "
+            'blocks="default", '
+            "width=2.0 only: "
+            "convert the original again for other arguments"
+        )
     if not (input_shape is None or len(input_shape) == 3):
         raise ValueError(f"`input_shape` must have 3 dimensions, got {input_shape}")
     if input_shape is None:

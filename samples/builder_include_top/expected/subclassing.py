@@ -44,6 +44,18 @@ def SmallVGG(
     classes=10,
     classifier_activation="softmax",
 ):
+    if (
+        include_top is not True
+        or pooling is not None
+        or classifier_activation != "softmax"
+    ):
+        raise NotImplementedError(
+            "SmallVGG() was converted by kcg for "
+            "include_top=True, "
+            "pooling=None, "
+            'classifier_activation="softmax" only: '
+            "convert the original again for other arguments"
+        )
     if not (weights is None or os.path.exists(weights)):
         raise ValueError(f"`weights` must be None or the path to a weights file, got {weights}")
 

@@ -25,6 +25,7 @@ from kcodegen.frontend.values import (
     BlockVal,
     ClassVal,
     Const,
+    FunctionVal,
     LayerVal,
     ModelVal,
     Opaque,
@@ -35,7 +36,7 @@ from kcodegen.frontend.values import (
     TrainingFlag,
     Value,
     const_shape,
-    const_value,
+    constant,
     walk_values,
 )
 from kcodegen.ir import (
@@ -132,25 +133,50 @@ class KerasLayers(InterpreterState):
             self.shape_problem = f"the shape of `{tensor.text}`, and {why}"
             return Opaque(text)
 
-    def layer_config(self, node: cst.Call) -> shapes.Config:
-        """A new layer's arguments as values, for shape rules: only those computed without
-        calling nothing but Python's pure builtins (evaluating another call again could build a
-        second layer)."""
+    def layer_config(self, node: cst.Call, values: dict[int, Value] | None = None) -> shapes.Config:
+        """A new layer's arguments as values (``argument_values``), for shape rules."""
+        values = self.argument_values(node) if values is None else values
 
         def value(expression: cst.BaseExpression) -> Any:
-            if syntax.calls_something(expression) and not self._only_pure_calls(expression):
-                return shapes.NOT_CONSTANT
-            try:
-                return const_value(self.eval(expression))
-            except (LookupError, Unsupported):
-                return shapes.NOT_CONSTANT
+            found = constant(values[id(expression)]) if id(expression) in values else None
+            return shapes.NOT_CONSTANT if found is None else found.value
 
         args = [value(a.value) for a in node.args if a.keyword is None and not a.star]
         kwargs = {a.keyword.value: value(a.value) for a in node.args if a.keyword is not None}
         return shapes.Config(args, kwargs)
 
+    def argument_values(self, node: cst.Call) -> dict[int, Value]:
+        """A new layer's arguments evaluated, once each, by ``id`` of the argument's expression:
+        those that call nothing but Python's pure builtins and the module's own functions
+        (``int(x.shape[3] * 0.5)``, ``_depth(filters * se_ratio)``, ``correct_pad(x, 3)``).
+
+        A function that adds to the graph is refused: the layer's call builds its layers, and
+        this evaluation would build them a second time."""
+        values: dict[int, Value] = {}
+        for argument in node.args:
+            if argument.star or not self._only_pure_calls(argument.value, functions=True):
+                continue
+            before = (len(self.builder.layers), len(self.builder.nodes), len(self.builder.ops))
+            try:
+                values[id(argument.value)] = self.eval(argument.value)
+            except (LookupError, Unsupported):
+                continue
+            if (len(self.builder.layers), len(self.builder.nodes), len(self.builder.ops)) != before:
+                raise Unsupported(
+                    f"`{self.render(argument.value)}`, an argument of a layer, builds layers "
+                    "itself",
+                    self.line(argument.value),
+                )
+        return values
+
+    def _reads_tensor(self, expression: cst.BaseExpression) -> bool:
+        return any(
+            a.attr.value == "shape" for a in find_any_order(expression, cst.Attribute)
+        ) or any(isinstance(self.lookup(name), TensorVal) for name in self.names_in(expression))
+
     def make_layer(self, cls: str, callee: str, node: cst.Call) -> LayerVal:
-        args, kwargs = self.constructor_args(node)
+        values = self.argument_values(node)
+        args, kwargs = self.constructor_args(node, values)
         name = next((v for k, v in kwargs if k == "name"), None)
         layer_id = self.builder.new_id("l")
         scope = self.frame.block if self.is_function_block(self.frame.block) else ""
@@ -173,7 +199,7 @@ class KerasLayers(InterpreterState):
             scope=scope,
         )
         self.builder.add_layer(spec, self.origin())
-        self.layer_configs[layer_id] = self.layer_config(node)
+        self.layer_configs[layer_id] = self.layer_config(node, values)
         self.frame.new_layers.append(layer_id)
         return LayerVal(layer_id, self.render(node))
 
@@ -189,39 +215,36 @@ class KerasLayers(InterpreterState):
         )
 
     def constructor_args(
-        self, node: cst.Call
+        self, node: cst.Call, values: dict[int, Value]
     ) -> tuple[tuple[str, ...], tuple[tuple[str, str], ...]]:
-        args = tuple(self._argument_text(a.value) for a in node.args if a.keyword is None)
-        kwargs = tuple(
-            (a.keyword.value, self._argument_text(a.value))
-            for a in node.args
-            if a.keyword is not None
-        )
+        """The arguments as written, but those that read a tensor (``x.shape[-1]``) as their
+        values: the generated code creates the layer where there are no tensors."""
+
+        def text(expression: cst.BaseExpression) -> str:
+            value = constant(values[id(expression)]) if id(expression) in values else None
+            written = repr(value.value) if value is not None else ""
+            if written and self._reads_tensor(expression) and syntax.is_literal(written):
+                return written
+            return self.render(expression)
+
+        args = tuple(text(a.value) for a in node.args if a.keyword is None)
+        kwargs = tuple((a.keyword.value, text(a.value)) for a in node.args if a.keyword is not None)
         return args, kwargs
 
-    def _argument_text(self, expression: cst.BaseExpression) -> str:
-        """An argument as written, but one read from a tensor's shape (``x.shape[-1]``) as its
-        value: the tensor is not there where the generated code creates the layer."""
-        reads_shape = any(
-            a.attr.value == "shape" for a in find_any_order(expression, cst.Attribute)
-        )
-        if reads_shape and self._only_pure_calls(expression):
-            value = self.eval(expression)
-            if isinstance(value, Const) and syntax.is_literal(repr(value.value)):
-                return repr(value.value)
-        return self.render(expression)
-
-    def _only_pure_calls(self, expression: cst.BaseExpression) -> bool:
-        """No call in it but of Python's pure builtins (``int(x.shape[3] * 0.5)``): evaluating it
-        again makes nothing (a layer call would add to the graph)."""
+    def _only_pure_calls(self, expression: cst.BaseExpression, functions: bool = False) -> bool:
+        """No call in it but of Python's pure builtins (``int(x.shape[3] * 0.5)``), and with
+        ``functions`` of the module's own functions (``correct_pad(x, 3)``): evaluating it makes
+        nothing (a layer call would add to the graph)."""
         if find_any_order(expression, cst.Lambda):
             return False
-        return all(
-            isinstance(call.func, cst.Name)
-            and call.func.value in PURE_BUILTINS
-            and self.lookup(call.func.value) is None
-            for call in find_any_order(expression, cst.Call)
-        )
+        for call in find_any_order(expression, cst.Call):
+            if not isinstance(call.func, cst.Name):
+                return False
+            found = self.lookup(call.func.value)
+            pure = call.func.value in PURE_BUILTINS and found is None
+            if not (pure or (functions and isinstance(found, FunctionVal))):
+                return False
+        return True
 
     def call_layer(self, layer: LayerVal, node: cst.Call) -> Value:
         args: list[Arg] = []

@@ -252,6 +252,8 @@ class KerasModels(InterpreterState):
             span=self.span(node),
             comments=frame.comments,
         )
+        if self.is_function_block(frame.block):
+            record.arguments = dict(self.block_frame().entry)
         self.records.append(record)
         return record
 

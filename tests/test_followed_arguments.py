@@ -1,0 +1,136 @@
+"""A builder function is converted for the arguments of the call kcg followed: the code that
+replaces its model's statements builds that one model. The converted function checks those
+arguments and raises for others, instead of silently building the model of the first call
+(``DenseNet169`` calling a ``DenseNet`` converted for DenseNet121's blocks)."""
+
+from __future__ import annotations
+
+import ast
+
+import pytest
+
+from kcodegen.convert import convert
+
+BUILDER = """\
+import os
+
+import keras
+from keras import layers
+
+
+def build(depth, units, include_top=True, weights=None, name="net"):
+    if not (weights is None or os.path.exists(weights)):
+        raise ValueError("weights must be a path")
+    inputs = keras.Input((4,))
+    x = inputs
+    for _ in range(depth):
+        x = layers.Dense(units)(x)
+    if include_top:
+        x = layers.Dense(1)(x)
+    model = keras.Model(inputs, x, name=name)
+    if weights is not None:
+        model.load_weights(weights)
+    return model
+
+
+model = build(2, 8)
+"""
+
+
+def _function(output: str, name: str, **namespace: object):
+    """The converted ``name`` alone, run with ``namespace`` for what it calls (no Keras)."""
+    tree = ast.parse(output)
+    (definition,) = [s for s in tree.body if isinstance(s, ast.FunctionDef) and s.name == name]
+    exec(compile(ast.Module([definition], []), "<converted>", "exec"), namespace)
+    return namespace[name]
+
+
+class _Stub:
+    """What the converted function calls instead of Keras: any attribute, any call."""
+
+    def __getattr__(self, name: str) -> _Stub:
+        return self
+
+    def __call__(self, *args: object, **kwargs: object) -> _Stub:
+        return self
+
+
+@pytest.mark.parametrize(
+    ("style", "generated", "other_depths"),
+    [
+        ("subclassing", "class Net(keras.Model)", False),  # the class is written for depth 2
+        ("sequential", "for _ in range(depth)", True),  # the Sequential keeps the loop
+    ],
+)
+def test_the_converted_builder_runs_for_the_followed_arguments_and_raises_for_others(
+    style, generated, other_depths
+):
+    conversion = convert(BUILDER, style)
+    assert conversion.converted == ("model",), conversion.refusals
+    assert generated in conversion.output
+    stub = _Stub()
+    build = _function(conversion.output, "build", keras=stub, layers=stub, os=stub, Net=stub)
+
+    assert build(2, 8) is stub
+    with pytest.raises(NotImplementedError, match=r"converted by kcg for .*include_top=True"):
+        build(2, 8, include_top=False)
+    if other_depths:
+        assert build(3, 8) is stub
+    else:
+        with pytest.raises(NotImplementedError, match="converted by kcg for depth=2"):
+            build(3, 8)
+
+
+def test_only_the_arguments_that_decide_the_model_are_checked():
+    """``weights`` is read by the validation and the weight loading, which stay as written;
+    ``name`` is passed on (``name=name``); ``units`` becomes the class's own argument."""
+    output = convert(BUILDER, "subclassing").output
+    guard = output.split("raise NotImplementedError", 1)[0].rsplit("def build", 1)[1]
+
+    assert "depth != 2" in guard and "include_top is not True" in guard
+    assert "weights" not in guard.split("):", 1)[1] and "name !=" not in guard
+
+
+def test_a_builder_called_again_with_other_arguments_is_refused():
+    source = BUILDER + "other = build(3, 8, include_top=False)\n"
+
+    conversion = convert(source, "subclassing")
+
+    (refusal,) = conversion.refusals
+    (reason,) = refusal.reasons
+    assert reason.message.startswith("`build` is called again with depth=3, include_top=False:")
+    assert conversion.output == source
+
+
+def test_a_builder_called_again_with_the_same_arguments_converts():
+    conversion = convert(BUILDER + "again = build(2, 8, name='again')\n", "subclassing")
+
+    assert conversion.converted, conversion.refusals
+
+
+def test_an_argument_kcg_cannot_write_is_refused_with_its_name():
+    """ResNet50 passes a function it defines inside itself: no name reaches it from the check."""
+    source = BUILDER.replace("    for _ in range(depth):", "    for _ in range(depth()):").replace(
+        "model = build(2, 8)",
+        "def main():\n    def two():\n        return 2\n\n    return build(two, 8)\n\n\nmodel = main()",
+    )
+
+    conversion = convert(source, "subclassing")
+
+    reasons = [r.message for refusal in conversion.refusals for r in refusal.reasons]
+    assert any(
+        m.startswith("`depth` decides what `build` builds, and kcg cannot") for m in reasons
+    ), reasons
+
+
+def test_a_function_the_module_never_calls_does_not_count_as_another_call():
+    """keras.applications' ``DenseNet169`` calls ``DenseNet`` with other blocks, but the script
+    only builds DenseNet121: ``DenseNet169`` would raise if called, it is not refused for."""
+    source = BUILDER.replace(
+        "model = build(2, 8)", "def deeper():\n    return build(3, 8)\n\n\nmodel = build(2, 8)"
+    )
+
+    conversion = convert(source, "subclassing")
+
+    assert conversion.converted == ("model",), conversion.refusals
+    assert "def deeper():\n    return build(3, 8)\n" in conversion.output
