@@ -6,20 +6,18 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 
-_SAME_BY_IDENTITY = {"None", "True", "False"}
 
-
-def followed_guard(function: str, followed: Sequence[tuple[str, str]]) -> str | None:
+def followed_guard(function: str, followed: Sequence[tuple[str, str, str]]) -> str | None:
     """``if blocks != [6, 12, 24, 16] or ...: raise NotImplementedError(...)``; None when no
     argument needs checking."""
     if not followed:
         return None
-    tests = [_differs(name, value) for name, value in followed]
+    tests = [test for _, _, test in followed]
     if len(" or ".join(tests)) <= 70:
         condition = f"if {' or '.join(tests)}:"
     else:
         condition = "if (\n    " + "\n    or ".join(tests) + "\n):"
-    values = [f"{name}={value}" for name, value in followed]
+    values = [f"{name}={value}" for name, value, _ in followed]
     parts = [
         f"{function}() was converted by kcg for ",
         *(f"{value}, " for value in values[:-1]),
@@ -35,11 +33,3 @@ def _string(text: str) -> str:
     if '"' in text and "'" not in text and "\\" not in text:
         return f"'{text}'"
     return json.dumps(text, ensure_ascii=False)
-
-
-def _differs(name: str, value: str) -> str:
-    """The test that ``name`` is not ``value``: by identity for singletons, functions and classes
-    (written as their names), by equality for the rest."""
-    if value in _SAME_BY_IDENTITY or value.isidentifier():
-        return f"{name} is not {value}"
-    return f"{name} != {value}"

@@ -88,7 +88,7 @@ def _guard_arguments(
     """A builder converted for the arguments kcg followed checks them first (after its
     docstring); those the generated code reads itself (``name=name``) need no check."""
     site = graph.site
-    unread = [(name, value) for name, value in site.followed if name not in words(body)]
+    unread = [followed for followed in site.followed if followed[0] not in words(body)]
     guard = followed_guard(site.function, unread) if site.function else None
     if guard is None:
         return

@@ -142,6 +142,48 @@ def setup_statements(body: Sequence[cst.CSTNode], site: Collection[int]) -> set[
     return found
 
 
+def joining_statements(body: Sequence[cst.CSTNode], site: Collection[int]) -> set[int]:
+    """Statements among the site's that only build and read what the site builds, nothing else
+    reading what they bind: ``last_ch = _depth(x.shape[-1] * 6)`` between a model's layers, or an
+    untaken ``if preact: x = ...(x)``. They belong to the model's construction: the generated
+    code replaces them (kept, they would read tensors it no longer defines)."""
+    if not site:
+        return set()
+    members = set(site)
+    bound = set().union(*(_bound_names(body[i]) for i in members))
+    found: set[int] = set()
+    for index in range(min(members), max(members)):
+        statement = body[index]
+        if index in members or not _only_builds(statement):
+            continue
+        if not _read_names(statement) & bound:
+            continue
+        names = _bound_names(statement)
+        readers = {
+            i
+            for i, other in enumerate(body)
+            if i != index
+            and not isinstance(other, cst.FunctionDef | cst.ClassDef)
+            and names & _read_names(other)
+        }
+        if readers <= members:
+            found.add(index)
+            members.add(index)
+            bound |= names
+    return found
+
+
+def _only_builds(statement: cst.CSTNode) -> bool:
+    """Assignments and ``add``/``append`` calls, alone or under ``if``/``for``: nothing else."""
+    if not isinstance(statement, cst.SimpleStatementLine | cst.If | cst.For):
+        return False
+    return all(
+        _builds(part)
+        for small in find_all(statement, cst.SimpleStatementLine)
+        for part in small.body
+    )
+
+
 def _starts_empty_collection(statement: cst.CSTNode) -> bool:
     """``name = []`` (or ``{}``, ``()``) as a statement of its own."""
     if not isinstance(statement, cst.SimpleStatementLine) or len(statement.body) != 1:

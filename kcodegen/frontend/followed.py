@@ -10,6 +10,8 @@ their values, and the converted function checks them (``codegen/followed_guard.p
 
 from __future__ import annotations
 
+import ast
+import textwrap
 from collections.abc import Sequence
 
 import libcst as cst
@@ -44,10 +46,11 @@ def followed_arguments(
     body: Sequence[cst.CSTNode],
     statements: Sequence[int],
     exempt: set[str],
-) -> tuple[tuple[str, str], ...]:
-    """``(parameter, value as code)`` for each parameter of the builder ``record.block`` that the
-    replaced statements read, but ``exempt`` (parameters the generated code takes itself).
-    Raises Unsupported for one whose value cannot be written as code."""
+) -> tuple[tuple[str, str, str], ...]:
+    """``(parameter, its value as shown, the test that an argument is another)`` for each
+    parameter of the builder ``record.block`` that the replaced statements read, but ``exempt``
+    (parameters the generated code takes itself). Raises Unsupported for one whose value
+    cannot be written as code."""
     function = interp.module_frame.vars.get(record.block)
     if not isinstance(function, FunctionVal):
         return ()
@@ -60,24 +63,25 @@ def followed_arguments(
         if name not in read or name in exempt or value is None or isinstance(value, _GRAPH_VALUES):
             continue
         written = _as_code(value, interp)
-        if written is None:
+        test = _differs(name, written, value) if written is not None else None
+        if written is None or test is None:
             raise Unsupported(
                 f"`{name}` decides what `{record.block}` builds, and kcg cannot write its value "
                 f"(`{value.text}`) to check that the converted function is called with it",
                 record.span.line,
             )
-        followed.append((name, written))
+        followed.append((name, written, test))
     return tuple(followed)
 
 
 def called_otherwise(
-    interp: Interpreter, followed: Sequence[tuple[str, str]], record: ModelRecord
+    interp: Interpreter, followed: Sequence[tuple[str, str, str]], record: ModelRecord
 ) -> str | None:
     """Why another call of the builder (``record``) cannot share the converted code: the
     arguments it gives that differ from those followed; None when they are the same."""
     differ = [
         f"{name}={_as_code(record.arguments[name], interp) or record.arguments[name].text}"
-        for name, value in followed
+        for name, value, _ in followed
         if name in record.arguments and _as_code(record.arguments[name], interp) != value
     ]
     if not differ:
@@ -88,11 +92,45 @@ def called_otherwise(
     )
 
 
+def _differs(name: str, written: str, value: Value) -> str | None:
+    """The test that ``name`` is not ``value``: by identity for singletons, functions and classes
+    (written as their names), by ``__qualname__`` for a function defined in another, by equality
+    for the rest."""
+    if "<locals>" in written:
+        return f'getattr({name}, "__qualname__", None) != "{written}"'
+    if written in ("None", "True", "False") or isinstance(value, FunctionVal | ClassVal):
+        return f"{name} is not {written}"
+    return f"{name} != {written}"
+
+
+def _free_names(code: str) -> set[str]:
+    """The names a function's code reads that it does not bind itself (stdlib ``ast``: keyword
+    argument names and attributes are not reads)."""
+    tree = ast.parse(textwrap.dedent(code))
+    loads: set[str] = set()
+    own: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name):
+            (loads if isinstance(node.ctx, ast.Load) else own).add(node.id)
+        elif isinstance(node, ast.arg):
+            own.add(node.arg)
+    return loads - own
+
+
 def _as_code(value: Value, interp: Interpreter) -> str | None:
-    """A Python expression equal to the value: a literal, or a module-level function or class."""
+    """A Python expression equal to the value: a literal, or a module-level function or class;
+    a function defined in a module-level function as its ``__qualname__``
+    (``ResNet50.<locals>.stack_fn``) where it reads none of that function's names."""
     if isinstance(value, FunctionVal | ClassVal):
         name = value.node.name.value
-        return name if interp.module_frame.vars.get(name) is value else None
+        if interp.module_frame.vars.get(name) is value:
+            return name
+        closure = getattr(value, "closure", None)
+        if closure is None or closure.parent is not interp.module_frame:
+            return None
+        if _free_names(interp.code(value.node)) & closure.vars.keys() - {name}:
+            return None  # its closure's values could differ from one call to the next
+        return f"{closure.block}.<locals>.{name}"
     if isinstance(value, SequenceVal | DictVal):
         written = written_out(value)
         return written or None

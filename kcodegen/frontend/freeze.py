@@ -9,7 +9,11 @@ from typing import Literal
 
 import libcst as cst
 
-from kcodegen.frontend.compound import setup_statements, why_not_replaceable
+from kcodegen.frontend.compound import (
+    joining_statements,
+    setup_statements,
+    why_not_replaceable,
+)
 from kcodegen.frontend.cst_search import find_any_order
 from kcodegen.frontend.errors import Unsupported
 from kcodegen.frontend.followed import followed_arguments
@@ -325,6 +329,7 @@ def _site(record: ModelRecord, interp: Interpreter, owned: set[str], made_at: li
         if block == record.block and index == max(statements) + 1 and _only(body[index], call):
             statements.add(index)  # ``model.build(...)`` right after the model: the target's own
     statements |= setup_statements(body, statements)
+    statements |= joining_statements(body, statements)
     class_statement = record.class_val.statement if record.class_val else None
     if record.block == "<class>":
         name = record.class_val.node.name.value if record.class_val else "the class"
@@ -339,7 +344,7 @@ def _site(record: ModelRecord, interp: Interpreter, owned: set[str], made_at: li
                     problem or f"line {line}: the model is built in a compound statement: {why}"
                 )
     parameters = _layer_parameters(interp, record.block, made_at)
-    followed: tuple[tuple[str, str], ...] = ()
+    followed: tuple[tuple[str, str, str], ...] = ()
     try:
         exempt = {*parameters, record.name_text or ""}
         followed = followed_arguments(interp, record, body, sorted(statements), exempt)

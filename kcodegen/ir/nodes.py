@@ -313,6 +313,6 @@ class Site:
     # generated class can take in their place
     parameters: tuple[str, ...] = ()
     # ``function``'s parameters that decided what the replaced statements build (an ``if
-    # include_top:``, ``blocks`` of a loop), with the values of the call kcg followed, written as
-    # code: the converted function builds that model only, so it checks them.
-    followed: tuple[tuple[str, str], ...] = ()
+    # include_top:``, ``blocks`` of a loop): (parameter, the value of the call kcg followed as
+    # shown, the test that an argument differs), since the converted function builds that model.
+    followed: tuple[tuple[str, str, str], ...] = ()
