@@ -4,7 +4,7 @@ turned into a script that uses only the public API, then a call that builds the 
 Nothing of Keras is committed here: the adapter reads ``keras/src/applications/<module>.py``,
 rewrites its private imports to public ones, copies the private helpers it needs
 (``obtain_input_shape``, ``validate_activation``, ``correct_pad``) from the same installed package,
-drops ``@keras_export`` decorators and the docstring templates assigned to ``__doc__``, and
+copies what a sibling module gives (``resnet.ResNet`` for resnet_v2) with its imports, drops ``@keras_export`` decorators and the docstring templates assigned to ``__doc__``, and
 appends ``model = ResNet50(weights=None, input_shape=..., classes=10)``.
 """
 
@@ -76,6 +76,7 @@ def user_script(architecture: Architecture) -> str:
     """The architecture's module as a user's script that builds ``model``."""
     folder = applications_folder()
     source = (folder / f"{architecture.module}.py").read_text(encoding="utf-8")
+    source = _with_sibling_modules_copied(source, folder)
     for private, public in PUBLIC_IMPORTS.items():
         source = source.replace(f"{private}\n", f"{public}\n")
     for dropped in _DROPPED:
@@ -99,6 +100,65 @@ def user_script(architecture: Architecture) -> str:
         f"model = {architecture.builder}(weights=None, input_shape=({side}, {side}, 3), classes=10)"
     )
     return source.rstrip() + f"\n\n\n{call}\n"
+
+
+def _with_sibling_modules_copied(source: str, folder: Path) -> str:
+    """``from keras.src.applications import resnet`` (resnet_v2 builds on ``resnet.ResNet``): a
+    user copies what ``resnet.X`` needs from that file, its imports and every definition it
+    reads, and calls ``X`` directly."""
+    for sibling in re.findall(r"^from keras\.src\.applications import (\w+)$", source, re.M):
+        if sibling == "imagenet_utils":
+            continue
+        text = (folder / f"{sibling}.py").read_text(encoding="utf-8")
+        used = set(re.findall(rf"\b{sibling}\.(\w+)", source))
+        imports, definitions = _definitions_needed(text, used)
+        source = source.replace(f"from keras.src.applications import {sibling}\n", "")
+        source = re.sub(rf"\b{sibling}\.(\w+)", r"\1", source)
+        own = set(source.splitlines())
+        header = "".join(f"{line}\n" for line in imports if line not in own)
+        source = (
+            header + _after_imports(source, "\n\n".join(definitions) + "\n")
+            if definitions
+            else source
+        )
+    return source
+
+
+def _definitions_needed(text: str, names: set[str]) -> tuple[list[str], list[str]]:
+    """The import lines of ``text``, and its top-level statements that define ``names`` or what
+    they read, however indirectly, in the file's order."""
+    tree = ast.parse(text)
+    defines: dict[str, ast.stmt] = {}
+    for node in tree.body:
+        if isinstance(node, ast.FunctionDef | ast.ClassDef):
+            defines[node.name] = node
+        elif isinstance(node, ast.Assign):
+            for target in node.targets:
+                if isinstance(target, ast.Name):
+                    defines[target.id] = node
+    needed: set[int] = set()
+    pending = [name for name in names if name in defines]
+    while pending:
+        node = defines[pending.pop()]
+        if id(node) in needed:
+            continue
+        needed.add(id(node))
+        reads = {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
+        pending.extend(name for name in reads if name in defines)
+    imports = [
+        ast.get_source_segment(text, node) or ""
+        for node in tree.body
+        if isinstance(node, ast.Import | ast.ImportFrom)
+    ]
+    definitions = [_with_decorators(text, node) for node in tree.body if id(node) in needed]
+    return imports, definitions
+
+
+def _with_decorators(text: str, node: ast.stmt) -> str:
+    lines = text.splitlines(keepends=True)
+    decorators = getattr(node, "decorator_list", [])
+    start = min([node.lineno, *(d.lineno for d in decorators)])
+    return "".join(lines[start - 1 : node.end_lineno])
 
 
 def _without_decorators(source: str, name: str) -> str:

@@ -16,7 +16,7 @@ from kcodegen.ir import STYLES
 
 from .adapter import ARCHITECTURES, Architecture, user_script
 
-ADAPTED = [a for a in ARCHITECTURES if a.module != "resnet_v2"]  # it imports resnet.py: two files
+ADAPTED = list(ARCHITECTURES)
 # What converts today (and is verified below, with TensorFlow); the rest is refused with the line.
 CONVERTED = {
     "sequential": ("VGG16", "VGG19", "MobileNet"),
@@ -25,6 +25,7 @@ CONVERTED = {
         "VGG19",
         "MobileNet",
         "ResNet50",
+        "ResNet50V2",
         "MobileNetV2",
         "DenseNet121",
         "InceptionV3",
