@@ -79,6 +79,15 @@ def convert(
             refusals.append(Refusal(graph.name, tuple(reasons)))
         else:
             todo.append(graph)
+    if refusals and _only_parts_refused(graphs, refusals, to):
+        # The models are in the target style; the Sequential stem one of them uses as a layer
+        # stays as it is written, a part of a model that needs no change.
+        notes = tuple(
+            Reason(reason.line, f"`{refusal.model}` stays as written: {reason.message}")
+            for refusal in refusals
+            for reason in refusal.reasons
+        )
+        return Conversion(source, source, to, graphs, (), tuple(unchanged), (), notes, assumed)
     if refusals or not todo:
         return Conversion(
             source, source, to, graphs, (), tuple(unchanged), tuple(refusals), (), assumed
@@ -126,3 +135,15 @@ def _written_in(to: Style, failed_styles: frozenset[str] | None, source: str) ->
     """The models kcg could not follow are in style ``to``: what the interpreter saw of them, or
     else how the module spells its model construction."""
     return (failed_styles or written_styles(source)) == {to}
+
+
+def _only_parts_refused(graphs: list[ModelGraph], refusals: list[Refusal], to: Style) -> bool:
+    """Every model that is not a layer of another is in style ``to``, and only such layers
+    (nested models) were refused."""
+    parts = {layer.submodel for graph in graphs for layer in graph.layers if layer.submodel}
+    top = [graph for graph in graphs if graph.name not in parts]
+    return (
+        bool(top)
+        and all(graph.style == to for graph in top)
+        and all(refusal.model in parts for refusal in refusals)
+    )

@@ -163,3 +163,56 @@ def test_type_tests_slices_and_math_on_constants() -> None:
         """
     )
     assert len(units) == 2  # ceil(1.5) passes of the loop
+
+
+def test_blocks_configured_by_dicts_passed_with_double_stars_and_popped() -> None:
+    """EfficientNet: ``for j in range(args.pop("repeats")): x = block(x, **args)``."""
+    units = _units(
+        """
+        BLOCKS = [{"repeats": 2, "filters": 8}, {"repeats": 1, "filters": 16}]
+
+        def block(x, filters, strides=1):
+            return layers.Dense(filters * strides)(x)
+
+        def build(blocks_args=BLOCKS):
+            blocks_args = copy.deepcopy(blocks_args)
+            inputs = keras.Input((4,))
+            x = inputs
+            for args in blocks_args:
+                for j in range(args.pop("repeats")):
+                    x = block(x, **args, strides=args.get("strides", 1 + j))
+            return keras.Model(inputs, x)
+
+        model = build()
+        """
+    )
+    assert units == ["8", "16", "16"]  # 8 * 1, 8 * 2 (strides 1 + j), 16 * 1
+
+
+def test_a_helper_given_a_dict_kcg_does_not_know_is_refused_not_lost() -> None:
+    """Its layers would silently be missing from the model."""
+    source = HEADER + textwrap.dedent(
+        """
+        import json
+
+        def block(x, filters):
+            return layers.Dense(filters)(x)
+
+        inputs = keras.Input((4,))
+        x = block(inputs, **json.loads(open("config.json").read()))
+        model = keras.Model(inputs, x)
+        """
+    )
+    parsed = parse_models(source)
+
+    assert not parsed.models
+    assert any("passes `**json.loads(" in p.message for p in parsed.problems), parsed.problems
+
+
+def test_numpy_linspace_is_worked_out_as_numpy_does() -> None:
+    numpy = pytest.importorskip("numpy")
+    from kcodegen.frontend.interpreter.brain.numpy_values import linspace
+
+    for start, stop, num in [(0.0, 0.0, 18), (0.0, 0.4, 18), (0.1, 1.0, 7), (2, 5, 1), (0, 1, 0)]:
+        assert linspace(start, stop, num) == numpy.linspace(start, stop, num).tolist()
+    assert linspace(0.0, 1.0, 4, endpoint=False) == numpy.linspace(0, 1, 4, endpoint=False).tolist()

@@ -131,3 +131,24 @@ def test_a_builder_not_followed_is_left_alone_when_its_spelling_is_the_target_st
 )
 def test_the_written_style_is_read_from_the_spelling(source, styles):
     assert written_styles(source) == styles
+
+
+# ConvNeXt's stem: a Sequential without an input shape, used as a layer of a Functional model.
+# Converting that Sequential to Functional needs its input shape; the model it is part of needs
+# no change, so nothing is refused.
+STEM_WITHOUT_SHAPE = """\
+import keras
+from keras import layers
+
+stem = keras.Sequential([layers.Dense(8), layers.LayerNormalization()], name="stem")
+inputs = keras.Input((4,))
+outputs = layers.Dense(2)(stem(inputs))
+model = keras.Model(inputs, outputs)
+"""
+
+
+def test_a_nested_model_that_cannot_convert_stays_when_its_owner_needs_no_change():
+    conversion = convert(STEM_WITHOUT_SHAPE, "functional")
+
+    assert not conversion.refusals and conversion.output == STEM_WITHOUT_SHAPE
+    assert any(p.message.startswith("`stem` stays as written: ") for p in conversion.problems)

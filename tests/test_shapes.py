@@ -156,3 +156,18 @@ def test_a_layer_argument_computed_from_a_shape_gives_the_shapes_after_it() -> N
 
     assert "layers.Conv2D(32, 1)" in output and "layers.Conv2D(16, 1)" in output
     assert "layers.Flatten()" in output  # the test after both blocks was worked out
+
+
+def test_a_value_computed_from_a_tensor_between_layers_goes_with_them() -> None:
+    """MobileNetV3's ``last_conv_ch = _depth(x.shape[channel_axis] * 6)``: kept, it would read
+    a tensor the generated code no longer defines; it is part of the model's construction."""
+    source = (
+        "import keras\nfrom keras import layers\n\n"
+        "def build():\n    inputs = keras.Input((8, 8, 3))\n    x = layers.Conv2D(8, 1)(inputs)\n"
+        "    width = x.shape[-1] * 2\n    x = layers.Conv2D(width, 1)(x)\n"
+        "    return keras.Model(inputs, x)\n\n\nmodel = build()\n"
+    )
+    conversion = convert(source, "subclassing")
+
+    assert conversion.converted == ("build",), conversion.refusals
+    assert "layers.Conv2D(16, 1)" in conversion.output and "width =" not in conversion.output

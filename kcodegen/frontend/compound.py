@@ -174,13 +174,28 @@ def joining_statements(body: Sequence[cst.CSTNode], site: Collection[int]) -> se
 
 
 def _only_builds(statement: cst.CSTNode) -> bool:
-    """Assignments and ``add``/``append`` calls, alone or under ``if``/``for``: nothing else."""
+    """Assignments to plain names, alone or under ``if``/``for``: nothing else (setting
+    ``layer.trainable`` or a list's item does more than compute, and stays)."""
     if not isinstance(statement, cst.SimpleStatementLine | cst.If | cst.For):
         return False
+    parts = [part for small in find_all(statement, cst.SimpleStatementLine) for part in small.body]
+    return all(_assigns_names(part) for part in parts)
+
+
+def _assigns_names(part: cst.CSTNode) -> bool:
+    if isinstance(part, cst.Assign):
+        targets = [target.target for target in part.targets]
+    elif isinstance(part, cst.AnnAssign | cst.AugAssign):
+        targets = [part.target]
+    else:
+        return False
     return all(
-        _builds(part)
-        for small in find_all(statement, cst.SimpleStatementLine)
-        for part in small.body
+        isinstance(target, cst.Name)
+        or (
+            isinstance(target, cst.Tuple | cst.List)
+            and all(isinstance(e.value, cst.Name) for e in target.elements)
+        )
+        for target in targets
     )
 
 

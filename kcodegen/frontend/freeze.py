@@ -329,11 +329,11 @@ def _site(record: ModelRecord, interp: Interpreter, owned: set[str], made_at: li
         if block == record.block and index == max(statements) + 1 and _only(body[index], call):
             statements.add(index)  # ``model.build(...)`` right after the model: the target's own
     statements |= setup_statements(body, statements)
-    statements |= joining_statements(body, statements)
     class_statement = record.class_val.statement if record.class_val else None
     if record.block == "<class>":
         name = record.class_val.node.name.value if record.class_val else "the class"
         return Site("", (), None, class_statement, f"{name} is never instantiated in this file")
+    statements |= joining_statements(body, statements)
     binding, problem = _binding(body[record.statement], record)
     for index in sorted(statements):
         if not isinstance(body[index], cst.SimpleStatementLine):

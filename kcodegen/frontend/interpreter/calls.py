@@ -13,6 +13,7 @@ import libcst as cst
 
 from kcodegen.frontend import syntax
 from kcodegen.frontend.errors import Unsupported
+from kcodegen.frontend.interpreter.brain import numpy_values
 from kcodegen.frontend.interpreter.frame import Frame, Return
 from kcodegen.frontend.interpreter.state import (
     MAX_UNROLL,
@@ -22,6 +23,7 @@ from kcodegen.frontend.interpreter.state import (
 )
 from kcodegen.frontend.values import (
     STRING_METHODS,
+    ClassVal,
     Const,
     DictVal,
     FunctionVal,
@@ -53,14 +55,31 @@ class Calls(InterpreterState):
         args: list[Value] = []
         kwargs: dict[str, Value] = {}
         for arg in node.args:
-            if arg.star:
-                return Opaque(self.render(node))
             value = self.eval(arg.value)
-            if arg.keyword is not None:
+            if arg.star:
+                expanded = _expanded(value, arg.star)
+                if expanded is None:
+                    return self._unknown_expansion(func, arg, node)
+                args.extend(expanded[0])
+                kwargs.update(expanded[1])
+            elif arg.keyword is not None:
                 kwargs[arg.keyword.value] = value
             else:
                 args.append(value)
         return self.call(func, args, kwargs, node)
+
+    def _unknown_expansion(self, func: Value, arg: cst.Arg, node: cst.Call) -> Value:
+        """``block(x, **args)`` with ``args`` not known: a call that may build layers is refused
+        with the reason (an opaque value would lose them without a word); others stay opaque."""
+        if isinstance(func, FunctionVal | ClassVal) or (
+            isinstance(func, Symbol) and func.qualname.startswith("keras.")
+        ):
+            raise Unsupported(
+                f"`{self.render(node)}` passes `{arg.star}{self.render(arg.value)}`, whose "
+                "contents kcg does not know",
+                self.line(node),
+            )
+        return Opaque(self.render(node))
 
     def call(
         self, func: Value, args: list[Value], kwargs: dict[str, Value], node: cst.Call
@@ -86,10 +105,25 @@ class Calls(InterpreterState):
                 except (ValueError, OverflowError, TypeError):
                     return Opaque(self.render(node))
                 return Const(result, self.render(node))
+        if isinstance(func, Symbol) and func.qualname in numpy_values.FUNCTIONS:
+            return self._call_numpy(func.qualname, args, kwargs, node)
         if isinstance(func, Unknown):
             raise unknown_used(func, self.line(node))
         made = self.call_keras(func, args, kwargs, node)
         return made if made is not None else Opaque(self.render(node))
+
+    def _call_numpy(
+        self, qualname: str, args: list[Value], kwargs: dict[str, Value], node: cst.Call
+    ) -> Value:
+        """A numpy function of constants, as a list of constants; opaque otherwise."""
+        text = self.render(node)
+        try:
+            plain = [const_value(a) for a in args]
+            named = {k: const_value(v) for k, v in kwargs.items()}
+            result = numpy_values.FUNCTIONS[qualname](*plain, **named)
+        except (LookupError, TypeError, ValueError, ZeroDivisionError):
+            return Opaque(text)
+        return SequenceVal([Const(item, repr(item)) for item in result], "list", text)
 
     def call_builtin(
         self, qualname: str, args: list[Value], kwargs: dict[str, Value], node: cst.Call
@@ -154,7 +188,8 @@ class Calls(InterpreterState):
         block = func.node.name.value if func.closure is self.module_frame else outer.block
         frame = Frame(block, func.closure)
         self.bind_params(func.node.params, args, kwargs, frame)
-        frame.entry = dict(frame.vars)
+        # A snapshot: the body may change a list or dict it was given (``args.pop("repeats")``).
+        frame.entry = {name: copied(value, deep=True) for name, value in frame.vars.items()}
         nested = block == outer.block and not func.closure.is_module
         if nested:
             frame.statement = outer.statement
@@ -170,16 +205,24 @@ class Calls(InterpreterState):
         parent = builder.within
         local = self.block_frame()
         in_loop = self.in_loop_body()
-        arguments = tuple(
-            CallArgument(
-                arg.keyword.value if arg.keyword else None,
-                self.render(arg.value),
-                self.render(arg.value, local),
-                value.tensor_id if isinstance(value, TensorVal) else None,
-                self.code(arg.value) if in_loop else None,
+        if any(arg.star for arg in node.args):  # ``block(x, **args)``: each item, as its value
+            keywords: list[str | None] = [None] * len(args) + list(kwargs)
+            arguments = tuple(
+                CallArgument(keyword, text, text, tensor_of(value))
+                for keyword, value in zip(keywords, [*args, *kwargs.values()], strict=True)
+                for text in [_written(value)]
             )
-            for arg, value in zip(node.args, [*args, *kwargs.values()], strict=True)
-        )
+        else:
+            arguments = tuple(
+                CallArgument(
+                    arg.keyword.value if arg.keyword else None,
+                    self.render(arg.value),
+                    self.render(arg.value, local),
+                    tensor_of(value),
+                    self.code(arg.value) if in_loop else None,
+                )
+                for arg, value in zip(node.args, [*args, *kwargs.values()], strict=True)
+            )
         builder.calling.append(invocation_id)
         self.helper_bodies[invocation_id] = func.node
         made_before = len(self.records)
@@ -280,12 +323,53 @@ class Calls(InterpreterState):
                 return Const(getattr(owner.value, name)(*plain, **named), self.render(node))
             except (LookupError, TypeError, ValueError):
                 return Opaque(self.render(node))
+        if isinstance(owner, DictVal) and name in ("get", "pop") and 1 <= len(args) <= 2:
+            return self._dict_lookup(owner, name, args, node)
         if isinstance(owner, SequenceVal) and name in ("append", "extend") and args:
             start = len(owner.items)
             owner.items.extend([args[0]] if name == "append" else (iterate(args[0]) or []))
             self.place_items(owner, start)
             return Const(None, "None")
         return Opaque(self.render(node))
+
+    def _dict_lookup(self, owner: DictVal, name: str, args: list[Value], node: cst.Call) -> Value:
+        """``args.pop("repeats")``, ``config.get("strides", 1)`` on a dict of known keys: the
+        item (``pop`` removes it, as EfficientNet's block loop relies on)."""
+        key = constant(args[0])
+        if key is None:
+            return Opaque(self.render(node))
+        for index, (item_key, _, value) in enumerate(owner.items):
+            if item_key == key.value:
+                if name == "pop":
+                    del owner.items[index]
+                return value
+        if len(args) == 2:
+            return args[1]
+        raise Unsupported(
+            f"`{self.render(node)}` looks up a key the dict does not have", self.line(node)
+        )
+
+
+def _expanded(value: Value, star: str) -> tuple[list[Value], dict[str, Value]] | None:
+    """What ``*value`` or ``**value`` passes, where the container is known."""
+    if star == "*":
+        items = iterate(value)
+        return None if items is None else (items, {})
+    if isinstance(value, DictVal) and all(isinstance(key, str) for key, _, _ in value.items):
+        return [], {key: item for key, _, item in value.items}
+    return None
+
+
+def tensor_of(value: Value) -> str | None:
+    return value.tensor_id if isinstance(value, TensorVal) else None
+
+
+def _written(value: Value) -> str:
+    """An argument passed in a ``**dict`` as code: its value where it is a literal."""
+    found = constant(value)
+    if found is not None and syntax.is_literal(repr(found.value)):
+        return repr(found.value)
+    return value.text
 
 
 _CONTAINERS = {"builtins.dict": "dict", "builtins.list": "list", "builtins.tuple": "tuple"}

@@ -208,6 +208,8 @@ class Expressions(InterpreterState):
             return Method(owner, attr, text)
         if isinstance(owner, Const) and isinstance(owner.value, str) and attr in STRING_METHODS:
             return Method(owner, attr, text)
+        if isinstance(owner, DictVal) and attr in ("get", "pop"):
+            return Method(owner, attr, text)
         return Opaque(text)
 
     def eval_dict(self, node: cst.Dict) -> Value:

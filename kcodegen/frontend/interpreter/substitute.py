@@ -100,6 +100,10 @@ class Substitute(cst.CSTTransformer):
                     or not text
                 ):
                     return updated
+                if isinstance(value, Const) and ".shape" in text:
+                    literal = _literal(value)  # ``x.shape[-1] * 2``: the tensor is not there
+                    if literal is not None:
+                        return literal
                 expression = parse_expression(text)
                 if expression is None:
                     return updated
