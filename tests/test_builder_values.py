@@ -216,3 +216,38 @@ def test_numpy_linspace_is_worked_out_as_numpy_does() -> None:
     for start, stop, num in [(0.0, 0.0, 18), (0.0, 0.4, 18), (0.1, 1.0, 7), (2, 5, 1), (0, 1, 0)]:
         assert linspace(start, stop, num) == numpy.linspace(start, stop, num).tolist()
     assert linspace(0.0, 1.0, 4, endpoint=False) == numpy.linspace(0, 1, 4, endpoint=False).tolist()
+
+
+STAGES = """
+def build(stages=(2, 1)):
+    def width(filters):
+        return filters * 2
+
+    inputs = keras.Input((4,))
+    x = inputs
+    total = float(sum(width(r) for r in stages))
+    for repeats in stages:
+        if repeats <= 0:
+            raise ValueError("repeats must be > 0")
+        for _ in range(repeats):
+            x = layers.Dense(width(4))(x)
+            x = layers.Dropout(0.5 / total)(x)
+    return keras.Model(inputs, x)
+
+model = build()
+"""
+
+
+def test_a_check_in_the_loop_that_builds_stays_in_a_loop_of_its_own() -> None:
+    """EfficientNet validates each block's repeats in the loop that builds the blocks; the
+    loop stays with that check only. Values from a function defined in the builder
+    (``round_filters``) are written as values: the generated class cannot call it."""
+    conversion = convert(HEADER + textwrap.dedent(STAGES), "subclassing")
+
+    assert conversion.converted == ("build",), conversion.refusals
+    assert (
+        "    for repeats in stages:\n        if repeats <= 0:\n"
+        '            raise ValueError("repeats must be > 0")\n'
+    ) in conversion.output
+    assert conversion.output.count("layers.Dense(8") == 3
+    assert conversion.output.count("layers.Dropout(0.5 / 6.0)") == 3  # total, worked out

@@ -6,6 +6,7 @@ import textwrap
 
 import pytest
 
+from kcodegen.convert import convert
 from kcodegen.errors import BadInput
 from kcodegen.frontend import parse_models, select_models
 from kcodegen.ir import ArgScope, format_graph
@@ -331,16 +332,17 @@ def test_a_loop_that_only_builds_is_part_of_the_site() -> None:
     assert graph.site.statements == (1, 2, 3, 4)
 
 
-@pytest.mark.parametrize(
-    ("extra", "after", "why"),
-    [
-        ("", "print(units)\n", "`units`, which the statement around it sets, is used elsewhere"),
-        ("    print(units)\n", "", "the statement around it also runs `print(units)`"),
-    ],
-)
-def test_a_loop_that_does_more_keeps_the_model_in_place(extra: str, after: str, why: str) -> None:
-    (graph,) = parse_models(LOOP_BUILT.format(extra=extra, after=after)).models
+def test_a_loop_whose_names_are_read_after_it_keeps_the_model_in_place() -> None:
+    (graph,) = parse_models(LOOP_BUILT.format(extra="", after="print(units)\n")).models
+    why = "`units`, which the statement around it sets, is used elsewhere"
     assert graph.site.problem == f"line 5: the model is built in a compound statement: {why}"
+
+
+def test_what_a_building_loop_does_besides_building_stays_in_a_loop_of_its_own() -> None:
+    source = LOOP_BUILT.format(extra="    print(units)\n", after="")
+    output = convert(source, "subclassing").output
+    assert "for units in (8, 4):\n    print(units)\n" in output
+    assert "keras.layers.Dense(units) for units in (8, 4)" in output  # the layers, in the class
 
 
 @pytest.mark.parametrize(

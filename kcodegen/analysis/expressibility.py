@@ -25,7 +25,24 @@ def reasons_against(graph: ModelGraph, style: Style) -> tuple[Reason, ...]:
         return _against_sequential(graph)
     if style == "functional":
         return _against_functional(graph)
-    return ()
+    return _against_subclassing(graph)
+
+
+def _against_subclassing(graph: ModelGraph) -> tuple[Reason, ...]:
+    """Keras' ``Normalization`` makes its mean and variance tensors when it is first called. A
+    subclass is first called on ``keras.Input`` (symbolically, to create its weights), so those
+    tensors belong to that trace and the model then fails on data (seen with Keras 3 on
+    TensorFlow, with or without ``mean=``/``variance=``; EfficientNet's stem)."""
+    return tuple(
+        Reason(
+            layer.span.line,
+            "`Normalization` makes its mean and variance in its first call, which a subclass "
+            "makes on `keras.Input`: Keras keeps those tensors from that trace, so the "
+            "converted model would fail on data",
+        )
+        for layer in graph.layers
+        if layer.cls == "keras.layers.Normalization"
+    )
 
 
 def _label(graph: ModelGraph, node: Node) -> str:

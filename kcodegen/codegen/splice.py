@@ -46,7 +46,8 @@ def plan_model(
     kept = {
         index: part
         for index in site.statements
-        if isinstance(original[index], cst.If) and (part := kept_part(original[index])) is not None  # type: ignore[arg-type]
+        if isinstance(original[index], cst.If | cst.For)
+        and (part := kept_part(original[index])) is not None  # type: ignore[arg-type]
     }
     first = site.statements[0]
     lead = [] if first in kept else list(original[first].leading_lines)

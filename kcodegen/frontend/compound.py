@@ -28,16 +28,17 @@ def why_not_replaceable(
     """None when ``statement`` (in ``body``, with the site's statement indexes) can be replaced."""
     if not isinstance(statement, cst.For | cst.While | cst.If):
         return "it is inside a compound statement kcg does not rewrite"
-    kept = kept_part(statement) if isinstance(statement, cst.If) else None
+    kept = kept_part(statement) if isinstance(statement, cst.If | cst.For) else None
     for small in find_all(statement, cst.SimpleStatementLine):
         for part in small.body:
-            if not _builds(part) and not isinstance(statement, cst.If):
+            if not _builds(part) and not isinstance(statement, cst.If | cst.For):
                 code = cst.Module([]).code_for_node(part).strip()
                 return f"the statement around it also runs `{code}`"
     bound = _bound_names(statement) | _appended_to(statement)
     site_bound = set().union(*(_bound_names(body[i]) for i in site)) | bound
     if kept is not None:
-        read = _read_names(kept) & site_bound
+        own = _names(kept.target) if isinstance(kept, cst.For) else set()  # its loop variables
+        read = (_read_names(kept) - own) & site_bound
         if read:
             code = cst.Module([]).code_for_node(kept.body).strip().splitlines()[0]
             return (
@@ -51,17 +52,25 @@ def why_not_replaceable(
     return None
 
 
-def kept_part(statement: cst.If) -> cst.If | None:
-    """The ``if`` with only what does not build the model (``validate_activation(...)``, a
-    ``raise``), to stay where it is while the model's statements go; None when nothing is left.
-    Its tests stay as written, so what it checks is checked for every argument, as before."""
+def kept_part(statement: cst.If | cst.For) -> cst.If | cst.For | None:
+    """The ``if`` (or ``for``) with only what does not build the model
+    (``validate_activation(...)``, a ``raise``), to stay where it is while the model's statements
+    go; None when nothing is left. Its tests and iterable stay as written, so what it checks is
+    checked for every argument, as before (EfficientNet checks each block's repeats in the loop
+    that builds the blocks)."""
+    if isinstance(statement, cst.For):
+        return _kept_loop(statement)
+    return _kept_if(statement)
+
+
+def _kept_if(statement: cst.If) -> cst.If | None:
     if not isinstance(statement.body, cst.IndentedBlock):  # `if test: a; b` on one line
         return None if all(_builds(part) for part in statement.body.body) else statement
     body = _kept_statements(statement.body.body)
     orelse = statement.orelse
     kept_else: cst.If | cst.Else | None = None
     if isinstance(orelse, cst.If):
-        kept_else = kept_part(orelse)
+        kept_else = _kept_if(orelse)
     elif isinstance(orelse, cst.Else) and not isinstance(orelse.body, cst.IndentedBlock):
         kept_else = None if all(_builds(part) for part in orelse.body.body) else orelse
     elif isinstance(orelse, cst.Else) and isinstance(orelse.body, cst.IndentedBlock):
@@ -104,6 +113,16 @@ def building_reads(statement: cst.CSTNode) -> set[str]:
     return read
 
 
+def _kept_loop(statement: cst.For) -> cst.For | None:
+    if statement.orelse is not None or not isinstance(statement.body, cst.IndentedBlock):
+        parts = [p for small in find_all(statement, cst.SimpleStatementLine) for p in small.body]
+        return None if all(_builds(part) for part in parts) else statement
+    body = _kept_statements(statement.body.body)
+    if not body:
+        return None
+    return statement.with_changes(body=statement.body.with_changes(body=body))
+
+
 def _kept_statements(statements: Sequence[cst.BaseStatement]) -> list[cst.BaseStatement]:
     kept: list[cst.BaseStatement] = []
     for statement in statements:
@@ -111,7 +130,7 @@ def _kept_statements(statements: Sequence[cst.BaseStatement]) -> list[cst.BaseSt
             if not all(_builds(part) for part in statement.body):
                 kept.append(statement)
         elif isinstance(statement, cst.If):
-            inner = kept_part(statement)
+            inner = _kept_if(statement)
             if inner is not None:
                 kept.append(inner)
         elif not all(

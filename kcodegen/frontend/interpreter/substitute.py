@@ -14,9 +14,18 @@ from collections.abc import Set as AbstractSet
 
 import libcst as cst
 
+from kcodegen.frontend.cst_search import find_any_order
 from kcodegen.frontend.interpreter.frame import Frame
 from kcodegen.frontend.syntax import parse_expression, quoted
-from kcodegen.frontend.values import Const, LayerVal, ModelVal, SelfVal, TensorVal, TrainingFlag
+from kcodegen.frontend.values import (
+    Const,
+    FunctionVal,
+    LayerVal,
+    ModelVal,
+    SelfVal,
+    TensorVal,
+    TrainingFlag,
+)
 
 
 def substitutable(frame: Frame, keep: Frame | None) -> set[str]:
@@ -100,7 +109,7 @@ class Substitute(cst.CSTTransformer):
                     or not text
                 ):
                     return updated
-                if isinstance(value, Const) and ".shape" in text:
+                if isinstance(value, Const) and (".shape" in text or self._local_call(text)):
                     literal = _literal(value)  # ``x.shape[-1] * 2``: the tensor is not there
                     if literal is not None:
                         return literal
@@ -120,6 +129,24 @@ class Substitute(cst.CSTTransformer):
                 return expression
             scope = scope.parent
         return updated
+
+    def _local_call(self, text: str) -> bool:
+        """The text calls a function defined inside a function (``round_repeats(...)`` in
+        EfficientNet), which generated code placed elsewhere cannot call."""
+        if "(" not in text:
+            return False
+        expression = parse_expression(text)
+        if expression is None:
+            return False
+        for call in find_any_order(expression, cst.Call):
+            if isinstance(call.func, cst.Name):
+                scope: Frame | None = self.frame
+                while scope is not None and call.func.value not in scope.vars:
+                    scope = scope.parent
+                found = scope.vars[call.func.value] if scope is not None else None
+                if isinstance(found, FunctionVal) and not found.closure.is_module:
+                    return True
+        return False
 
     def _value_of_loop_name(self, name: cst.Name, value: Const) -> cst.BaseExpression:
         """A helper's argument named by a module-level loop's name (``block(x, filters)``): its

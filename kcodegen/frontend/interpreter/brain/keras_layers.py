@@ -169,6 +169,16 @@ class KerasLayers(InterpreterState):
                 )
         return values
 
+    def _calls_local_function(self, expression: cst.BaseExpression) -> bool:
+        """It calls a function defined inside the builder (EfficientNet's ``round_filters``),
+        which the generated code cannot reach where it creates the layer."""
+        return any(
+            isinstance(call.func, cst.Name)
+            and isinstance(found := self.lookup(call.func.value), FunctionVal)
+            and found.closure is not self.module_frame
+            for call in find_any_order(expression, cst.Call)
+        )
+
     def _reads_tensor(self, expression: cst.BaseExpression) -> bool:
         return any(
             a.attr.value == "shape" for a in find_any_order(expression, cst.Attribute)
@@ -223,7 +233,8 @@ class KerasLayers(InterpreterState):
         def text(expression: cst.BaseExpression) -> str:
             value = constant(values[id(expression)]) if id(expression) in values else None
             written = repr(value.value) if value is not None else ""
-            if written and self._reads_tensor(expression) and syntax.is_literal(written):
+            local = self._reads_tensor(expression) or self._calls_local_function(expression)
+            if written and local and syntax.is_literal(written):
                 return written
             return self.render(expression)
 
