@@ -307,7 +307,9 @@ class KerasLayers(InterpreterState):
             merge_function=short,
         )
         self.builder.add_layer(spec, self.origin())
-        self.layer_configs[layer_id] = shapes.Config([], self.layer_config(node).kwargs)
+        self.layer_configs[layer_id] = shapes.Config(
+            [], self.layer_config(node.with_changes(args=node.args[1:])).kwargs
+        )  # the first argument is the tensors, evaluated already
         comments, trailing = self.take_comments()
         tensor_id = self.builder.add_node(
             layer_id,
