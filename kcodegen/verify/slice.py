@@ -15,7 +15,7 @@ import builtins
 import re
 import warnings
 from bisect import bisect_left
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 import libcst as cst
@@ -33,46 +33,17 @@ from libcst.metadata import (
     ScopeProvider,
 )
 
+from kcodegen.verify.statement_kinds import (
+    calls,
+    is_config,
+    last_name,
+    mutates,
+    never_kept,
+    reads_data,
+)
+
 TARGET_NAME = "__kcg_model__"
 
-# Calls that read a dataset or a file (matched on the last part of the dotted name).
-_DATA_READERS = frozenset(
-    {
-        "load_data",
-        "read_csv",
-        "read_parquet",
-        "loadtxt",
-        "open",
-        "image_dataset_from_directory",
-        "text_dataset_from_directory",
-        "get_file",
-    }
-)
-_DATA_QUALIFIED = ("np.load", "numpy.load", "tfds.load")
-# Training, plotting and IO: a statement calling one of these is never kept as a model mutation.
-_NEVER_KEEP = frozenset(
-    {
-        "compile",
-        "fit",
-        "fit_generator",
-        "evaluate",
-        "predict",
-        "summary",
-        "save",
-        "save_weights",
-        "load_weights",
-        "plot_model",
-        "print",
-        "show",
-        "savefig",
-    }
-)
-# Method calls that configure the object they are called on (`model.add(...)`, `layers.append`).
-_MUTATORS = frozenset({"build", "add", "append", "extend", "insert", "update"})
-# Global Keras settings that change what a model computes; kept whenever they appear.
-_CONFIG_CALLS = frozenset(
-    {"set_floatx", "set_image_data_format", "set_epsilon", "set_global_policy", "set_dtype_policy"}
-)
 # Reading only these from a dataset yields a small value (a size, a class count) a user can bind.
 _SUMMARY_ATTRS = frozenset({"shape", "ndim", "size", "dtype", "columns"})
 _SUMMARY_CALLS = frozenset(
@@ -187,7 +158,7 @@ class _Slicer:
                 self.binders.setdefault(name, []).append(index)
         self.stars = [i for i, unit in enumerate(self.units) if unit.star and not unit.guard]
         self.data_units = {
-            i for i, unit in enumerate(self.units) if _calls(unit.node, _reads_data, run_now=True)
+            i for i, unit in enumerate(self.units) if calls(unit.node, reads_data, run_now=True)
         }
 
     def _bind_names(self, name: str, value: str) -> list[str]:
@@ -247,7 +218,7 @@ class _Slicer:
         """Walk from the target, then add statements that configure what it needs."""
         walk = self._walk([(self.target_index, self.target_index)])
         configs = [
-            i for i, unit in enumerate(self.units) if not unit.guard and _is_config(unit.node)
+            i for i, unit in enumerate(self.units) if not unit.guard and is_config(unit.node)
         ]
         tried: set[int] = set()
         candidates = set(configs) | set(self._mutations(walk.defs)) - walk.needed
@@ -266,7 +237,7 @@ class _Slicer:
                 unit = self.units[later]
                 if unit.guard:
                     continue
-                if _mutates(unit.node, name) and not _calls(unit.node, _never_keep):
+                if mutates(unit.node, name) and not calls(unit.node, never_kept):
                     yield later
                 if name in unit.binds and not unit.weak:
                     break
@@ -312,7 +283,7 @@ class _Slicer:
         if not all(isinstance(t, cst.Name) for t in targets):
             return False
         calls_ok = all(
-            _last(call.func) in _SUMMARY_CALLS | _PURE_CALLS for call in _find(value, cst.Call)
+            last_name(call.func) in _SUMMARY_CALLS | _PURE_CALLS for call in _find(value, cst.Call)
         )
         from_data = {name for name, found in deps.items() if found & tainted}
         return calls_ok and all(
@@ -325,7 +296,7 @@ class _Slicer:
             return parent.attr.value in _SUMMARY_ATTRS | _SUMMARY_CALLS
         if isinstance(parent, cst.Arg):
             call = self.parents[parent]
-            return isinstance(call, cst.Call) and _last(call.func) in _SUMMARY_CALLS
+            return isinstance(call, cst.Call) and last_name(call.func) in _SUMMARY_CALLS
         return False
 
     # -- output --------------------------------------------------------------------------------
@@ -553,81 +524,6 @@ def _find(node: cst.CSTNode, kind: type) -> list:
 
 def _names(node: cst.CSTNode) -> list[cst.Name]:
     return _find(node, cst.Name)
-
-
-def _dotted(expr: cst.BaseExpression) -> str:
-    if isinstance(expr, cst.Name):
-        return expr.value
-    if isinstance(expr, cst.Attribute):
-        return f"{_dotted(expr.value)}.{expr.attr.value}"
-    return ""
-
-
-def _last(expr: cst.BaseExpression) -> str:
-    return _dotted(expr).rsplit(".", 1)[-1]
-
-
-def _root(expr: cst.BaseExpression) -> str | None:
-    while isinstance(expr, cst.Attribute | cst.Subscript | cst.Call):
-        expr = expr.func if isinstance(expr, cst.Call) else expr.value
-    return expr.value if isinstance(expr, cst.Name) else None
-
-
-def _reads_data(call: cst.Call) -> bool:
-    dotted = _dotted(call.func)
-    last = dotted.rsplit(".", 1)[-1]
-    return (
-        last in _DATA_READERS
-        or last.startswith("fetch_")
-        or any(dotted == q or dotted.endswith(f".{q}") for q in _DATA_QUALIFIED)
-    )
-
-
-def _never_keep(call: cst.Call) -> bool:
-    dotted = _dotted(call.func)
-    return dotted.rsplit(".", 1)[-1] in _NEVER_KEEP or dotted.startswith("plt.")
-
-
-def _calls(node: cst.CSTNode, test: Callable[[cst.Call], bool], *, run_now: bool = False) -> bool:
-    """Whether `node` calls something `test` accepts; with run_now, not inside function bodies."""
-    if isinstance(node, cst.Call) and test(node):
-        return True
-    if run_now and isinstance(node, cst.Lambda):
-        return False
-    children = node.children
-    if run_now and isinstance(node, cst.FunctionDef):
-        children = [*node.decorators, node.params]
-    return any(_calls(child, test, run_now=run_now) for child in children)
-
-
-def _mutates(node: cst.CSTNode, name: str) -> bool:
-    """`name.attr = ...`, `name[k] = ...`, `name.build(...)`/`.add(...)`, or `name(...)`."""
-    if isinstance(node, cst.FunctionDef | cst.ClassDef):
-        return False
-    if isinstance(node, cst.Expr) and isinstance(node.value, cst.Call):
-        func = node.value.func
-        if isinstance(func, cst.Name):
-            return func.value == name
-        return (
-            isinstance(func, cst.Attribute)
-            and func.attr.value in _MUTATORS
-            and _root(func.value) == name
-        )
-    if isinstance(node, cst.Assign):
-        targets = [t.target for t in node.targets]
-    elif isinstance(node, cst.AugAssign | cst.AnnAssign):
-        targets = [node.target]
-    else:
-        return any(_mutates(child, name) for child in node.children)
-    return any(isinstance(t, cst.Attribute | cst.Subscript) and _root(t) == name for t in targets)
-
-
-def _is_config(node: cst.CSTNode) -> bool:
-    return (
-        isinstance(node, cst.Expr)
-        and isinstance(node.value, cst.Call)
-        and _last(node.value.func) in _CONFIG_CALLS
-    )
 
 
 def _is_future(node: cst.CSTNode) -> bool:
