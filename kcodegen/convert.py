@@ -74,7 +74,8 @@ def convert(
             continue
         reasons = list(reasons_against(graph, to))
         if graph.site.problem:
-            reasons.append(Reason(graph.span.line, graph.site.problem))  # type: ignore[attr-defined]
+            line = graph.site.problem_line or graph.span.line  # type: ignore[attr-defined]
+            reasons.append(Reason(line, graph.site.problem))
         if reasons:
             refusals.append(Refusal(graph.name, tuple(reasons)))
         else:

@@ -335,7 +335,8 @@ def test_a_loop_that_only_builds_is_part_of_the_site() -> None:
 def test_a_loop_whose_names_are_read_after_it_keeps_the_model_in_place() -> None:
     (graph,) = parse_models(LOOP_BUILT.format(extra="", after="print(units)\n")).models
     why = "`units`, which the statement around it sets, is used elsewhere"
-    assert graph.site.problem == f"line 5: the model is built in a compound statement: {why}"
+    assert graph.site.problem == f"the model is built in a compound statement: {why}"
+    assert graph.site.problem_line == 5
 
 
 def test_what_a_building_loop_does_besides_building_stays_in_a_loop_of_its_own() -> None:
@@ -499,6 +500,7 @@ def test_a_collection_only_the_model_fills_goes_with_it(after: str, in_site: boo
     assert (2 in model.site.statements) is in_site  # ``taps = []``
     if not in_site:  # and the loop that fills it stays: the list would be empty otherwise
         assert model.site.problem == (
-            "line 5: the model is built in a compound statement: "
+            "the model is built in a compound statement: "
             "`taps`, which the statement around it sets, is used elsewhere"
         )
+        assert model.site.problem_line == 5

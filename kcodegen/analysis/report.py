@@ -18,7 +18,7 @@ from libcst.metadata import MetadataWrapper, PositionProvider
 from kcodegen.analysis.expressibility import Reason, reasons_against
 from kcodegen.analysis.facts import facts, step_line
 from kcodegen.frontend import ParsedModule, parse_models, select_models
-from kcodegen.ir import STYLES, InputSpec, LayerSpec, ModelGraph, Node, Op, Style
+from kcodegen.ir import STYLES, InputSpec, LayerSpec, ModelGraph, Node, Op, Site, Style
 
 
 @dataclass(frozen=True)
@@ -174,8 +174,14 @@ def model_report(graph: ModelGraph, class_line: int | None = None) -> ModelRepor
         ops=tuple(OpUse(op_text(graph, op), op.span.line) for op in graph.ops),
         linear_chain=info.linear_chain,
         styles=tuple(_fit(graph, style) for style in STYLES),
-        rewrite_problem=graph.site.problem,
+        rewrite_problem=_rewrite_problem(graph.site),
     )
+
+
+def _rewrite_problem(site: Site) -> str | None:
+    if site.problem and site.problem_line:
+        return f"line {site.problem_line}: {site.problem}"
+    return site.problem
 
 
 # --- names a reader recognises -----------------------------------------------------------------

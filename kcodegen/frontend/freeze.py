@@ -334,22 +334,22 @@ def _site(record: ModelRecord, interp: Interpreter, owned: set[str], made_at: li
         name = record.class_val.node.name.value if record.class_val else "the class"
         return Site("", (), None, class_statement, f"{name} is never instantiated in this file")
     statements |= joining_statements(body, statements)
-    binding, problem = _binding(body[record.statement], record)
+    binding, problem = _binding(body[record.statement])
+    problem_line = record.span.line if problem else None
     for index in sorted(statements):
         if not isinstance(body[index], cst.SimpleStatementLine):
             why = why_not_replaceable(body[index], body, statements)
-            if why is not None:
-                line = interp.line(body[index])
-                problem = (
-                    problem or f"line {line}: the model is built in a compound statement: {why}"
-                )
+            if why is not None and problem is None:
+                problem = f"the model is built in a compound statement: {why}"
+                problem_line = interp.line(body[index])
     parameters = _layer_parameters(interp, record.block, made_at)
     followed: tuple[tuple[str, str, str], ...] = ()
     try:
         exempt = {*parameters, record.name_text or ""}
         followed = followed_arguments(interp, record, body, sorted(statements), exempt)
     except Unsupported as unwritable:
-        problem = problem or unwritable.message
+        if problem is None:
+            problem, problem_line = unwritable.message, unwritable.line
     return Site(
         record.block,
         tuple(sorted(statements)),
@@ -358,6 +358,7 @@ def _site(record: ModelRecord, interp: Interpreter, owned: set[str], made_at: li
         problem,
         parameters,
         followed,
+        problem_line,
     )
 
 
@@ -400,8 +401,7 @@ def _block_body(module: cst.Module, block: str) -> Sequence[cst.CSTNode]:
     raise LookupError(block)
 
 
-def _binding(statement: cst.CSTNode, record: ModelRecord) -> tuple[str | None, str | None]:
-    line = record.span.line
+def _binding(statement: cst.CSTNode) -> tuple[str | None, str | None]:
     if isinstance(statement, cst.SimpleStatementLine) and len(statement.body) == 1:
         small = statement.body[0]
         if isinstance(small, cst.Return):
@@ -413,7 +413,7 @@ def _binding(statement: cst.CSTNode, record: ModelRecord) -> tuple[str | None, s
             and isinstance(small.value, cst.Call)
         ):
             return small.targets[0].target.value, None
-    return None, f"line {line}: the model is not simply assigned to a name or returned"
+    return None, "the model is not simply assigned to a name or returned"
 
 
 def _model_name(record: ModelRecord, site: Site) -> str:
