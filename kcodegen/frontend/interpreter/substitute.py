@@ -59,6 +59,20 @@ def replaces_any(names: AbstractSet[str], frame: Frame, keep: Frame | None) -> b
     return False
 
 
+def calls_local_function(expression: cst.BaseExpression, frame: Frame) -> bool:
+    """It calls a function defined inside a function (EfficientNet's ``round_filters``), which
+    code generated elsewhere (where the layer is created, or in a block class) cannot call."""
+    for call in find_any_order(expression, cst.Call):
+        if isinstance(call.func, cst.Name):
+            scope: Frame | None = frame
+            while scope is not None and call.func.value not in scope.vars:
+                scope = scope.parent
+            found = scope.vars[call.func.value] if scope is not None else None
+            if isinstance(found, FunctionVal) and not found.closure.is_module:
+                return True
+    return False
+
+
 class NotWritable(Exception):
     """A name's value cannot be written where the name is (keeping the name would read another
     binding there): the model is refused."""
@@ -131,22 +145,9 @@ class Substitute(cst.CSTTransformer):
         return updated
 
     def _local_call(self, text: str) -> bool:
-        """The text calls a function defined inside a function (``round_repeats(...)`` in
-        EfficientNet), which generated code placed elsewhere cannot call."""
-        if "(" not in text:
-            return False
-        expression = parse_expression(text)
-        if expression is None:
-            return False
-        for call in find_any_order(expression, cst.Call):
-            if isinstance(call.func, cst.Name):
-                scope: Frame | None = self.frame
-                while scope is not None and call.func.value not in scope.vars:
-                    scope = scope.parent
-                found = scope.vars[call.func.value] if scope is not None else None
-                if isinstance(found, FunctionVal) and not found.closure.is_module:
-                    return True
-        return False
+        """A value's text that calls a function local to a function (``calls_local_function``)."""
+        expression = parse_expression(text) if "(" in text else None
+        return expression is not None and calls_local_function(expression, self.frame)
 
     def _value_of_loop_name(self, name: cst.Name, value: Const) -> cst.BaseExpression:
         """A helper's argument named by a module-level loop's name (``block(x, filters)``): its

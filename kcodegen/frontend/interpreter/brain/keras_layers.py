@@ -20,6 +20,7 @@ from kcodegen.frontend.interpreter.state import (
     InterpreterState,
     refuse_unknown,
 )
+from kcodegen.frontend.interpreter.substitute import calls_local_function
 from kcodegen.frontend.values import (
     Array,
     BlockVal,
@@ -50,6 +51,10 @@ from kcodegen.ir import (
 
 # Calls whose first argument is an array shape: model(tf.zeros((2, 7))) tells the input shape.
 _ARRAY_MAKERS = ("zeros", "ones", "normal", "uniform", "rand", "randn", "random", "empty", "full")
+
+
+# Expressions that are their own value, read nothing and call nothing.
+_LITERALS = (cst.Integer, cst.Float, cst.Imaginary, cst.SimpleString)
 
 
 class KerasLayers(InterpreterState):
@@ -169,16 +174,6 @@ class KerasLayers(InterpreterState):
                 )
         return values
 
-    def _calls_local_function(self, expression: cst.BaseExpression) -> bool:
-        """It calls a function defined inside the builder (EfficientNet's ``round_filters``),
-        which the generated code cannot reach where it creates the layer."""
-        return any(
-            isinstance(call.func, cst.Name)
-            and isinstance(found := self.lookup(call.func.value), FunctionVal)
-            and found.closure is not self.module_frame
-            for call in find_any_order(expression, cst.Call)
-        )
-
     def _reads_tensor(self, expression: cst.BaseExpression) -> bool:
         return any(
             a.attr.value == "shape" for a in find_any_order(expression, cst.Attribute)
@@ -231,10 +226,15 @@ class KerasLayers(InterpreterState):
         values: the generated code creates the layer where there are no tensors."""
 
         def text(expression: cst.BaseExpression) -> str:
+            if isinstance(expression, _LITERALS):  # reads and calls nothing: stays as written
+                return self.render(expression)
             value = constant(values[id(expression)]) if id(expression) in values else None
             written = repr(value.value) if value is not None else ""
-            local = self._reads_tensor(expression) or self._calls_local_function(expression)
-            if written and local and syntax.is_literal(written):
+            if (
+                written
+                and syntax.is_literal(written)
+                and (self._reads_tensor(expression) or calls_local_function(expression, self.frame))
+            ):
                 return written
             return self.render(expression)
 
@@ -246,10 +246,8 @@ class KerasLayers(InterpreterState):
         """No call in it but of Python's pure builtins (``int(x.shape[3] * 0.5)``), and with
         ``functions`` of the module's own functions (``correct_pad(x, 3)``): evaluating it makes
         nothing (a layer call would add to the graph)."""
-        if find_any_order(expression, cst.Lambda):
-            return False
-        for call in find_any_order(expression, cst.Call):
-            if not isinstance(call.func, cst.Name):
+        for call in find_any_order(expression, cst.Call, cst.Lambda):  # one walk for both
+            if not isinstance(call, cst.Call) or not isinstance(call.func, cst.Name):
                 return False
             found = self.lookup(call.func.value)
             pure = call.func.value in PURE_BUILTINS and found is None
