@@ -1,3 +1,3 @@
-from kcodegen.cli import main
+from kcodegen.cli import run
 
-main()
+run()

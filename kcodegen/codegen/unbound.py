@@ -22,10 +22,13 @@ from kcodegen.frontend.python_ast import parsed
 def newly_unbound(original: str, output: str) -> list[tuple[int, str, str]]:
     """(line in ``original``, name, the line's text) for each line of the output that reads a
     name nothing defines before it, where the original did not; line 0 for generated lines."""
+    after = list(_undefined_reads(output))
+    if not after:  # the usual case: the original need not be checked at all
+        return []
     before = {(text, name) for _, name, text in _undefined_reads(original)}
     lines = original.splitlines()
     found = []
-    for _, name, text in _undefined_reads(output):
+    for _, name, text in after:
         if (text, name) not in before:
             line = next((n for n, t in enumerate(lines, 1) if t.strip() == text), 0)
             found.append((line, name, text))

@@ -14,7 +14,7 @@ from collections.abc import Collection, Sequence
 
 import libcst as cst
 
-from kcodegen.frontend.cst_search import find_all
+from kcodegen.frontend.cst_search import find_all, find_any_order
 
 # Methods a building loop may call as statements: adding layers, collecting tensors.
 _BUILDING_METHODS = frozenset({"add", "append"})
@@ -171,20 +171,20 @@ def joining_statements(body: Sequence[cst.CSTNode], site: Collection[int]) -> se
     members = set(site)
     bound = set().union(*(_bound_names(body[i]) for i in members))
     found: set[int] = set()
+    reads: list[set[str]] | None = None  # each statement's, once a candidate needs them
     for index in range(min(members), max(members)):
         statement = body[index]
         if index in members or not _only_builds(statement):
             continue
         if not _read_names(statement) & bound:
             continue
+        if reads is None:
+            reads = [
+                set() if isinstance(other, cst.FunctionDef | cst.ClassDef) else _read_names(other)
+                for other in body
+            ]
         names = _bound_names(statement)
-        readers = {
-            i
-            for i, other in enumerate(body)
-            if i != index
-            and not isinstance(other, cst.FunctionDef | cst.ClassDef)
-            and names & _read_names(other)
-        }
+        readers = {i for i, read in enumerate(reads) if i != index and names & read}
         if readers <= members:
             found.add(index)
             members.add(index)
@@ -197,7 +197,9 @@ def _only_builds(statement: cst.CSTNode) -> bool:
     ``layer.trainable`` or a list's item does more than compute, and stays)."""
     if not isinstance(statement, cst.SimpleStatementLine | cst.If | cst.For):
         return False
-    parts = [part for small in find_all(statement, cst.SimpleStatementLine) for part in small.body]
+    parts = [
+        part for small in find_any_order(statement, cst.SimpleStatementLine) for part in small.body
+    ]
     return all(_assigns_names(part) for part in parts)
 
 
@@ -234,7 +236,7 @@ def _starts_empty_collection(statement: cst.CSTNode) -> bool:
 def _appended_to(statement: cst.CSTNode) -> set[str]:
     """Lists the statement fills (``taps.append(x)``): read elsewhere, they would be empty."""
     names = set()
-    for expression in find_all(statement, cst.Expr):
+    for expression in find_any_order(statement, cst.Expr):
         call = expression.value
         if (
             isinstance(call, cst.Call)
@@ -249,7 +251,14 @@ def _appended_to(statement: cst.CSTNode) -> set[str]:
 def _bound_names(statement: cst.CSTNode) -> set[str]:
     """Names assigned anywhere in ``statement``: loop variables and assignment targets."""
     targets: list[cst.CSTNode] = []
-    for node in find_all(statement, cst.Assign, cst.AugAssign, cst.AnnAssign, cst.For):
+    kinds = (cst.Assign, cst.AugAssign, cst.AnnAssign, cst.For)
+    # A simple statement's assignments are its parts: expressions hold none (a walk of a
+    # 10,000-layer Sequential's list would find nothing).
+    if isinstance(statement, cst.SimpleStatementLine):
+        found: Sequence[cst.CSTNode] = [part for part in statement.body if isinstance(part, kinds)]
+    else:
+        found = find_any_order(statement, *kinds)
+    for node in found:
         if isinstance(node, cst.Assign):
             targets += [t.target for t in node.targets]
         elif isinstance(node, cst.AugAssign | cst.AnnAssign | cst.For):
@@ -258,19 +267,19 @@ def _bound_names(statement: cst.CSTNode) -> set[str]:
 
 
 def _names(node: cst.CSTNode) -> set[str]:
-    return {name.value for name in find_all(node, cst.Name)}
+    return {name.value for name in find_any_order(node, cst.Name)}
 
 
 def _read_names(node: cst.CSTNode) -> set[str]:
     """Names ``node`` reads: all but plain assignment targets (``filters = 8`` reads nothing)."""
     stores: list[cst.BaseExpression] = []
-    for assign in find_all(node, cst.Assign, cst.AnnAssign, cst.For):
+    for assign in find_any_order(node, cst.Assign, cst.AnnAssign, cst.For):
         targets = [t.target for t in assign.targets] if isinstance(assign, cst.Assign) else []
         if isinstance(assign, cst.AnnAssign | cst.For):
             targets = [assign.target]
         stores += [t for t in targets if isinstance(t, cst.Name | cst.Tuple | cst.List)]
     written = {id(name) for target in stores for name in _plain_names(target)}
-    return {name.value for name in find_all(node, cst.Name) if id(name) not in written}
+    return {name.value for name in find_any_order(node, cst.Name) if id(name) not in written}
 
 
 def _plain_names(target: cst.BaseExpression) -> list[cst.Name]:

@@ -36,22 +36,24 @@ class LazyPositions:
         self.module = module
         self.near = 0  # the top-level statement being run: searched first
         self._source = source
-        self._spans: dict[cst.CSTNode, _Span] = {}
-        self._generated: dict[cst.CSTNode, _Span] = {}  # all a node generates, whitespace included
+        # By ``id``: hashing a libcst node calls Python code, a cost on every node generated.
+        # Each span holds its node, so no id is reused while it is a key.
+        self._spans: dict[int, _Span] = {}
+        self._generated: dict[int, _Span] = {}  # all a node generates, whitespace included
         self._pending = set(range(len(module.body)))
         self._lines: list[int] | None = None  # each top-level statement's first line
 
     def __getitem__(self, node: cst.CSTNode) -> CodeRange:
-        found = self._spans.get(node)
+        found = self._spans.get(id(node))
         if found is None:
             for index in self._search_order():
                 self._compute(index)
-                found = self._spans.get(node)
+                found = self._spans.get(id(node))
                 if found is not None:
                     break
             else:
                 raise KeyError(node)
-        start, end, tokens = found
+        start, end, tokens, _ = found
         return CodeRange(tokens.position(start), tokens.position(end))
 
     def text(self, node: cst.CSTNode) -> str | None:
@@ -60,7 +62,7 @@ class LazyPositions:
         found = self._generated_span(node)
         if found is None:
             return None
-        start, end, tokens = found
+        start, end, tokens, _ = found
         if tokens.indented_within(start, end):
             return None  # its lines have the indentation of its block; code_for_node's have not
         return "".join(tokens.tokens[start:end])
@@ -71,7 +73,7 @@ class LazyPositions:
         found = self._generated_span(node)
         if found is None:
             return None
-        start, end, tokens = found
+        start, end, tokens, _ = found
         within = tokens.tokens[start:end]
         if any(_FSTRING_START.match(token) for token in within):
             return None  # the text of an f-string comes as tokens too
@@ -82,11 +84,11 @@ class LazyPositions:
         )
 
     def _generated_span(self, node: cst.CSTNode) -> _Span | None:
-        found = self._generated.get(node)
+        found = self._generated.get(id(node))
         near = min(self.near, len(self.module.body) - 1)
         if found is None and near in self._pending:
             self._compute(near)
-            found = self._generated.get(node)
+            found = self._generated.get(id(node))
         return found
 
     def _search_order(self) -> Iterator[int]:
@@ -109,9 +111,9 @@ class LazyPositions:
         statement = self.module.body[index]
         alone = self.module.with_changes(body=[statement], header=(), footer=())
         tokens = _TokenSpans.generate(alone, self._spans, self._generated, first_line=1)
-        start = tokens.position(self._spans[statement][0]).line
+        start = tokens.position(self._spans[id(statement)][0]).line
         tokens.first_line = lines[index] - start + 1
-        del self._spans[alone]
+        del self._spans[id(alone)], self._generated[id(alone)]
 
     def _statement_lines(self) -> list[int] | None:
         """The line each top-level statement starts on (a decorated definition: its ``def``)."""
@@ -156,7 +158,8 @@ class _Tokens:
 
 _FSTRING_START = re.compile("[A-Za-z]*(\"\"\"|'''|\"|')\\Z")  # f", rf''', ...
 _NAMED_CONSTANTS = frozenset({"None", "True", "False"})  # keywords that libcst reads as names
-_Span = tuple[int, int, _Tokens]  # first token, token after the last, and their code generation
+# First token, token after the last, their code generation, and the node.
+_Span = tuple[int, int, _Tokens, cst.CSTNode]
 
 
 class _TokenSpans(CodegenState):
@@ -166,8 +169,8 @@ class _TokenSpans(CodegenState):
     def __init__(
         self,
         module: cst.Module,
-        spans: dict[cst.CSTNode, _Span],
-        generated: dict[cst.CSTNode, _Span],
+        spans: dict[int, _Span],
+        generated: dict[int, _Span],
         first_line: int,
     ) -> None:
         super().__init__(module.default_indent, module.default_newline)
@@ -180,8 +183,8 @@ class _TokenSpans(CodegenState):
     def generate(
         cls,
         module: cst.Module,
-        spans: dict[cst.CSTNode, _Span],
-        generated: dict[cst.CSTNode, _Span],
+        spans: dict[int, _Span],
+        generated: dict[int, _Span],
         first_line: int,
     ) -> _Tokens:
         """Generate ``module``'s code, noting each node's syntactic span in ``spans`` and the
@@ -202,10 +205,12 @@ class _TokenSpans(CodegenState):
         self._starts.append(len(self.tokens))
 
     def after_codegen(self, node: cst.CSTNode) -> None:
-        whole = (self._starts.pop(), len(self.tokens), self.generated)
-        self.whole[node] = whole
-        if node not in self.spans or self.spans[node][2] is not self.generated:
-            self.spans[node] = whole
+        whole = (self._starts.pop(), len(self.tokens), self.generated, node)
+        key = id(node)
+        self.whole[key] = whole
+        syntactic = self.spans.get(key)
+        if syntactic is None or syntactic[2] is not self.generated:
+            self.spans[key] = whole
 
     # libcst types it as a generator-based context manager; any context manager does.
     def record_syntactic_position(  # type: ignore[override]
@@ -244,6 +249,6 @@ class _Syntactic:
         traceback: TracebackType | None,
     ) -> None:
         spans = self.state.spans
-        start = spans[self.start_node][0] if self.start_node is not None else self.start
-        end = spans[self.end_node][1] if self.end_node is not None else len(self.state.tokens)
-        spans[self.node] = (start, end, self.state.generated)
+        start = spans[id(self.start_node)][0] if self.start_node is not None else self.start
+        end = spans[id(self.end_node)][1] if self.end_node is not None else len(self.state.tokens)
+        spans[id(self.node)] = (start, end, self.state.generated, self.node)
