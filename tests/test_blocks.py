@@ -108,6 +108,50 @@ model = keras.Model(inputs, x)
     assert 'name=f"{name}_1"' in output
 
 
+# As keras.applications writes its blocks: the axis picked from the configuration, names built
+# from the block's name.
+PICKED = """
+def conv_block(x, growth_rate, name):
+    bn_axis = 3 if keras.config.image_data_format() == "channels_last" else 1
+    if growth_rate > 0:
+        width = 4 * growth_rate
+    else:
+        width = 4
+    x1 = layers.BatchNormalization(axis=bn_axis, epsilon=1.001e-5, name=name + "_0_bn")(x)
+    x1 = layers.Conv2D(width, 1, use_bias=False, name=name + "_1_conv")(x1)
+    x1 = layers.Conv2D(growth_rate, 3, padding="same", name=name + "_2_conv")(x1)
+    return layers.Concatenate(axis=bn_axis, name=name + "_concat")([x, x1])
+
+
+inputs = keras.Input(shape=(8, 8, 3))
+x = conv_block(inputs, 4, name="conv2_block1")
+x = conv_block(x, 4, name="conv2_block2")
+model = keras.Model(inputs, x)
+"""
+
+
+def test_an_if_that_only_picks_values_folds_with_the_values_written() -> None:
+    output = subclass(PICKED)
+    flat = " ".join(output.split())  # the long call is wrapped
+    assert "class ConvBlock(layers.Layer):" in output
+    assert "def __init__(self, growth_rate, name, **kwargs):" in output
+    # what the helper computed is written as its value; what reads a parameter stays as written
+    assert 'layers.BatchNormalization( axis=3, epsilon=1.001e-5, name=name + "_0_bn" )' in flat
+    assert 'layers.Conv2D(16, 1, use_bias=False, name=name + "_1_conv")' in output
+    assert 'layers.Conv2D(growth_rate, 3, padding="same", name=name + "_2_conv")' in output
+    assert 'self.conv2_block2 = ConvBlock(4, name="conv2_block2")' in output
+    assert output.count("layers.Concatenate(") == 2  # the helper's, and the class's
+
+
+def test_calls_that_pick_other_values_stay_written_out() -> None:
+    output = subclass(
+        PICKED.replace(
+            'x = conv_block(x, 4, name="conv2_block2")', 'x = conv_block(x, -1, name="b2")'
+        )
+    )
+    assert "(layers.Layer):" not in output  # width 16 in one call and 4 in the other
+
+
 RESIDUAL = (
     CONV_BN
     + """
@@ -170,7 +214,9 @@ def test_an_if_on_parameters_is_decided_in_init() -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("source", [RESIDUAL, PROJECTED], ids=["build", "init"])
+@pytest.mark.parametrize(
+    "source", [RESIDUAL, PROJECTED, PICKED.lstrip()], ids=["build", "init", "picked"]
+)
 def test_blocks_with_an_if_compute_what_the_helper_did(source: str) -> None:
     pytest.importorskip("tensorflow")
     from kcodegen.verify.conversion import verify_conversion

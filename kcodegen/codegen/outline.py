@@ -126,6 +126,8 @@ def _fold(
         return None
     if any(name in _RESERVED for name, _ in first.parameters):
         return None
+    if any(a.reads_tensor for invocation in invocations for a in invocation.arguments):
+        return None  # an argument only a tensor gives: no ``__init__`` can take it
     calls = [_call(graph, invocation) for invocation in invocations]
     if any(call is None for call in calls):
         return None
@@ -255,15 +257,29 @@ def _tensor_arguments(invocation: Invocation) -> dict[str, str] | None:
 def _constructor(
     layer: LayerSpec, invocation: Invocation, parameters: set[str]
 ) -> tuple[tuple[str, ...], tuple[tuple[str, str], ...], bool]:
-    """The layer's arguments as the class writes them: the helper's text when the only names of
-    the helper it reads are parameters the class takes, else the values of this call."""
+    """The layer's arguments as the class writes them, each the helper's text when the only
+    names of the helper it reads are parameters the class takes (``name + "_1_conv"``), else its
+    value in this call (``axis=3`` for the helper's ``bn_axis``); and whether the helper's text
+    is kept, all of it or where it reads a parameter."""
     written = layer.written_in(ArgScope.FUNCTION)
-    if layer.scope == invocation.function and written is not None:
-        local = names_in(list(written.texts))
-        valued = names_in(list(layer.arguments[0].texts))
-        if local - valued <= parameters:
-            return written.args, written.kwargs, True
-    return layer.args, layer.kwargs, False
+    if layer.scope != invocation.function or written is None:
+        return layer.args, layer.kwargs, False
+    every, some = True, False
+
+    def pick(helper: str, value: str) -> str:
+        nonlocal every, some
+        substituted = names_in([helper]) - names_in([value])
+        if not substituted <= parameters:
+            every = False
+            return value
+        some = some or bool(substituted)
+        return helper
+
+    args = tuple(pick(h, v) for h, v in zip(written.args, layer.args, strict=True))
+    kwargs = tuple(
+        (key, pick(h, v)) for (key, h), (_, v) in zip(written.kwargs, layer.kwargs, strict=True)
+    )
+    return args, kwargs, every or some
 
 
 def _class_name(function: str, taken: set[str]) -> str:
@@ -299,11 +315,13 @@ def _block(
     local: set[str] = set()
     renamed: dict[str, str] = {}  # layer id -> the attribute name it gets
     read = {"name"}  # a ``name`` parameter is the block's own name
+    texts: dict[str, ArgumentText] = {}  # the arguments the class writes, where it keeps text
     for layer in call.layers:
         args, kwargs, kept = _constructor(layer, invocation, parameters)
         if kept:
             local.add(layer.id)
             read |= names_in([*args, *(v for _, v in kwargs)])
+            texts[layer.id] = ArgumentText(ArgScope.FUNCTION, args, kwargs)
     conditions = []
     first = next(iter(call.tensors), None)
     for condition in invocation.conditions:
@@ -344,6 +362,7 @@ def _block(
                 layer,
                 name=None if layer.id in local else layer.name,
                 var_name=renamed.get(layer.id, layer.var_name),
+                arguments=_with_text(layer.arguments, texts.get(layer.id)),
             )
             for layer in call.layers
         ),  # ``name=f"{name}_conv"`` names each call's layer, not the class's attribute
@@ -378,6 +397,15 @@ def _block(
         parameters <= read,
         tuple(conditions),
     )
+
+
+def _with_text(
+    arguments: tuple[ArgumentText, ...], text: ArgumentText | None
+) -> tuple[ArgumentText, ...]:
+    """The layer's argument texts with ``text`` for the scope it is written in."""
+    if text is None:
+        return arguments
+    return tuple(text if a.scope == text.scope else a for a in arguments)
 
 
 def _renamed(step: Node | Op, names: dict[str, str]) -> Node | Op:

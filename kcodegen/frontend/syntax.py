@@ -34,7 +34,7 @@ def parse_expression(text: str) -> cst.BaseExpression | None:
         return None
 
 
-_BRANCHES = (cst.For, cst.While, cst.IfExp, cst.ListComp, cst.GeneratorExp, cst.Match)
+_LOOPS = (cst.For, cst.While, cst.ListComp, cst.GeneratorExp, cst.Match)
 
 
 def simple_if(statement: cst.If, function: cst.FunctionDef) -> bool:
@@ -47,12 +47,21 @@ def simple_if(statement: cst.If, function: cst.FunctionDef) -> bool:
 
 
 @lru_cache(maxsize=1024)  # asked at every call of a helper; a loop calls the same one often
-@lru_cache(maxsize=256)  # asked at every call of a helper: ask its body once
 def branches(function: cst.FunctionDef) -> bool:
-    """Control flow one block class cannot follow: loops, and ``if``s that are not simple."""
-    if find_any_order(function.body, *_BRANCHES):
+    """Control flow one block class cannot follow: loops, and ``if``s that are not simple and
+    call something in a branch. An ``if`` or ``x if c else y`` that only picks values
+    (``bn_axis = 3 if channels_last else 1``) is no branch: what it picked is in each call's
+    layer arguments and wiring, which must agree for the calls to fold."""
+    if find_any_order(function.body, *_LOOPS):
         return True
-    return any(not simple_if(node, function) for node in find_any_order(function.body, cst.If))
+    choices: list[cst.If | cst.IfExp] = find_any_order(function.body, cst.If, cst.IfExp)
+    for choice in choices:
+        if isinstance(choice, cst.If) and simple_if(choice, function):
+            continue
+        chosen = (choice.body, choice.orelse)  # the test may call (``image_data_format()``)
+        if any(part is not None and find_any_order(part, cst.Call) for part in chosen):
+            return True
+    return False
 
 
 def is_literal(text: str) -> bool:

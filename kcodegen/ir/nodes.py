@@ -208,6 +208,9 @@ class CallArgument:
     local_text: str  # as written, where the caller's names are in scope
     tensor: str | None  # the tensor it passes (an input of the block), if it is one
     source_text: str | None = None  # exactly as written, when a ``for`` loop makes the call itself
+    # It reads a tensor (``x.shape[-1]``) whose value kcg does not know: a block class, made where
+    # there are no tensors, cannot take it.
+    reads_tensor: bool = False
 
 
 @dataclass(frozen=True)

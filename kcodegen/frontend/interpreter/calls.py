@@ -214,13 +214,7 @@ class Calls(InterpreterState):
             )
         else:
             arguments = tuple(
-                CallArgument(
-                    arg.keyword.value if arg.keyword else None,
-                    self.render(arg.value),
-                    self.render(arg.value, local),
-                    tensor_of(value),
-                    self.code(arg.value) if in_loop else None,
-                )
+                self._call_argument(arg, value, local, in_loop)
                 for arg, value in zip(node.args, [*args, *kwargs.values()], strict=True)
             )
         builder.calling.append(invocation_id)
@@ -265,6 +259,25 @@ class Calls(InterpreterState):
             keyword_only=tuple(p.name.value for p in params.kwonly_params),
         )
         return returned
+
+    def _call_argument(
+        self, arg: cst.Arg, value: Value, local: Frame, in_loop: bool
+    ) -> CallArgument:
+        """A helper call's argument as the caller's code writes it; its value where it reads a
+        tensor's shape (``x.shape[channel_axis]``), since a block class is made where there are
+        no tensors."""
+        keyword = arg.keyword.value if arg.keyword else None
+        source = self.code(arg.value) if in_loop else None
+        tensor = tensor_of(value)
+        reads_tensor = False
+        if tensor is None and self.reads_tensor(arg.value):
+            found = constant(value)
+            written = repr(found.value) if found is not None else ""
+            if syntax.is_literal(written):
+                return CallArgument(keyword, written, written, None, source)
+            reads_tensor = True
+        text, local_text = self.render(arg.value), self.render(arg.value, local)
+        return CallArgument(keyword, text, local_text, tensor, source, reads_tensor=reads_tensor)
 
     def invoke(self, func: FunctionVal, frame: Frame, nested: bool = False) -> Value:
         """Run a function body in ``frame``; its return value. A nested function's statements count

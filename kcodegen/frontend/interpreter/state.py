@@ -17,6 +17,7 @@ import libcst as cst
 
 from kcodegen.frontend import shapes
 from kcodegen.frontend.builder import GraphBuilder, Origin
+from kcodegen.frontend.cst_search import find_any_order
 from kcodegen.frontend.errors import Unsupported
 from kcodegen.frontend.interpreter.frame import Frame
 from kcodegen.frontend.interpreter.substitute import (
@@ -27,7 +28,7 @@ from kcodegen.frontend.interpreter.substitute import (
 )
 from kcodegen.frontend.positions import LazyPositions
 from kcodegen.frontend.records import ModelRecord
-from kcodegen.frontend.values import ClassVal, FunctionVal, Unknown, Value
+from kcodegen.frontend.values import ClassVal, FunctionVal, TensorVal, Unknown, Value
 from kcodegen.ir import Condition, Span
 
 if TYPE_CHECKING:
@@ -39,7 +40,6 @@ if TYPE_CHECKING:
         ModelVal,
         SelfVal,
         SequenceVal,
-        TensorVal,
     )
     from kcodegen.ir import Arg
 
@@ -162,6 +162,13 @@ class InterpreterState:
             ) from None
         assert isinstance(substituted, cst.CSTNode), "names are replaced, never removed"
         return self.code(substituted)
+
+    def reads_tensor(self, expression: cst.BaseExpression) -> bool:
+        """It reads a tensor or a shape (``x.shape[-1] * 2``): code made where there are no
+        tensors (a layer's constructor, a block's ``__init__``) needs its value instead."""
+        return any(
+            a.attr.value == "shape" for a in find_any_order(expression, cst.Attribute)
+        ) or any(isinstance(self.lookup(name), TensorVal) for name in self.names_in(expression))
 
     def names_in(self, node: cst.CSTNode) -> frozenset[str]:
         """The names an expression reads or binds (its ``Name`` nodes)."""

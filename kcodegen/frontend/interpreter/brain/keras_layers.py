@@ -174,11 +174,6 @@ class KerasLayers(InterpreterState):
                 )
         return values
 
-    def _reads_tensor(self, expression: cst.BaseExpression) -> bool:
-        return any(
-            a.attr.value == "shape" for a in find_any_order(expression, cst.Attribute)
-        ) or any(isinstance(self.lookup(name), TensorVal) for name in self.names_in(expression))
-
     def make_layer(self, cls: str, callee: str, node: cst.Call) -> LayerVal:
         values = self.argument_values(node)
         args, kwargs = self.constructor_args(node, values)
@@ -233,7 +228,7 @@ class KerasLayers(InterpreterState):
             if (
                 written
                 and syntax.is_literal(written)
-                and (self._reads_tensor(expression) or calls_local_function(expression, self.frame))
+                and (self.reads_tensor(expression) or calls_local_function(expression, self.frame))
             ):
                 return written
             return self.render(expression)
