@@ -152,6 +152,38 @@ def test_calls_that_pick_other_values_stay_written_out() -> None:
     assert "(layers.Layer):" not in output  # width 16 in one call and 4 in the other
 
 
+# ResNet's blocks: a projection under ``if conv_shortcut:``, the identity in its ``else``.
+SHORTCUT = """
+def residual_block(x, filters, stride=1, conv_shortcut=True, name=None):
+    bn_axis = 3 if keras.config.image_data_format() == "channels_last" else 1
+    if conv_shortcut:
+        shortcut = layers.Conv2D(filters, 1, strides=stride, name=name + "_0_conv")(x)
+        shortcut = layers.BatchNormalization(axis=bn_axis, name=name + "_0_bn")(shortcut)
+    else:
+        shortcut = x
+    x = layers.Conv2D(filters, 3, strides=stride, padding="same", name=name + "_1_conv")(x)
+    x = layers.BatchNormalization(axis=bn_axis, name=name + "_1_bn")(x)
+    x = layers.Add(name=name + "_add")([shortcut, x])
+    return layers.Activation("relu", name=name + "_out")(x)
+
+
+inputs = keras.Input(shape=(8, 8, 3))
+x = residual_block(inputs, 8, name="block1")
+x = residual_block(x, 8, conv_shortcut=False, name="block2")
+x = residual_block(x, 16, stride=2, name="block3")
+model = keras.Model(inputs, x)
+"""
+
+
+def test_an_else_that_only_names_a_tensor_is_what_the_class_reads_when_the_if_does_not_hold():
+    output = subclass(SHORTCUT)
+    assert output.count("(layers.Layer):") == 1
+    assert "if conv_shortcut:" in output.split("def call")[0]  # decided where layers are made
+    assert "shortcut = x" in output
+    assert 'self.block2 = ResidualBlock(8, conv_shortcut=False, name="block2")' in output
+    assert output.count("layers.Conv2D(") == 4  # the helper's two, and the class's
+
+
 RESIDUAL = (
     CONV_BN
     + """
@@ -215,7 +247,9 @@ def test_an_if_on_parameters_is_decided_in_init() -> None:
 
 @pytest.mark.slow
 @pytest.mark.parametrize(
-    "source", [RESIDUAL, PROJECTED, PICKED.lstrip()], ids=["build", "init", "picked"]
+    "source",
+    [RESIDUAL, PROJECTED, PICKED.lstrip(), SHORTCUT.lstrip()],
+    ids=["build", "init", "picked", "else"],
 )
 def test_blocks_with_an_if_compute_what_the_helper_did(source: str) -> None:
     pytest.importorskip("tensorflow")

@@ -281,12 +281,16 @@ def _conditional_layers(
         lines.append(f"if {condition.test}:")
         for layer_id in condition.layers:
             ctor = constructor(
-                graph.layer_by_id[layer_id], plan, as_class=True, site=graph.site.function
+                graph.layer_by_id[layer_id],
+                plan,
+                as_class=True,
+                site=graph.site.function,
+                indent=len(f"{INDENT * 3}self.{attributes[layer_id]} = "),
             )
             if condition.in_build:
                 kept |= names_in([ctor]) & parameters
                 ctor = in_build(ctor, parameters)
-            lines.append(f"{INDENT}self.{attributes[layer_id]} = {indented(ctor, INDENT)}")
+            lines.append(f"{INDENT}self.{attributes[layer_id]} = {indented(ctor, INDENT * 3)}")
         if condition.in_build:
             kept |= {name for name in parameters if f"self.{name}" in condition.test}
     return [f"self.{name} = {name}" for name in sorted(kept)], init, build

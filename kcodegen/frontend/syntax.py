@@ -38,11 +38,21 @@ _LOOPS = (cst.For, cst.While, cst.ListComp, cst.GeneratorExp, cst.Match)
 
 
 def simple_if(statement: cst.If, function: cst.FunctionDef) -> bool:
-    """An ``if`` with no ``else``, directly in the function's body, holding plain statements."""
+    """An ``if`` directly in the function's body, holding plain statements, with no ``else`` or
+    one that only names what is there (``else: shortcut = x``, as ResNet's blocks write it)."""
+    orelse = statement.orelse
     return (
-        statement.orelse is None
+        (orelse is None or (isinstance(orelse, cst.Else) and _only_names(orelse.body)))
         and any(s is statement for s in function.body.body)
         and all(isinstance(s, cst.SimpleStatementLine) for s in statement.body.body)
+    )
+
+
+def _only_names(suite: cst.BaseSuite) -> bool:
+    """Plain statements that call nothing."""
+    return isinstance(suite, cst.IndentedBlock) and all(
+        isinstance(s, cst.SimpleStatementLine) and not find_any_order(s, cst.Call, cst.Lambda)
+        for s in suite.body
     )
 
 

@@ -14,7 +14,7 @@ from dataclasses import replace
 import libcst as cst
 
 from kcodegen.frontend import syntax
-from kcodegen.frontend.cst_search import find_all
+from kcodegen.frontend.cst_search import find_all, find_any_order
 from kcodegen.frontend.errors import Unsupported
 from kcodegen.frontend.import_bindings import import_bindings
 from kcodegen.frontend.interpreter.frame import Break, Continue, Frame, Return
@@ -285,6 +285,8 @@ class Statements(InterpreterState):
         body = self.helper_bodies.get(call or "")
         if call is None or body is None or not syntax.simple_if(statement, body):
             return None
+        if not find_any_order(statement.body, cst.Call):
+            return None  # it only picks values, which the calls' keys compare
         if self.block_frame() is not self.frame:
             return None  # a function inside the helper, or the helper calling itself
         line = self.line(statement)
