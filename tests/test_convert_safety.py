@@ -103,3 +103,43 @@ def test_a_normalization_layer_is_refused_as_subclassing_with_the_keras_limitati
 
     assert found and found[0].startswith("4: `Normalization` makes its mean and variance")
     assert not convert(textwrap.dedent(source), "sequential").refusals
+
+
+UNKNOWN_SHAPE = """\
+import keras
+from keras import layers
+
+
+class Scale(layers.Layer):
+    def call(self, x):
+        return x * 2
+
+
+def head(x, units):
+    return layers.Dense(units)(x)
+
+
+inputs = keras.Input(shape=(8,))
+x = Scale()(inputs)
+x = layers.Dense(x.shape[-1])(x)
+x = head(x, x.shape[-1])
+model = keras.Model(inputs, x)
+"""
+
+
+@pytest.mark.parametrize("to", ["subclassing", "sequential"])
+def test_a_layer_argument_from_a_shape_kcg_does_not_know_is_refused_where_it_reads(
+    to: str,
+) -> None:
+    """Both styles create layers where there are no tensors: ``x.shape[-1]`` needs its value."""
+    found = reasons(UNKNOWN_SHAPE, to)
+    assert any(
+        r.startswith("16: `x.shape[-1]`, an argument of `Dense`, reads a tensor")
+        and "the output shape of `Scale` (line 15)" in r
+        for r in found
+    ), found
+    # through a helper's parameter: its line, and what the call gave it
+    assert any(
+        r.startswith("11: `units` (`x.shape[-1]` here), an argument of `Dense`") for r in found
+    )
+    assert not any("a bug in kcg" in r for r in found), found

@@ -29,20 +29,40 @@ def reasons_against(graph: ModelGraph, style: Style) -> tuple[Reason, ...]:
 
 
 def _against_subclassing(graph: ModelGraph) -> tuple[Reason, ...]:
-    """Keras' ``Normalization`` makes its mean and variance tensors when it is first called. A
+    """A subclass creates its layers in ``__init__``, where there are no tensors: an argument
+    read from one must have a value kcg knows.
+
+    Keras' ``Normalization`` makes its mean and variance tensors when it is first called. A
     subclass is first called on ``keras.Input`` (symbolically, to create its weights), so those
     tensors belong to that trace and the model then fails on data (seen with Keras 3 on
     TensorFlow, with or without ``mean=``/``variance=``; EfficientNet's stem)."""
-    return tuple(
-        Reason(
-            layer.span.line,
-            "`Normalization` makes its mean and variance in its first call, which a subclass "
-            "makes on `keras.Input`: Keras keeps those tensors from that trace, so the "
-            "converted model would fail on data",
-        )
-        for layer in graph.layers
-        if layer.cls == "keras.layers.Normalization"
-    )
+    found = _tensor_arguments(graph, "a subclass creates its layers in `__init__`")
+    for layer in graph.layers:
+        if layer.cls == "keras.layers.Normalization":
+            found.append(
+                Reason(
+                    layer.span.line,
+                    "`Normalization` makes its mean and variance in its first call, which a "
+                    "subclass makes on `keras.Input`: Keras keeps those tensors from that trace, "
+                    "so the converted model would fail on data",
+                )
+            )
+    return tuple(dict.fromkeys(found))  # a helper's layer, once for all its calls
+
+
+def _tensor_arguments(graph: ModelGraph, where: str) -> list[Reason]:
+    """Layers with an argument read from a tensor whose value kcg does not know: ``where``
+    the style creates them, there are no tensors."""
+    found = []
+    for layer in graph.layers:
+        if layer.reads_tensor is not None:
+            text, why = layer.reads_tensor
+            message = (
+                f"{text}, an argument of `{layer.cls.rsplit('.', 1)[-1]}`, reads a tensor and "
+                f"kcg does not know its value ({why}); {where}, where there are no tensors"
+            )
+            found.append(Reason(layer.span.line, message))
+    return found
 
 
 def _label(graph: ModelGraph, node: Node) -> str:
@@ -56,7 +76,7 @@ def _label(graph: ModelGraph, node: Node) -> str:
 
 
 def _against_sequential(graph: ModelGraph) -> tuple[Reason, ...]:
-    found: list[Reason] = []
+    found = _tensor_arguments(graph, "a Sequential is given its layers")
     info = facts(graph)
     line = graph.span.line  # type: ignore[attr-defined]
     if info.multi_input:

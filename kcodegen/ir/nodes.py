@@ -91,6 +91,10 @@ class LayerSpec:
     # Where a subclass keeps the layer when that is not a plain attribute: ``blocks[2]``.
     attr_path: str | None = None
     within: str | None = None  # the Invocation (helper call) or loop pass that created it
+    # An argument read from a tensor whose value kcg does not know, as a message shows it
+    # (```filters` (`x.shape[3]` here)``), and why: code that creates the layer where there are
+    # no tensors (``__init__``) cannot write it.
+    reads_tensor: tuple[str, str] | None = None
 
     @property
     def args(self) -> tuple[str, ...]:

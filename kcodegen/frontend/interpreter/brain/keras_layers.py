@@ -57,6 +57,16 @@ _ARRAY_MAKERS = ("zeros", "ones", "normal", "uniform", "rand", "randn", "random"
 _LITERALS = (cst.Integer, cst.Float, cst.Imaginary, cst.SimpleString)
 
 
+def _reads_shape(text: str) -> bool:
+    """The expression reads a ``.shape`` (of a tensor, in code that has one)."""
+    if ".shape" not in text:
+        return False
+    expression = syntax.parse_expression(text)
+    return expression is not None and any(
+        a.attr.value == "shape" for a in find_any_order(expression, cst.Attribute)
+    )
+
+
 class KerasLayers(InterpreterState):
     """Layers and the Keras functions that make or call them."""
 
@@ -175,8 +185,15 @@ class KerasLayers(InterpreterState):
         return values
 
     def make_layer(self, cls: str, callee: str, node: cst.Call) -> LayerVal:
+        self.shape_problem = None
         values = self.argument_values(node)
-        args, kwargs = self.constructor_args(node, values)
+        args, kwargs, unknown = self.constructor_args(node, values)
+        reads_tensor = None
+        if unknown is not None:
+            why = self.shape_problem or "it is only known when the model runs"
+            written, rendered = self.code(unknown), self.render(unknown)
+            shown = f"`{written}`" + (f" (`{rendered}` here)" if rendered != written else "")
+            reads_tensor = (shown, why)
         name = next((v for k, v in kwargs if k == "name"), None)
         layer_id = self.builder.new_id("l")
         scope = self.frame.block if self.is_function_block(self.frame.block) else ""
@@ -197,6 +214,7 @@ class KerasLayers(InterpreterState):
             syntax.string_literal(name),
             self.span(node),
             scope=scope,
+            reads_tensor=reads_tensor,
         )
         self.builder.add_layer(spec, self.origin())
         self.layer_configs[layer_id] = self.layer_config(node, values)
@@ -216,26 +234,32 @@ class KerasLayers(InterpreterState):
 
     def constructor_args(
         self, node: cst.Call, values: dict[int, Value]
-    ) -> tuple[tuple[str, ...], tuple[tuple[str, str], ...]]:
+    ) -> tuple[tuple[str, ...], tuple[tuple[str, str], ...], cst.BaseExpression | None]:
         """The arguments as written, but those that read a tensor (``x.shape[-1]``) as their
-        values: the generated code creates the layer where there are no tensors."""
+        values: the generated code creates the layer where there are no tensors. Also the first
+        argument that reads a tensor whose value is not known, if one does."""
+        unknown: list[cst.BaseExpression] = []
 
         def text(expression: cst.BaseExpression) -> str:
             if isinstance(expression, _LITERALS):  # reads and calls nothing: stays as written
                 return self.render(expression)
             value = constant(values[id(expression)]) if id(expression) in values else None
             written = repr(value.value) if value is not None else ""
-            if (
-                written
-                and syntax.is_literal(written)
-                and (self.reads_tensor(expression) or calls_local_function(expression, self.frame))
-            ):
+            known = bool(written) and syntax.is_literal(written)
+            if self.reads_tensor(expression):
+                if known:
+                    return written
+                unknown.append(expression)
+            elif known and calls_local_function(expression, self.frame):
                 return written
-            return self.render(expression)
+            rendered = self.render(expression)
+            if not known and not unknown and _reads_shape(rendered):
+                unknown.append(expression)  # a helper's parameter, given ``x.shape[3]``
+            return rendered
 
         args = tuple(text(a.value) for a in node.args if a.keyword is None)
         kwargs = tuple((a.keyword.value, text(a.value)) for a in node.args if a.keyword is not None)
-        return args, kwargs
+        return args, kwargs, unknown[0] if unknown else None
 
     def _only_pure_calls(self, expression: cst.BaseExpression, functions: bool = False) -> bool:
         """No call in it but of Python's pure builtins (``int(x.shape[3] * 0.5)``), and with
