@@ -415,3 +415,22 @@ model = keras.Model(inputs, x)
     )
     assert "def __init__(self, *, units=8, rate=0.1, **kwargs):" in output
     assert "self.block_1 = Block(units=4, rate=0.2)" in output
+
+
+def test_a_parameter_the_helper_rebinds_is_written_as_what_the_body_made_of_it() -> None:
+    output = subclass(
+        """
+def block(x, filters, width):
+    filters = filters * width
+    x = layers.Dense(filters)(x)
+    return layers.Dense(width)(x)
+
+
+inputs = keras.Input(shape=(8,))
+x = block(inputs, 4, 2)
+x = block(x, 8, 2)
+model = keras.Model(inputs, x)
+"""
+    )
+    assert "(layers.Layer):" not in output  # Dense(filters) in a class would be Dense(4)
+    assert "layers.Dense(8)" in output and "layers.Dense(16)" in output

@@ -187,7 +187,13 @@ def _call(graph: ModelGraph, invocation: Invocation) -> _Call | None:
                     return None  # the caller calls it too
                 layers[layer.id] = layer
                 numbered.setdefault(line, []).append(layer.id)
-                key.append(("layer", layer.cls, *_constructor(layer, invocation, parameters)))
+                key.append(
+                    (
+                        "layer",
+                        layer.cls,
+                        *_constructor(layer, invocation, parameters - set(invocation.rebound)),
+                    )
+                )
             if layer.id not in numbered.get(line, ()):
                 return None  # a layer made under an ``if`` and called outside it, or the reverse
             key.append(
@@ -317,7 +323,7 @@ def _block(
     read = {"name"}  # a ``name`` parameter is the block's own name
     texts: dict[str, ArgumentText] = {}  # the arguments the class writes, where it keeps text
     for layer in call.layers:
-        args, kwargs, kept = _constructor(layer, invocation, parameters)
+        args, kwargs, kept = _constructor(layer, invocation, parameters - set(invocation.rebound))
         if kept:
             local.add(layer.id)
             read |= names_in([*args, *(v for _, v in kwargs)])

@@ -181,6 +181,15 @@ def assigned_names(node: cst.CSTNode) -> set[str]:
     return names
 
 
+@lru_cache(maxsize=1024)  # asked at every call of a helper
+def rebound_parameters(function: cst.FunctionDef) -> tuple[str, ...]:
+    """The function's parameters its body assigns, in order."""
+    params = function.params
+    names = [p.name.value for p in [*params.posonly_params, *params.params, *params.kwonly_params]]
+    assigned = assigned_names(function.body)
+    return tuple(name for name in names if name in assigned)
+
+
 def changed_objects(node: cst.CSTNode) -> set[str]:
     """Names whose objects a statement changes: ``model.add(...)``, ``base.trainable = ...``."""
     changed = set()

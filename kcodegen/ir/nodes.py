@@ -258,6 +258,9 @@ class Invocation:
     trailing_comment: str | None = None
     conditions: tuple[Condition, ...] = ()  # its body's ``if`` statements, in order
     keyword_only: tuple[str, ...] = ()  # the parameters after ``*``
+    # Parameters the body assigns (``filters = int(filters * alpha)``): a layer reading one reads
+    # what the body made of it, not what the call passed.
+    rebound: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

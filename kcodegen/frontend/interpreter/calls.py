@@ -257,6 +257,7 @@ class Calls(InterpreterState):
             trailing_comment=trailing,
             conditions=tuple(self.conditions.pop(invocation_id, ())),
             keyword_only=tuple(p.name.value for p in params.kwonly_params),
+            rebound=syntax.rebound_parameters(func.node),
         )
         return returned
 
