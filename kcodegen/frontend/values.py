@@ -7,6 +7,7 @@ helper is inlined, while a module-level ``Dense(num_labels)`` keeps its name.
 
 from __future__ import annotations
 
+import ast
 import copy
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -254,6 +255,20 @@ def known_object(left: Value, right: Value) -> bool:
     return (isinstance(left, Const) and left.value is None and isinstance(right, made)) or (
         isinstance(right, Const) and right.value is None and isinstance(left, made)
     )
+
+
+def literal_text(value: Value) -> str | None:
+    """The value written as a Python literal (``320``, ``(1, 1)``), when it is made of
+    constants and that text reads back as it (not for objects); else None."""
+    found = constant(value)
+    if found is None:
+        return None
+    text = repr(found.value)
+    try:
+        same = ast.literal_eval(text) == found.value
+    except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+        return None
+    return text if same else None
 
 
 def constant(value: Value) -> Const | None:

@@ -39,6 +39,7 @@ from kcodegen.frontend.values import (
     constant,
     copied,
     iterate,
+    literal_text,
     tensor_ids,
 )
 from kcodegen.ir import (
@@ -272,9 +273,8 @@ class Calls(InterpreterState):
         tensor = tensor_of(value)
         reads_tensor = False
         if tensor is None and self.reads_tensor(arg.value):
-            found = constant(value)
-            written = repr(found.value) if found is not None else ""
-            if syntax.is_literal(written):
+            written = literal_text(value)
+            if written is not None:
                 return CallArgument(keyword, written, written, None, source)
             reads_tensor = True
         text, local_text = self.render(arg.value), self.render(arg.value, local)

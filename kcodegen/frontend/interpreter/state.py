@@ -86,6 +86,11 @@ def refuse_unknown(values: Sequence[Value], line: int) -> None:
             raise unknown_used(value, line)
 
 
+def reads_shape(expression: cst.BaseExpression) -> bool:
+    """The expression reads a ``.shape`` (``x.shape[-1] * 2``)."""
+    return any(a.attr.value == "shape" for a in find_any_order(expression, cst.Attribute))
+
+
 class InterpreterState:
     """The run's state, and what the source says about a node: its position, text and names."""
 
@@ -166,9 +171,9 @@ class InterpreterState:
     def reads_tensor(self, expression: cst.BaseExpression) -> bool:
         """It reads a tensor or a shape (``x.shape[-1] * 2``): code made where there are no
         tensors (a layer's constructor, a block's ``__init__``) needs its value instead."""
-        return any(
-            a.attr.value == "shape" for a in find_any_order(expression, cst.Attribute)
-        ) or any(isinstance(self.lookup(name), TensorVal) for name in self.names_in(expression))
+        return reads_shape(expression) or any(
+            isinstance(self.lookup(name), TensorVal) for name in self.names_in(expression)
+        )
 
     def names_in(self, node: cst.CSTNode) -> frozenset[str]:
         """The names an expression reads or binds (its ``Name`` nodes)."""

@@ -25,6 +25,7 @@ from kcodegen.frontend.values import (
     SelfVal,
     TensorVal,
     TrainingFlag,
+    literal_text,
 )
 
 
@@ -267,9 +268,5 @@ def small(exponent: int) -> int:
 
 def _literal(value: Const) -> cst.BaseExpression | None:
     """The constant written as a Python literal, when it can be (not for objects)."""
-    literal = repr(value.value)
-    try:
-        same = ast.literal_eval(literal) == value.value
-    except (ValueError, SyntaxError):
-        return None
-    return parse_expression(literal) if same else None
+    text = literal_text(value)
+    return parse_expression(text) if text is not None else None

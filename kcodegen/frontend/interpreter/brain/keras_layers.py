@@ -18,6 +18,7 @@ from kcodegen.frontend.errors import Unsupported
 from kcodegen.frontend.interpreter.state import (
     PURE_BUILTINS,
     InterpreterState,
+    reads_shape,
     refuse_unknown,
 )
 from kcodegen.frontend.interpreter.substitute import calls_local_function
@@ -38,6 +39,7 @@ from kcodegen.frontend.values import (
     Value,
     const_shape,
     constant,
+    literal_text,
     walk_values,
 )
 from kcodegen.ir import (
@@ -58,13 +60,9 @@ _LITERALS = (cst.Integer, cst.Float, cst.Imaginary, cst.SimpleString)
 
 
 def _reads_shape(text: str) -> bool:
-    """The expression reads a ``.shape`` (of a tensor, in code that has one)."""
-    if ".shape" not in text:
-        return False
-    expression = syntax.parse_expression(text)
-    return expression is not None and any(
-        a.attr.value == "shape" for a in find_any_order(expression, cst.Attribute)
-    )
+    """The expression's text reads a ``.shape`` (of a tensor, in code that has one)."""
+    expression = syntax.parse_expression(text) if ".shape" in text else None
+    return expression is not None and reads_shape(expression)
 
 
 class KerasLayers(InterpreterState):
@@ -243,17 +241,15 @@ class KerasLayers(InterpreterState):
         def text(expression: cst.BaseExpression) -> str:
             if isinstance(expression, _LITERALS):  # reads and calls nothing: stays as written
                 return self.render(expression)
-            value = constant(values[id(expression)]) if id(expression) in values else None
-            written = repr(value.value) if value is not None else ""
-            known = bool(written) and syntax.is_literal(written)
+            written = literal_text(values[id(expression)]) if id(expression) in values else None
             if self.reads_tensor(expression):
-                if known:
+                if written is not None:
                     return written
                 unknown.append(expression)
-            elif known and calls_local_function(expression, self.frame):
+            elif written is not None and calls_local_function(expression, self.frame):
                 return written
             rendered = self.render(expression)
-            if not known and not unknown and _reads_shape(rendered):
+            if written is None and not unknown and _reads_shape(rendered):
                 unknown.append(expression)  # a helper's parameter, given ``x.shape[3]``
             return rendered
 
