@@ -90,21 +90,6 @@ def test_a_frozen_backbone_stays_frozen_in_a_sequential() -> None:
     assert "        base,\n" in output
 
 
-def test_a_normalization_layer_is_refused_as_subclassing_with_the_keras_limitation() -> None:
-    """Verification found it on EfficientNet: the converted subclass fails on data."""
-    source = """\
-        import keras
-
-        inputs = keras.Input((4,))
-        x = keras.layers.Normalization(mean=[0.0] * 4, variance=[1.0] * 4)(inputs)
-        model = keras.Model(inputs, keras.layers.Dense(2)(x))
-        """
-    found = reasons(source, "subclassing")
-
-    assert found and found[0].startswith("4: `Normalization` makes its mean and variance")
-    assert not convert(textwrap.dedent(source), "sequential").refusals
-
-
 UNKNOWN_SHAPE = """\
 import keras
 from keras import layers

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from kcodegen.analysis.facts import facts, is_merge, step_line
+from kcodegen.analysis.input_chain import chain_from_input
+from kcodegen.frontend.keras_api import BUILT_BEFORE_CALL
 from kcodegen.ir import InputSpec, ModelGraph, Node, Op, Style
 
 
@@ -32,19 +34,24 @@ def _against_subclassing(graph: ModelGraph) -> tuple[Reason, ...]:
     """A subclass creates its layers in ``__init__``, where there are no tensors: an argument
     read from one must have a value kcg knows.
 
-    Keras' ``Normalization`` makes its mean and variance tensors when it is first called. A
-    subclass is first called on ``keras.Input`` (symbolically, to create its weights), so those
-    tensors belong to that trace and the model then fails on data (seen with Keras 3 on
-    TensorFlow, with or without ``mean=``/``variance=``; EfficientNet's stem)."""
+    Keras' ``Normalization`` makes its mean and variance tensors when it is built. A subclass is
+    first called on ``keras.Input`` (symbolically, to create its weights); a layer built in that
+    call keeps tensors of the trace and the model then fails on data (Keras 3 on TensorFlow, with
+    or without ``mean=``/``variance=``). The model's own ``build()`` runs first and can build it,
+    when only plain layer calls lead to it from the input (EfficientNet's stem): see
+    ``input_chain``."""
     found = _tensor_arguments(graph, "a subclass creates its layers in `__init__`")
-    for layer in graph.layers:
-        if layer.cls == "keras.layers.Normalization":
+    for node in graph.nodes:
+        layer = graph.layer_by_id[node.layer]
+        if layer.cls in BUILT_BEFORE_CALL and chain_from_input(graph, node) is None:
             found.append(
                 Reason(
                     layer.span.line,
-                    "`Normalization` makes its mean and variance in its first call, which a "
-                    "subclass makes on `keras.Input`: Keras keeps those tensors from that trace, "
-                    "so the converted model would fail on data",
+                    "`Normalization` makes its mean and variance when it is built; a subclass "
+                    "builds it in its first call, on `keras.Input`, and Keras keeps those tensors "
+                    "from that trace, so the converted model would fail on data. The model's "
+                    "`build()` could build it first only if plain layer calls led to it from the "
+                    "model's one input, in the model's own code (not a helper's or a loop's)",
                 )
             )
     return tuple(dict.fromkeys(found))  # a helper's layer, once for all its calls

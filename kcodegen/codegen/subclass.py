@@ -4,6 +4,7 @@ classes that helpers fold into (``outline``), with their ``if``s, and loops kept
 from __future__ import annotations
 
 from kcodegen.analysis import functional_layer_order
+from kcodegen.analysis.input_chain import chain_from_input
 from kcodegen.codegen.conditions import BlockCondition, in_build
 from kcodegen.codegen.emit import (
     INDENT,
@@ -32,7 +33,7 @@ from kcodegen.codegen.keys import names_in
 from kcodegen.codegen.loops import KeptLoop, kept_loops
 from kcodegen.codegen.naming import TensorNames, class_name, layer_attributes, loop_attributes
 from kcodegen.codegen.outline import outline
-from kcodegen.frontend.keras_api import TRAINING_LAYERS
+from kcodegen.frontend.keras_api import BUILT_BEFORE_CALL, TRAINING_LAYERS
 from kcodegen.frontend.syntax import quoted
 from kcodegen.ir import ArgScope, LayerSpec, ModelGraph, Node, Op
 
@@ -135,6 +136,8 @@ def _class_context(
         graph, plan, conditions, attributes, parameters or set()
     )
     init_lines.extend(parameter_lines)
+    if not block:
+        build_lines.extend(_built_first(graph, attributes))
     for layer_id in order:
         layer = graph.layer_by_id[layer_id]
         if layer_id in guarded:
@@ -294,6 +297,30 @@ def _conditional_layers(
         if condition.in_build:
             kept |= {name for name in parameters if f"self.{name}" in condition.test}
     return [f"self.{name} = {name}" for name in sorted(kept)], init, build
+
+
+def _built_first(graph: ModelGraph, attributes: dict[str, str]) -> list[str]:
+    """``self.normalization.build(self.rescaling.compute_output_shape(input_shape))``: the layers
+    the model's ``build()`` builds before its first, symbolic, call (see ``input_chain``)."""
+    lines: list[str] = []
+    for node in graph.nodes:
+        chain = chain_from_input(graph, node)
+        if graph.layer_by_id[node.layer].cls not in BUILT_BEFORE_CALL or chain is None:
+            continue
+        if len(chain) > 1:  # one line per layer on the way
+            lines.append(
+                f"shape = self.{attributes[chain[0].layer]}.compute_output_shape(input_shape)"
+            )
+            lines.extend(
+                f"shape = self.{attributes[s.layer]}.compute_output_shape(shape)" for s in chain[1:]
+            )
+            lines.append(f"self.{attributes[node.layer]}.build(shape)")
+            continue
+        shape = "input_shape"
+        for step in chain:
+            shape = f"self.{attributes[step.layer]}.compute_output_shape({shape})"
+        lines.append(f"self.{attributes[node.layer]}.build({shape})")
+    return lines
 
 
 def _layer_list(graph: ModelGraph, plan: ImportPlan, kept: KeptLoop, attr: str) -> str:

@@ -26,6 +26,10 @@ MERGE_LAYERS = frozenset(MERGE_FUNCTIONS.values())
 # Functions that give a tensor's static shape, like ``x.shape`` (see ``shapes``).
 STATIC_SHAPE = frozenset({"keras.ops.shape", "keras.backend.int_shape"})
 
+# Layers that make tensors when they are built, which a build inside a symbolic call would keep
+# (see ``analysis.input_chain``): a subclass builds them in its own ``build()``.
+BUILT_BEFORE_CALL = frozenset({"keras.layers.Normalization"})
+
 # Layers whose call takes ``training``: a subclass's call() forwards the flag to them.
 TRAINING_LAYERS = frozenset(
     f"keras.layers.{name}"

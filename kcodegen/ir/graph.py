@@ -83,17 +83,37 @@ class ModelGraph:
     @cached_property
     def site_calls(self) -> set[str]:
         """The call of the function that builds the model, if it is one: its code is the model's
-        own, not a helper's."""
+        own, not a helper's. A wrapper may make it (``EfficientNetB0`` calls ``EfficientNet``)."""
+        site = self.site.function
         return {
             call.id
             for call in self.invocations
-            if call.parent is None and call.function == self.site.function
+            if call.function == site and not self._called_within(call.parent, site)
         }
 
     @cached_property
     def helper_calls(self) -> set[str]:
-        """The calls of helpers: every recorded call but the one that builds the model."""
-        return {call.id for call in self.invocations} - self.site_calls
+        """The calls of helpers: every recorded call made inside the one that builds the model."""
+        wrappers = {
+            parent
+            for call_id in self.site_calls
+            for parent in self._ancestors(self.parents.get(call_id))
+        }
+        return {call.id for call in self.invocations} - self.site_calls - wrappers
+
+    def _ancestors(self, within: str | None) -> list[str]:
+        found = []
+        while within is not None:
+            found.append(within)
+            within = self.parents.get(within)
+        return found
+
+    def _called_within(self, within: str | None, function: str) -> bool:
+        return any(self._function_of.get(a) == function for a in self._ancestors(within))
+
+    @cached_property
+    def _function_of(self) -> dict[str, str]:
+        return {call.id: call.function for call in self.invocations}
 
     def own_comments(self, step: Node | Op) -> tuple[tuple[str, ...], str | None]:
         """A step's comments where this graph's code is written: none for a call a helper's code

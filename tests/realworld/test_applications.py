@@ -31,6 +31,8 @@ CONVERTED = {
         "InceptionV3",
         "Xception",
         "NASNetMobile",
+        "EfficientNetB0",
+        "EfficientNetV2B0",
     ),
 }
 
