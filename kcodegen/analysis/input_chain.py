@@ -18,10 +18,11 @@ def chain_from_input(graph: ModelGraph, node: Node) -> tuple[Node, ...] | None:
     or a loop's, several inputs."""
     if graph.input_structure.kind != "single":
         return None
+    passes = {loop.pass_id(k) for loop in graph.loops for k in range(loop.passes)}
     chain: list[Node] = []
     step: Node = node
     while True:
-        if not _plain_call(graph, step):
+        if not _plain_call(graph, step, passes):
             return None
         producer = graph.step_by_id[graph.tensor_by_id[step.args[0].tensor].producer]  # type: ignore[union-attr]
         if isinstance(producer, InputSpec):
@@ -32,7 +33,7 @@ def chain_from_input(graph: ModelGraph, node: Node) -> tuple[Node, ...] | None:
         step = producer
 
 
-def _plain_call(graph: ModelGraph, node: Node) -> bool:
+def _plain_call(graph: ModelGraph, node: Node, passes: set[str]) -> bool:
     """A built-in layer called once, on one tensor, by the model's own code (not a helper's or a
     loop's, whose layers the subclass keeps in a block class or a list)."""
     layer = graph.layer_by_id[node.layer]
@@ -43,12 +44,11 @@ def _plain_call(graph: ModelGraph, node: Node) -> bool:
         and layer.cls.startswith("keras.layers.")
         and not layer.is_model
         and len(graph.nodes_of(layer.id)) == 1
-        and not _in_helper_or_loop(graph, node.within)
+        and not _in_helper_or_loop(graph, node.within, passes)
     )
 
 
-def _in_helper_or_loop(graph: ModelGraph, within: str | None) -> bool:
-    passes = {loop.pass_id(k) for loop in graph.loops for k in range(loop.passes)}
+def _in_helper_or_loop(graph: ModelGraph, within: str | None, passes: set[str]) -> bool:
     while within is not None:
         if within in graph.helper_calls or within in passes:
             return True

@@ -304,8 +304,10 @@ def _built_first(graph: ModelGraph, attributes: dict[str, str]) -> list[str]:
     the model's ``build()`` builds before its first, symbolic, call (see ``input_chain``)."""
     lines: list[str] = []
     for node in graph.nodes:
+        if graph.layer_by_id[node.layer].cls not in BUILT_BEFORE_CALL:
+            continue
         chain = chain_from_input(graph, node)
-        if graph.layer_by_id[node.layer].cls not in BUILT_BEFORE_CALL or chain is None:
+        if chain is None:
             continue
         if len(chain) > 1:  # one line per layer on the way
             lines.append(
