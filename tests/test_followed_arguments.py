@@ -6,6 +6,7 @@ arguments and raises for others, instead of silently building the model of the f
 from __future__ import annotations
 
 import ast
+import inspect
 
 import pytest
 
@@ -125,9 +126,42 @@ def test_a_function_defined_in_another_is_checked_by_its_qualified_name():
     assert "depth=main.<locals>.two" in output
 
 
-def test_a_function_reading_its_callers_names_is_refused_with_its_name():
-    """Its closure (``n``) could differ from one call to the next: no test can tell."""
+def test_a_function_reading_its_callers_names_is_checked_with_their_values():
+    """MobileNetV3Small's ``stack_fn`` reads its ``alpha``: the converted builder checks the
+    values a function passed in holds from its caller, as well as the function itself."""
     source = _passing_a_function("    def two():\n        return n\n")
+
+    output = convert(source, "subclassing").output
+
+    assert output.startswith("import inspect\nimport os\n")
+    assert 'or inspect.getclosurevars(depth).nonlocals != {"n": 2}\n' in output
+    stub = _Stub()
+    build = _function(output, "build", keras=stub, layers=stub, os=stub, Net=stub, inspect=inspect)
+    main = _function(output, "main", build=build)
+    assert main() is stub
+    with pytest.raises(
+        NotImplementedError, match=r"for depth=main\.<locals>\.two \(n=2\), include_top"
+    ):
+        main(3)
+
+
+def test_a_builder_passed_the_same_function_holding_other_values_is_refused():
+    source = _passing_a_function("    def two():\n        return n\n") + "other = main(3)\n"
+
+    conversion = convert(source, "subclassing")
+
+    reasons = [r.message for refusal in conversion.refusals for r in refusal.reasons]
+    assert reasons == [
+        "`build` is called again with depth=main.<locals>.two: the converted function would "
+        "build the model of its first call for both"
+    ]
+
+
+def test_a_function_holding_a_function_of_its_caller_is_refused_with_its_name():
+    """``one`` is not a value the converted code can compare with."""
+    source = _passing_a_function(
+        "    def one():\n        return 1\n\n    def two():\n        return one() + 1\n"
+    )
 
     conversion = convert(source, "subclassing")
 

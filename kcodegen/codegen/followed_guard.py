@@ -12,7 +12,7 @@ def followed_guard(function: str, followed: Sequence[tuple[str, str, str]]) -> s
     argument needs checking."""
     if not followed:
         return None
-    tests = [test for _, _, test in followed]
+    tests = [alternative for _, _, test in followed for alternative in test.split("\n")]
     if len(" or ".join(tests)) <= 70:
         condition = f"if {' or '.join(tests)}:"
     else:

@@ -28,6 +28,7 @@ class ImportPlan:
     module: cst.Module
     bindings: dict[str, str] = field(init=False)  # local name -> imported dotted name (raw)
     added: dict[str, str] = field(default_factory=dict)  # local name -> canonical symbol
+    modules: set[str] = field(default_factory=set)  # standard modules to ``import`` plainly
 
     def __post_init__(self) -> None:
         self.bindings = {}
@@ -59,6 +60,11 @@ class ImportPlan:
         self.added[short] = symbol
         return short
 
+    def import_module(self, name: str) -> None:
+        """Make ``import name`` (a standard module the generated code reads) hold in this module."""
+        if self.bindings.get(name) != name:
+            self.modules.add(name)
+
     def package(self) -> str:
         """``tensorflow.keras`` or ``keras``, whichever the file imports Keras from."""
         for imported in self.bindings.values():
@@ -74,6 +80,8 @@ def apply_imports(
     neither the module nor ``also_used`` (the names of generated code kept as text) reads."""
     for local, symbol in plan.added.items():
         module = _add_import(module, local, symbol, plan)
+    for name in sorted(plan.modules):
+        module = _add_module_import(module, name)
     used = _used_names(module) | also_used
     unused = {name for name in dropped_names if name not in used}
     return module.visit(_RemoveUnused(unused, plan.bindings)) if unused else module
@@ -140,6 +148,43 @@ def _local(alias: cst.ImportAlias) -> str:
     if alias.asname is not None:
         return module_name(alias.asname.name)
     return module_name(alias.name).split(".", 1)[0]
+
+
+def _add_module_import(module: cst.Module, name: str) -> cst.Module:
+    """``import name`` before the file's first import that is not ``from __future__``, standard
+    modules first as PEP 8 has them; after the docstring when there is none."""
+    body = list(module.body)
+    imports = [i for i, s in enumerate(body) if _imports(s)]
+    future = [i for i in imports if _is_future(body[i])]
+    later = [i for i in imports if i not in future]
+    line = cst.parse_statement(f"import {name}\n")
+    if later:  # takes over the comment and blank lines above the first import
+        at = later[0]
+        line = line.with_changes(leading_lines=body[at].leading_lines)
+        body[at] = body[at].with_changes(leading_lines=[])
+    elif future:
+        at = future[-1] + 1
+    else:
+        at = 1 if body and is_docstring(body[0]) else 0
+    body.insert(at, line)
+    return module.with_changes(body=body)
+
+
+def _is_future(statement: cst.BaseStatement) -> bool:
+    return any(
+        isinstance(small, cst.ImportFrom)
+        and isinstance(small.module, cst.Name)
+        and small.module.value == "__future__"
+        for small in _imports(statement)
+    )
+
+
+def is_docstring(statement: cst.BaseStatement) -> bool:
+    return (
+        isinstance(statement, cst.SimpleStatementLine)
+        and isinstance(statement.body[0], cst.Expr)
+        and isinstance(statement.body[0].value, cst.SimpleString | cst.ConcatenatedString)
+    )
 
 
 def _add_import(module: cst.Module, local: str, symbol: str, plan: ImportPlan) -> cst.Module:

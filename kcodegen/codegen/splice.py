@@ -11,8 +11,10 @@ import libcst as cst
 
 from kcodegen.codegen.followed_guard import followed_guard
 from kcodegen.codegen.identifiers import words
+from kcodegen.codegen.imports import ImportPlan, is_docstring
 from kcodegen.codegen.pieces import Pieces, Statement
 from kcodegen.frontend.compound import kept_part
+from kcodegen.frontend.followed import CLOSURE_CHECK
 from kcodegen.ir import ModelGraph
 
 
@@ -36,6 +38,7 @@ def plan_model(
     module: cst.Module,
     graph: ModelGraph,
     pieces: Pieces,
+    plan: ImportPlan,
     body: str,
     definition: str | None,
 ) -> None:
@@ -74,7 +77,7 @@ def plan_model(
             leading_lines=[cst.EmptyLine()] * 2 + list(generated[after].leading_lines)
         )
     block.remove.update(site.statements)
-    _guard_arguments(block, original, graph, pieces, body)
+    _guard_arguments(block, original, graph, pieces, plan, body)
     for index, part in kept.items():
         block.replace_at[index] = [part]
     block.replace_at[site.statements[-1]] = [
@@ -84,7 +87,12 @@ def plan_model(
 
 
 def _guard_arguments(
-    block: BlockEdits, original: Sequence[Statement], graph: ModelGraph, pieces: Pieces, body: str
+    block: BlockEdits,
+    original: Sequence[Statement],
+    graph: ModelGraph,
+    pieces: Pieces,
+    plan: ImportPlan,
+    body: str,
 ) -> None:
     """A builder converted for the arguments kcg followed checks them first (after its
     docstring); those the generated code reads itself (``name=name``) need no check."""
@@ -93,12 +101,9 @@ def _guard_arguments(
     guard = followed_guard(site.function, unread) if site.function else None
     if guard is None:
         return
-    first = original[0]
-    docstring = (
-        isinstance(first, cst.SimpleStatementLine)
-        and isinstance(first.body[0], cst.Expr)
-        and isinstance(first.body[0].value, cst.SimpleString | cst.ConcatenatedString)
-    )
+    if CLOSURE_CHECK in guard:
+        plan.import_module("inspect")
+    docstring = is_docstring(original[0])
     block.insert_before.setdefault(1 if docstring else 0, []).extend(
         pieces.statements(guard, set())
     )

@@ -62,15 +62,14 @@ def followed_arguments(
         value = record.arguments.get(name)
         if name not in read or name in exempt or value is None or isinstance(value, _GRAPH_VALUES):
             continue
-        written = _as_code(value, interp)
-        test = _differs(name, written, value) if written is not None else None
-        if written is None or test is None:
+        checked = _checked(name, value, interp)
+        if checked is None:
             raise Unsupported(
                 f"`{name}` decides what `{record.block}` builds, and kcg cannot write its value "
                 f"(`{value.text}`) to check that the converted function is called with it",
                 record.span.line,
             )
-        followed.append((name, written, test))
+        followed.append((name, *checked))
     return tuple(followed)
 
 
@@ -81,8 +80,9 @@ def called_otherwise(
     arguments it gives that differ from those followed; None when they are the same."""
     differ = [
         f"{name}={_as_code(record.arguments[name], interp) or record.arguments[name].text}"
-        for name, value, _ in followed
-        if name in record.arguments and _as_code(record.arguments[name], interp) != value
+        for name, _, test in followed
+        if name in record.arguments
+        and (_checked(name, record.arguments[name], interp) or (None, None))[1] != test
     ]
     if not differ:
         return None
@@ -92,35 +92,75 @@ def called_otherwise(
     )
 
 
-def _differs(name: str, written: str, value: Value) -> str | None:
-    """The test that ``name`` is not ``value``: by identity for singletons, functions and classes
-    (written as their names), by ``__qualname__`` for a function defined in another, by equality
-    for the rest."""
+def _checked(name: str, value: Value, interp: Interpreter) -> tuple[str, str] | None:
+    """``value`` written as code, and the test that ``name`` is another: by identity for
+    singletons, functions and classes (written as their names), by ``__qualname__`` and the
+    values it reads from the function around it for a function defined in another
+    (``inspect.getclosurevars``), by equality for the rest. None when it cannot be written."""
+    written = _as_code(value, interp)
+    if written is None:
+        return None
     if "<locals>" in written:
-        return f'getattr({name}, "__qualname__", None) != "{written}"'
+        assert isinstance(value, FunctionVal)
+        test = f'getattr({name}, "__qualname__", None) != "{written}"'
+        nonlocals = _nonlocals(value, interp)
+        if nonlocals is None:
+            return None
+        if not nonlocals:
+            return written, test
+        held = ", ".join(f"{free}={code}" for free, code in nonlocals.items())
+        as_dict = ", ".join(f'"{free}": {code}' for free, code in nonlocals.items())
+        return f"{written} ({held})", f"{test}\n{CLOSURE_CHECK}({name}).nonlocals != {{{as_dict}}}"
     if written in ("None", "True", "False") or isinstance(value, FunctionVal | ClassVal):
-        return f"{name} is not {written}"
-    return f"{name} != {written}"
+        return written, f"{name} is not {written}"
+    return written, f"{name} != {written}"
+
+
+# How a converted function checks the values a function defined in another reads from it
+# (``alpha`` of ``MobileNetV3Small`` in its ``stack_fn``); codegen imports ``inspect`` for it.
+CLOSURE_CHECK = "inspect.getclosurevars"
+
+
+def _nonlocals(value: FunctionVal, interp: Interpreter) -> dict[str, str] | None:
+    """The names a function defined in a module-level function reads from that function, with
+    their values as literals; None when one cannot be written so."""
+    closure = value.closure
+    name = value.node.name.value
+    read = sorted(_free_names(interp.code(value.node)) & closure.vars.keys())
+    if name in read:
+        return None  # it calls itself through the function around it
+    written = {}
+    for free in read:
+        held = closure.vars[free]
+        code = None if isinstance(held, FunctionVal | ClassVal) else _as_code(held, interp)
+        if code is None:
+            return None
+        written[free] = code
+    return written
 
 
 def _free_names(code: str) -> set[str]:
-    """The names a function's code reads that it does not bind itself (stdlib ``ast``: keyword
-    argument names and attributes are not reads)."""
-    tree = ast.parse(textwrap.dedent(code))
+    """The names a function's body reads that it does not bind itself (stdlib ``ast``: keyword
+    argument names and attributes are not reads; its defaults are read where it is defined)."""
+    definition = ast.parse(textwrap.dedent(code)).body[0]
+    assert isinstance(definition, ast.FunctionDef | ast.AsyncFunctionDef)
     loads: set[str] = set()
-    own: set[str] = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Name):
-            (loads if isinstance(node.ctx, ast.Load) else own).add(node.id)
-        elif isinstance(node, ast.arg):
-            own.add(node.arg)
+    own = {argument.arg for argument in ast.walk(definition.args) if isinstance(argument, ast.arg)}
+    for statement in definition.body:
+        for node in ast.walk(statement):
+            if isinstance(node, ast.Name):
+                (loads if isinstance(node.ctx, ast.Load) else own).add(node.id)
+            elif isinstance(node, ast.arg):
+                own.add(node.arg)
+            elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+                own.add(node.name)
     return loads - own
 
 
 def _as_code(value: Value, interp: Interpreter) -> str | None:
     """A Python expression equal to the value: a literal, or a module-level function or class;
     a function defined in a module-level function as its ``__qualname__``
-    (``ResNet50.<locals>.stack_fn``) where it reads none of that function's names."""
+    (``MobileNetV3Small.<locals>.stack_fn``)."""
     if isinstance(value, FunctionVal | ClassVal):
         name = value.node.name.value
         if interp.module_frame.vars.get(name) is value:
@@ -128,8 +168,6 @@ def _as_code(value: Value, interp: Interpreter) -> str | None:
         closure = getattr(value, "closure", None)
         if closure is None or closure.parent is not interp.module_frame:
             return None
-        if _free_names(interp.code(value.node)) & closure.vars.keys() - {name}:
-            return None  # its closure's values could differ from one call to the next
         return f"{closure.block}.<locals>.{name}"
     if isinstance(value, SequenceVal | DictVal):
         written = written_out(value)

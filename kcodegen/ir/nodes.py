@@ -324,6 +324,7 @@ class Site:
     parameters: tuple[str, ...] = ()
     # ``function``'s parameters that decided what the replaced statements build (an ``if
     # include_top:``, ``blocks`` of a loop): (parameter, the value of the call kcg followed as
-    # shown, the test that an argument differs), since the converted function builds that model.
+    # shown, the test that an argument differs: alternatives a line each), since the converted
+    # function builds that model.
     followed: tuple[tuple[str, str, str], ...] = ()
     problem_line: int | None = None  # the line ``problem`` is about, when not the model's own

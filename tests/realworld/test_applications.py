@@ -33,6 +33,7 @@ CONVERTED = {
         "NASNetMobile",
         "EfficientNetB0",
         "EfficientNetV2B0",
+        "MobileNetV3Small",
     ),
 }
 
@@ -80,8 +81,8 @@ def test_functional_to_functional_leaves_the_file_as_it_is(script):
     ("builder", "style"), [(b, style) for style, bs in CONVERTED.items() for b in bs]
 )
 def test_the_builders_kcg_follows_convert(builder, style):
-    """Validation (``validate_activation``), the input-shape helper and weight loading stay
-    around the new code; the layers go into it."""
+    """Validation (``validate_activation``), the input-shape helper (MobileNetV3 computes the
+    shape itself) and weight loading stay around the new code; the layers go into it."""
     architecture = next(a for a in ADAPTED if a.builder == builder)
     source = user_script(architecture)
 
@@ -89,8 +90,12 @@ def test_the_builders_kcg_follows_convert(builder, style):
 
     assert conversion.converted == ("model",), conversion.refusals
     assert_preserved(conversion)
-    assert "validate_activation(classifier_activation, weights)" in conversion.output
-    assert "obtain_input_shape(" in conversion.output
+    kept = [
+        call
+        for call in ("validate_activation(classifier_activation, weights)", "obtain_input_shape(")
+        if call in source
+    ]
+    assert kept and all(call in conversion.output for call in kept)
 
 
 @pytest.mark.parametrize(
