@@ -57,9 +57,12 @@ Rule = Callable[[Config, list[Shape]], Shape]
 _RULES: dict[str, Rule] = {}
 
 
-def output_shape(cls: str, config: Config, inputs: list[Shape]) -> Shape | None:
-    """The shape of ``cls(...)(inputs)``, or None when it cannot be known statically."""
-    rule = _RULES.get(cls)
+def output_shape(
+    cls: str, config: Config, inputs: list[Shape], rule: Rule | None = None
+) -> Shape | None:
+    """The shape of ``cls(...)(inputs)`` by Keras' rule for ``cls`` or by ``rule``, or None when
+    it cannot be known statically."""
+    rule = _RULES.get(cls, rule)
     if rule is None or not inputs or config.get("data_format") == "channels_first":
         return None
     try:
@@ -360,12 +363,14 @@ class Inference:
     """Shapes of the tensors a ``GraphBuilder`` holds, each worked out once, on demand.
 
     ``configs`` holds each layer's arguments as they were when it was created (a loop may rebind the
-    names they are written with). ``shape`` raises ``NotStatic`` with the reason a user reads.
+    names they are written with); ``rules`` those of the file's layer classes that have one
+    (``custom_shapes.py``). ``shape`` raises ``NotStatic`` with the reason a user reads.
     """
 
     def __init__(self, builder: GraphBuilder, configs: dict[str, Config]) -> None:
         self.builder = builder
         self.configs = configs
+        self.rules: dict[str, Rule | None] = {}  # the file's own layer classes, by name
         self._known: dict[str, Shape | NotStatic] = {}
 
     def shape(self, tensor_id: str) -> Shape:
@@ -408,10 +413,11 @@ class Inference:
             layer = self.builder.layers[self.builder.nodes[producer].layer]
             where = f"`{layer.cls.rsplit('.', 1)[-1]}` (line {layer.span.line})"
             config = self.configs.get(layer.id)
-            if tensor.index != 0 or not knows(layer.cls) or config is None:
+            rule = self.rules.get(layer.cls)
+            if tensor.index != 0 or not (knows(layer.cls) or rule) or config is None:
                 raise NotStatic(f"kcg does not know the output shape of {where}")
             try:
-                shape = output_shape(layer.cls, config, inputs)
+                shape = output_shape(layer.cls, config, inputs, rule)
             except NotConstant as why:
                 raise NotStatic(f"kcg cannot work out the output shape of {where}: {why}") from None
             if shape is None:

@@ -34,6 +34,7 @@ CONVERTED = {
         "EfficientNetB0",
         "EfficientNetV2B0",
         "MobileNetV3Small",
+        "InceptionResNetV2",
     ),
 }
 

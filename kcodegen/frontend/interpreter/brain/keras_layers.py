@@ -14,6 +14,7 @@ import libcst as cst
 from kcodegen.frontend import keras_api as api
 from kcodegen.frontend import keras_config, shapes, syntax
 from kcodegen.frontend.cst_search import find_any_order
+from kcodegen.frontend.custom_shapes import arithmetic_rule
 from kcodegen.frontend.errors import Unsupported
 from kcodegen.frontend.interpreter.state import (
     PURE_BUILTINS,
@@ -86,7 +87,10 @@ class KerasLayers(InterpreterState):
             ):
                 return self.make_block(func, args, kwargs, node)
             if func.kind == "layer":
-                return self.make_layer(func.node.name.value, self.render(node.func), node)
+                cls = func.node.name.value
+                if cls not in self.shapes.rules:
+                    self.shapes.rules[cls] = arithmetic_rule(self.code(func.node))
+                return self.make_layer(cls, self.render(node.func), node)
             return None
         if isinstance(func, BlockVal):
             return self.call_block(func, args, kwargs)
