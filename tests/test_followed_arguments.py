@@ -180,3 +180,44 @@ def test_a_function_the_module_never_calls_does_not_count_as_another_call():
 
     assert conversion.converted == ("model",), conversion.refusals
     assert "def deeper():\n    return build(3, 8)\n" in conversion.output
+
+
+NAMED_LAYERS = """\
+import keras
+from keras import layers
+
+
+def build(units, name="net"):
+    stem = keras.Sequential([layers.Dense(units, name=f"{name}_stem_fc")], name=f"{name}_stem")
+    inputs = keras.Input((16,))
+    x = stem(inputs)
+    x = layers.Dense(units, name=f"{name}_fc")(x)
+    return keras.Model(inputs, x, name=name)
+
+
+model = build(8)
+"""
+
+
+def test_arguments_written_as_their_values_are_checked_though_the_code_passes_them_on():
+    """``name=f"{name}_fc"`` becomes ``name="net_fc"`` in the class, which also takes
+    ``name=name``: ``build(8, name="other")`` would silently keep the first names."""
+    output = convert(NAMED_LAYERS, "subclassing").output
+
+    assert 'layers.Dense(8, name="net_fc")' in output
+    assert 'if units != 8 or name != "net":' in output
+    stub = _Stub()
+    build = _function(output, "build", keras=stub, layers=stub, Net=stub, NetStem=stub)
+    assert build(8) is stub
+    with pytest.raises(NotImplementedError, match='for units=8, name="net" only'):
+        build(8, name="other")
+
+
+def test_a_model_used_as_a_layer_is_passed_first():
+    """Before the parameters the class takes by keyword (a bug once wrote it after them)."""
+    source = NAMED_LAYERS.replace('name=f"{name}_fc"', 'name="fc"')
+
+    output = convert(source, "subclassing").output
+
+    assert "    def __init__(self, stem, units, **kwargs):\n" in output
+    assert "    return Net(stem, units=units, name=name)\n" in output

@@ -28,7 +28,7 @@ def rewrite(module: cst.Module, source: str, graphs: list[ModelGraph], to: Style
         generated = _emit(graph, to, plan, taken)
         if generated.definition:
             taken.add(generated.definition.split("(", 1)[0].removeprefix("class ").strip())
-        plan_model(edits, module, graph, pieces, plan, generated.body, generated.definition)
+        plan_model(edits, module, graph, pieces, plan, generated)
         dropped |= _names_in_site(module, source, graph)
     generated_names: set[str] = set()
     for text in pieces.texts():

@@ -5,7 +5,7 @@ Subclassing one, with its block classes, is ``subclass``."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
@@ -70,7 +70,11 @@ class Generated:
 
     body: str
     definition: str | None = None
-    dropped_names: set[str] = field(default_factory=set)
+    # Parameters of the builder that some generated code holds as the values of the call kcg
+    # followed (``name="net_fc"`` for ``name=f"{name}_fc"``): checked even when passed on.
+    frozen: frozenset[str] = frozenset()
+    # Parameters it has no use for: the input shape of a subclass that is built on first call.
+    unneeded: frozenset[str] = frozenset()
 
 
 # --- shared pieces --------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 
+from kcodegen.codegen.emit import Generated
 from kcodegen.codegen.followed_guard import followed_guard
 from kcodegen.codegen.identifiers import words
 from kcodegen.codegen.imports import ImportPlan, is_docstring
@@ -39,10 +40,10 @@ def plan_model(
     graph: ModelGraph,
     pieces: Pieces,
     plan: ImportPlan,
-    body: str,
-    definition: str | None,
+    generated: Generated,
 ) -> None:
     site = graph.site
+    body, definition = generated.body, generated.definition
     block = edits.block(site.function)
     original = _body(module, site.function)
     # An `if` the model is built in keeps what does not build it (a validation), where it was.
@@ -69,20 +70,20 @@ def plan_model(
             classes
         )
         classes = []
-    generated = [*classes, *statements]
-    generated[0] = generated[0].with_changes(leading_lines=lead + list(generated[0].leading_lines))
+    new = [*classes, *statements]
+    new[0] = new[0].with_changes(leading_lines=lead + list(new[0].leading_lines))
     if classes:
         after = len(classes)
-        generated[after] = generated[after].with_changes(
-            leading_lines=[cst.EmptyLine()] * 2 + list(generated[after].leading_lines)
+        new[after] = new[after].with_changes(
+            leading_lines=[cst.EmptyLine()] * 2 + list(new[after].leading_lines)
         )
     block.remove.update(site.statements)
-    _guard_arguments(block, original, graph, pieces, plan, body)
+    _guard_arguments(block, original, graph, pieces, plan, generated)
     for index, part in kept.items():
         block.replace_at[index] = [part]
     block.replace_at[site.statements[-1]] = [
         *block.replace_at.get(site.statements[-1], []),
-        *generated,
+        *new,
     ]
 
 
@@ -92,12 +93,14 @@ def _guard_arguments(
     graph: ModelGraph,
     pieces: Pieces,
     plan: ImportPlan,
-    body: str,
+    generated: Generated,
 ) -> None:
     """A builder converted for the arguments kcg followed checks them first (after its
-    docstring); those the generated code reads itself (``name=name``) need no check."""
+    docstring); those the generated code reads itself (``name=name``) need no check, unless it
+    also holds their values somewhere (``generated.frozen``)."""
     site = graph.site
-    unread = [followed for followed in site.followed if followed[0] not in words(body)]
+    passed = (words(generated.body) | generated.unneeded) - generated.frozen
+    unread = [followed for followed in site.followed if followed[0] not in passed]
     guard = followed_guard(site.function, unread) if site.function else None
     if guard is None:
         return

@@ -3,6 +3,8 @@ classes that helpers fold into (``outline``), with their ``if``s, and loops kept
 
 from __future__ import annotations
 
+from collections.abc import Set as AbstractSet
+
 from kcodegen.analysis import functional_layer_order
 from kcodegen.analysis.input_chain import chain_from_input
 from kcodegen.codegen.conditions import BlockCondition, in_build
@@ -78,26 +80,29 @@ def emit_subclassing(graph: ModelGraph, plan: ImportPlan, taken_names: set[str])
             "subclassing",
             class_name=name,
             base=plan.ref("keras.Model"),
-            init_params=[*passed, *nested],
+            init_params=[*nested, *passed],
             super_args="**kwargs",
             **context,
         )
     )
+    build = _symbolic_build(graph, plan)
     body = render(
         "instantiate",
         target=binding_prefix(graph),
         class_name=name,
         arguments=", ".join(
             [
+                *nested.values(),  # first, as ``__init__`` takes them
                 *(f"{param}={param}" for param in passed),
-                *(argument for argument in nested.values()),
                 *model_name_kwarg(graph),
             ]
         ),
         model_comments=graph.call_comments,
-        build=_symbolic_build(graph, plan),
+        build=build,
     )
-    return Generated(body, "\n\n".join(definitions))
+    frozen = _read_by_layers(graph, but=keep_names)
+    unneeded = frozenset() if build else frozenset(graph.site.parameters) - _read_by_layers(graph)
+    return Generated(body, "\n\n".join(definitions), frozen, unneeded)
 
 
 def _class_context(
@@ -378,6 +383,17 @@ def builder_parameters(graph: ModelGraph) -> tuple[list[str], set[str]]:
             keep.add(layer.id)
             read |= builders
     return [p for p in graph.site.parameters if p in read], keep
+
+
+def _read_by_layers(graph: ModelGraph, but: AbstractSet[str] = frozenset()) -> frozenset[str]:
+    """The builder's names the layer arguments read, but those of the layers in ``but`` (the
+    others are written with the values of the call kcg followed)."""
+    read: set[str] = set()
+    for layer in graph.layers:
+        written = layer.written_in(ArgScope.FUNCTION)
+        if layer.scope == graph.site.function and written is not None and layer.id not in but:
+            read |= names_in(list(written.texts))
+    return frozenset(read)
 
 
 def _symbolic_build(graph: ModelGraph, plan: ImportPlan) -> str | None:

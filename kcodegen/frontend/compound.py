@@ -44,8 +44,12 @@ def why_not_replaceable(
             return (
                 f"`{code}` stays, and reads `{sorted(read)[0]}`, which the model's statements set"
             )
+    # Statements before it run before it binds anything (``for i`` in an earlier loop).
+    position = next((i for i, other in enumerate(body) if other is statement), -1)
     for index, other in enumerate(body):
-        if index not in site and not isinstance(other, cst.FunctionDef | cst.ClassDef):
+        if index <= position or index in site:
+            continue
+        if not isinstance(other, cst.FunctionDef | cst.ClassDef):
             read = bound & _read_names(other)
             if read:
                 return f"`{sorted(read)[0]}`, which the statement around it sets, is used elsewhere"

@@ -45,12 +45,13 @@ def followed_arguments(
     record: ModelRecord,
     body: Sequence[cst.CSTNode],
     statements: Sequence[int],
-    exempt: set[str],
+    passable: set[str],
 ) -> tuple[tuple[str, str, str], ...]:
     """``(parameter, its value as shown, the test that an argument is another)`` for each
-    parameter of the builder ``record.block`` that the replaced statements read, but ``exempt``
-    (parameters the generated code takes itself). Raises Unsupported for one whose value
-    cannot be written as code."""
+    parameter of the builder ``record.block`` that the replaced statements read. Codegen leaves
+    out the checks of those its code passes on. Raises Unsupported for one whose value cannot
+    be written as code, but for ``passable`` ones (a generated class can take them): those are
+    left out, and passed on."""
     function = interp.module_frame.vars.get(record.block)
     if not isinstance(function, FunctionVal):
         return ()
@@ -60,9 +61,11 @@ def followed_arguments(
     followed = []
     for name in names:
         value = record.arguments.get(name)
-        if name not in read or name in exempt or value is None or isinstance(value, _GRAPH_VALUES):
+        if name not in read or value is None or isinstance(value, _GRAPH_VALUES):
             continue
         checked = _checked(name, value, interp)
+        if checked is None and name in passable:
+            continue
         if checked is None:
             raise Unsupported(
                 f"`{name}` decides what `{record.block}` builds, and kcg cannot write its value "

@@ -345,8 +345,8 @@ def _site(record: ModelRecord, interp: Interpreter, owned: set[str], made_at: li
     parameters = _layer_parameters(interp, record.block, made_at)
     followed: tuple[tuple[str, str, str], ...] = ()
     try:
-        exempt = {*parameters, record.name_text or ""}
-        followed = followed_arguments(interp, record, body, sorted(statements), exempt)
+        passable = {*parameters, record.name_text or ""}
+        followed = followed_arguments(interp, record, body, sorted(statements), passable)
     except Unsupported as unwritable:
         if problem is None:
             problem, problem_line = unwritable.message, unwritable.line

@@ -74,7 +74,9 @@ def parse_models(
         if key in by_site and by_site[key] is not None and not record.explored:  # called again
             graph = by_site[key]
             assert graph is not None
-            changed = called_otherwise(interp, graph.site.followed, record)
+            passable = {*graph.site.parameters, graph.name_text}  # the class may take these
+            compared = [f for f in graph.site.followed if f[0] not in passable]
+            changed = called_otherwise(interp, compared, record)
             if changed and not graph.site.problem:
                 site = replace(graph.site, problem=f"`{record.block}` {changed}")
                 by_site[key] = replace(graph, site=site)

@@ -47,12 +47,14 @@ def SmallVGG(
     if (
         include_top is not True
         or pooling is not None
+        or classes != 5
         or classifier_activation != "softmax"
     ):
         raise NotImplementedError(
             "SmallVGG() was converted by kcg for "
             "include_top=True, "
             "pooling=None, "
+            "classes=5, "
             'classifier_activation="softmax" only: '
             "convert the original again for other arguments"
         )

@@ -30,6 +30,14 @@ class Configured(keras.Model):
 
 
 def build_model(cfg=CONFIG):
+    if (
+        cfg != {'input_dim': 12, 'hidden': [48, 24], 'dropout': 0.1, 'num_classes': 7}
+    ):
+        raise NotImplementedError(
+            "build_model() was converted by kcg for "
+            "cfg={'input_dim': 12, 'hidden': [48, 24], 'dropout': 0.1, 'num_classes': 7} only: "
+            "convert the original again for other arguments"
+        )
     model = Configured(name="configured")
     model(keras.Input(shape=(cfg["input_dim"],)))
     return model
