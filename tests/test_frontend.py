@@ -339,6 +339,16 @@ def test_a_loop_whose_names_are_read_after_it_keeps_the_model_in_place() -> None
     assert graph.site.problem_line == 5
 
 
+def test_a_loop_whose_names_an_earlier_statement_reads_is_part_of_the_site() -> None:
+    """ConvNeXt loops over ``i`` twice: the first loop runs before the model's loop binds it."""
+    source = LOOP_BUILT.replace(
+        "inputs = keras", "for units in (1, 2):\n    print(units)\ninputs = keras"
+    )
+    (graph,) = parse_models(source.format(extra="", after="")).models
+    assert graph.site.problem is None
+    assert graph.site.statements == (2, 3, 4, 5)
+
+
 def test_what_a_building_loop_does_besides_building_stays_in_a_loop_of_its_own() -> None:
     source = LOOP_BUILT.format(extra="    print(units)\n", after="")
     output = convert(source, "subclassing").output
