@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from kcodegen.analysis import Reason, reasons_against
 from kcodegen.codegen import GeneratedInvalid, rewrite
+from kcodegen.codegen.followed_guard import Unguarded
 from kcodegen.codegen.unbound import newly_unbound
 from kcodegen.errors import BadInput
 from kcodegen.frontend import parse_models, select_models
@@ -96,22 +97,17 @@ def convert(
     converted = tuple(g.name for g in todo)
     try:
         output = rewrite(parsed.module, source, todo, to)
-    except GeneratedInvalid as invalid:
-        reason = Reason(
-            todo[0].span.line,  # type: ignore[attr-defined]
-            f"the generated code does not compile ({invalid.message}: `{invalid.text}`); "
-            "a bug in kcg, please report it",
+    except (Unguarded, GeneratedInvalid) as failed:
+        message = (
+            f"the generated code does not compile ({failed.message}: `{failed.text}`); "
+            "a bug in kcg, please report it"
+            if isinstance(failed, GeneratedInvalid)
+            else str(failed)
         )
+        reason = Reason(todo[0].span.line, message)  # type: ignore[attr-defined]
+        refused = (Refusal(", ".join(converted), (reason,)),)
         return Conversion(
-            source,
-            source,
-            to,
-            graphs,
-            (),
-            tuple(unchanged),
-            (Refusal(", ".join(converted), (reason,)),),
-            problems,
-            assumed,
+            source, source, to, graphs, (), tuple(unchanged), refused, problems, assumed
         )
     broken = [
         Reason(line, f"`{text}` uses `{name}`, which the converted code would not define before it")

@@ -221,3 +221,39 @@ def test_a_model_used_as_a_layer_is_passed_first():
 
     assert "    def __init__(self, stem, units, **kwargs):\n" in output
     assert "    return Net(stem, units=units, name=name)\n" in output
+
+
+COMPUTED_WIDTH = """\
+import keras
+from keras import layers
+
+
+def build(act, units=4):
+    inputs = keras.Input((4,))
+    width = units * 2
+    x = layers.Dense(width, activation=act)(inputs)
+    return keras.Model(inputs, x)
+
+
+model = build({act})
+"""
+
+
+def test_a_parameter_a_layer_reads_through_a_name_computed_outside_the_model_is_checked():
+    """``width = units * 2`` stays; the class holds ``Dense(8)``: ``build(None, units=5)``
+    would silently build the first width."""
+    output = convert(COMPUTED_WIDTH.format(act='"relu"'), "subclassing").output
+
+    assert 'layers.Dense(8, activation="relu")' in output
+    assert 'if act != "relu" or units != 4:' in output
+
+
+def test_one_that_cannot_be_written_as_code_is_refused_with_its_name():
+    conversion = convert(COMPUTED_WIDTH.format(act="keras.activations.relu"), "subclassing")
+
+    reasons = [r.message for refusal in conversion.refusals for r in refusal.reasons]
+    assert reasons == [
+        "`act` decides what `build` builds, and kcg cannot write its value "
+        "(`keras.activations.relu`) to check that the converted function is called with it"
+    ]
+    assert conversion.output == conversion.original

@@ -6,12 +6,21 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 
+from kcodegen.frontend.followed import unwritable
+
+
+class Unguarded(Exception):
+    """A followed argument the converted code does not pass on has no test (``followed.py``)."""
+
 
 def followed_guard(function: str, followed: Sequence[tuple[str, str, str]]) -> str | None:
     """``if blocks != [6, 12, 24, 16] or ...: raise NotImplementedError(...)``; None when no
     argument needs checking."""
     if not followed:
         return None
+    for name, shown, test in followed:
+        if not test:
+            raise Unguarded(unwritable(name, function, shown))
     tests = [alternative for _, _, test in followed for alternative in test.split("\n")]
     if len(" or ".join(tests)) <= 70:
         condition = f"if {' or '.join(tests)}:"

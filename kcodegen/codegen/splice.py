@@ -101,6 +101,9 @@ def _guard_arguments(
     site = graph.site
     passed = (words(generated.body) | generated.unneeded) - generated.frozen
     unread = [followed for followed in site.followed if followed[0] not in passed]
+    for local, checks in site.derived:
+        if local in generated.frozen:
+            unread += [check for check in checks if check not in unread]
     guard = followed_guard(site.function, unread) if site.function else None
     if guard is None:
         return

@@ -252,6 +252,11 @@ def _appended_to(statement: cst.CSTNode) -> set[str]:
     return names
 
 
+def bound_and_read(statement: cst.CSTNode) -> tuple[set[str], set[str]]:
+    """The names ``statement`` assigns, and those it reads."""
+    return _bound_names(statement), _read_names(statement)
+
+
 def _bound_names(statement: cst.CSTNode) -> set[str]:
     """Names assigned anywhere in ``statement``: loop variables and assignment targets."""
     targets: list[cst.CSTNode] = []

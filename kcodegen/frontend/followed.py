@@ -16,7 +16,7 @@ from collections.abc import Sequence
 
 import libcst as cst
 
-from kcodegen.frontend.compound import building_reads
+from kcodegen.frontend.compound import bound_and_read, building_reads
 from kcodegen.frontend.errors import Unsupported
 from kcodegen.frontend.interpreter import Interpreter
 from kcodegen.frontend.records import ModelRecord
@@ -40,40 +40,90 @@ from kcodegen.frontend.values import (
 _GRAPH_VALUES = (TensorVal, LayerVal, ModelVal, InputLayerVal)
 
 
+Followed = tuple[str, str, str]
+
+
 def followed_arguments(
     interp: Interpreter,
     record: ModelRecord,
     body: Sequence[cst.CSTNode],
     statements: Sequence[int],
     passable: set[str],
-) -> tuple[tuple[str, str, str], ...]:
+) -> tuple[tuple[Followed, ...], tuple[tuple[str, tuple[Followed, ...]], ...]]:
     """``(parameter, its value as shown, the test that an argument is another)`` for each
     parameter of the builder ``record.block`` that the replaced statements read. Codegen leaves
     out the checks of those its code passes on. Raises Unsupported for one whose value cannot
-    be written as code, but for ``passable`` ones (a generated class can take them): those are
-    left out, and passed on."""
+    be written as code, but for ``passable`` ones (a generated class can take them): their test
+    is empty, and codegen refuses only if its code does not pass them on.
+
+    Also, for each name the replaced statements read that the builder computes in statements
+    that stay (``width = units * 2``), the same for the parameters it comes from: codegen checks
+    those where it writes that name as its value."""
     function = interp.module_frame.vars.get(record.block)
     if not isinstance(function, FunctionVal):
-        return ()
+        return (), ()
     params = function.node.params
     names = [p.name.value for p in [*params.posonly_params, *params.params, *params.kwonly_params]]
     read = set().union(*(building_reads(body[index]) for index in statements))
+    entries: dict[str, Followed | None] = {}
+
+    def entry(name: str, soft: bool) -> Followed | None:
+        value = record.arguments.get(name)
+        if value is None or isinstance(value, _GRAPH_VALUES):
+            return None
+        checked = _checked(name, value, interp)
+        if checked is None and not soft:
+            raise Unsupported(unwritable(name, record.block, value.text), record.span.line)
+        return (name, *checked) if checked else (name, value.text, "")
+
     followed = []
     for name in names:
-        value = record.arguments.get(name)
-        if name not in read or value is None or isinstance(value, _GRAPH_VALUES):
+        if name in read and (found := entry(name, name in passable)) is not None:
+            followed.append(found)
+    derived = []
+    for local, sources in _derived(body, statements, read - set(names), set(names)).items():
+        for name in sources:
+            if name not in entries:
+                entries[name] = entry(name, soft=True)
+        checks = tuple(found for name in sorted(sources) if (found := entries[name]) is not None)
+        if checks:
+            derived.append((local, checks))
+    return tuple(followed), tuple(derived)
+
+
+def _derived(
+    body: Sequence[cst.CSTNode], statements: Sequence[int], locals_: set[str], names: set[str]
+) -> dict[str, set[str]]:
+    """For each of ``locals_``, the parameters (``names``) the statements outside the site that
+    bind it read, through other such names too."""
+    site = set(statements)
+    binders: dict[str, list[set[str]]] = {}  # name -> what each statement binding it reads
+    for index, statement in enumerate(body):
+        if index in site or isinstance(statement, cst.FunctionDef | cst.ClassDef):
             continue
-        checked = _checked(name, value, interp)
-        if checked is None and name in passable:
-            continue
-        if checked is None:
-            raise Unsupported(
-                f"`{name}` decides what `{record.block}` builds, and kcg cannot write its value "
-                f"(`{value.text}`) to check that the converted function is called with it",
-                record.span.line,
-            )
-        followed.append((name, *checked))
-    return tuple(followed)
+        bound, reads = bound_and_read(statement)
+        for name in bound:
+            binders.setdefault(name, []).append(reads)
+    found: dict[str, set[str]] = {}
+    for local in locals_:
+        sources: set[str] = set()
+        pending, seen = [local], {local}
+        while pending:
+            for reads in binders.get(pending.pop(), []):
+                sources |= reads & names
+                fresh = reads - names - seen
+                seen |= fresh
+                pending.extend(fresh)
+        if sources:
+            found[local] = sources
+    return found
+
+
+def unwritable(name: str, function: str, shown: str) -> str:
+    return (
+        f"`{name}` decides what `{function}` builds, and kcg cannot write its value "
+        f"(`{shown}`) to check that the converted function is called with it"
+    )
 
 
 def called_otherwise(

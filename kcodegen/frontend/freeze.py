@@ -344,9 +344,10 @@ def _site(record: ModelRecord, interp: Interpreter, owned: set[str], made_at: li
                 problem_line = interp.line(body[index])
     parameters = _layer_parameters(interp, record.block, made_at)
     followed: tuple[tuple[str, str, str], ...] = ()
+    derived: tuple[tuple[str, tuple[tuple[str, str, str], ...]], ...] = ()
     try:
         passable = {*parameters, record.name_text or ""}
-        followed = followed_arguments(interp, record, body, sorted(statements), passable)
+        followed, derived = followed_arguments(interp, record, body, sorted(statements), passable)
     except Unsupported as unwritable:
         if problem is None:
             problem, problem_line = unwritable.message, unwritable.line
@@ -359,6 +360,7 @@ def _site(record: ModelRecord, interp: Interpreter, owned: set[str], made_at: li
         parameters,
         followed,
         problem_line,
+        derived,
     )
 
 

@@ -328,3 +328,6 @@ class Site:
     # function builds that model.
     followed: tuple[tuple[str, str, str], ...] = ()
     problem_line: int | None = None  # the line ``problem`` is about, when not the model's own
+    # Names the replaced statements read that ``function`` computes in statements that stay
+    # (``width = units * 2``), each with the ``followed`` checks of the parameters it comes from.
+    derived: tuple[tuple[str, tuple[tuple[str, str, str], ...]], ...] = ()
