@@ -35,6 +35,8 @@ class Conversion:
     problems: tuple[Reason, ...] = ()
     # Keras settings the code reads at run time and the values the conversion took for them.
     assumptions: tuple[Assumption, ...] = ()
+    # Helper functions that built the converted models, removed since nothing calls them now.
+    removed_helpers: tuple[str, ...] = ()
 
     @property
     def changed(self) -> bool:
@@ -96,7 +98,7 @@ def convert(
         )
     converted = tuple(g.name for g in todo)
     try:
-        output = rewrite(parsed.module, source, todo, to)
+        output, removed = rewrite(parsed.module, source, todo, to)
     except (Unguarded, GeneratedInvalid) as failed:
         message = (
             f"the generated code does not compile ({failed.message}: `{failed.text}`); "
@@ -124,7 +126,7 @@ def convert(
             source, source, to, graphs, (), tuple(unchanged), refused, problems, assumed
         )
     return Conversion(
-        source, output, to, graphs, converted, tuple(unchanged), (), problems, assumed
+        source, output, to, graphs, converted, tuple(unchanged), (), problems, assumed, removed
     )
 
 

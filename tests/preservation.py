@@ -3,6 +3,8 @@ survive byte for byte and in order. Tests call ``assert_preserved`` on every con
 
 from __future__ import annotations
 
+import ast
+
 import libcst as cst
 
 from kcodegen.convert import Conversion
@@ -13,7 +15,7 @@ def kept_statements(conversion: Conversion) -> list[str]:
 
     Imports are left out (a conversion adds and drops what the new code needs), and so are the
     statements a converted model's site names: its construction, the function that builds it,
-    the class that defines it.
+    the class that defines it; and the helpers that built it, removed since nothing calls them.
     """
     module = cst.parse_module(conversion.original)
     replaced: set[int] = set()
@@ -31,6 +33,12 @@ def kept_statements(conversion: Conversion) -> list[str]:
             replaced |= set(site.statements)
         if site.class_statement is not None:
             replaced.add(site.class_statement)
+    replaced |= {
+        index
+        for index, statement in enumerate(module.body)
+        if isinstance(statement, cst.FunctionDef)
+        and statement.name.value in conversion.removed_helpers
+    }
     return [
         _text(module, statement)
         for index, statement in enumerate(module.body)
@@ -45,6 +53,12 @@ def assert_preserved(conversion: Conversion) -> None:
         assert conversion.output == original, "a refused or unchanged conversion changes nothing"
         return
     output = cst.parse_module(conversion.output)
+    helpers = {call.function for graph in conversion.models for call in graph.invocations}
+    used = {
+        node.id for node in ast.walk(ast.parse(conversion.output)) if isinstance(node, ast.Name)
+    }
+    for removed in conversion.removed_helpers:  # a helper of the models, that nothing reads now
+        assert removed in helpers and removed not in used, removed
     written = iter(_text(output, statement) for statement in output.body)
     for statement in kept_statements(conversion):
         assert any(text == statement for text in written), (

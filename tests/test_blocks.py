@@ -47,7 +47,8 @@ model = keras.Model(inputs, outputs)
     assert "self.conv_bn_1 = ConvBn(16, strides=2)" in output
     # the result keeps the name its caller gave it
     assert "features = self.conv_bn_1(x, training=training)" in output
-    assert output.count("layers.Conv2D(") == 2  # the helper's, and the class's: no pasted copies
+    assert output.count("layers.Conv2D(") == 1  # the class's: no pasted copies
+    assert "def conv_bn(" not in output  # nothing calls the helper any more
 
 
 def test_helpers_in_helpers_become_blocks_in_blocks() -> None:
@@ -135,12 +136,43 @@ def test_an_if_that_only_picks_values_folds_with_the_values_written() -> None:
     flat = " ".join(output.split())  # the long call is wrapped
     assert "class ConvBlock(layers.Layer):" in output
     assert "def __init__(self, growth_rate, name, **kwargs):" in output
-    # what the helper computed is written as its value; what reads a parameter stays as written
-    assert 'layers.BatchNormalization( axis=3, epsilon=1.001e-5, name=name + "_0_bn" )' in flat
+    # a name computed once from the module and parameters is written as its expression; one
+    # computed otherwise (``width``, in an if/else) as its value; parameters stay as written
+    bn_axis = '3 if keras.config.image_data_format() == "channels_last" else 1'
+    assert f"layers.BatchNormalization( axis={bn_axis}, epsilon=1.001e-5," in flat
+    assert 'name=name + "_0_bn"' in output
     assert 'layers.Conv2D(16, 1, use_bias=False, name=name + "_1_conv")' in output
     assert 'layers.Conv2D(growth_rate, 3, padding="same", name=name + "_2_conv")' in output
     assert 'self.conv2_block2 = ConvBlock(4, name="conv2_block2")' in output
-    assert output.count("layers.Concatenate(") == 2  # the helper's, and the class's
+    assert f"layers.Concatenate( axis={bn_axis}," in flat
+    assert output.count("layers.Concatenate(") == 1  # the class's: the helper is gone
+
+
+def test_an_if_every_call_takes_gives_what_its_variable_held_when_not_taken() -> None:
+    """``Block(2)`` makes no ReLU: its ``x`` is what the Dense gave."""
+    output = subclass(
+        """
+def block(x, units):
+    x = layers.Dense(units)(x)
+    if units > 4:
+        x = layers.ReLU()(x)
+    return x
+
+
+inputs = keras.Input(shape=(4,))
+x = block(inputs, 8)
+model = keras.Model(inputs, block(x, 6))
+"""
+    )
+
+    assert (
+        "    def call(self, x):\n"
+        "        x = self.dense(x)\n"
+        "        x_1 = x\n"
+        "        if self.re_lu is not None:\n"
+        "            x_1 = self.re_lu(x)\n"
+        "        return x_1\n"
+    ) in output, output
 
 
 def test_calls_that_pick_other_values_stay_written_out() -> None:
@@ -181,7 +213,7 @@ def test_an_else_that_only_names_a_tensor_is_what_the_class_reads_when_the_if_do
     assert "if conv_shortcut:" in output.split("def call")[0]  # decided where layers are made
     assert "shortcut = x" in output
     assert 'self.block2 = ResidualBlock(8, conv_shortcut=False, name="block2")' in output
-    assert output.count("layers.Conv2D(") == 4  # the helper's two, and the class's
+    assert output.count("layers.Conv2D(") == 2  # the class's two: the helper is gone
 
 
 RESIDUAL = (
@@ -272,12 +304,14 @@ def test_blocks_with_an_if_compute_what_the_helper_did(source: str) -> None:
             "x = conv_bn(inputs, 8)",
         ),
         (
-            "every call takes the if: what the class reads when it does not is unknown",
+            "every call takes the if, which reads what its variable held before: what the "
+            "class reads when it does not is unknown",
             """\
 def block(x, units):
+    skip = x
     x = layers.Dense(units)(x)
     if units > 4:
-        x = layers.ReLU()(x)  # Block(2) would have to make no ReLU
+        x = layers.ReLU()(skip)  # Block(2) would have to make no ReLU
     return x
 """,
             "x = block(inputs, 8)\nx = block(x, 8)",
@@ -312,6 +346,8 @@ def through(x, layer):
 def maybe_dense(x, units):
     if units > 4:
         x = layers.Dense(units)(x)
+    else:
+        x = layers.Dense(units, use_bias=False)(x)
     return x
 
 
@@ -395,9 +431,10 @@ def test_a_block_class_keeps_the_helpers_comments_and_written_out_code_does_not(
     folded = subclass(COMMENTED.format(calls="x = head(inputs, 8)\nx = head(x, 4)"))
     class_body = folded.split("class Head")[1].split("class MyModel")[0]
     assert "        # squeeze, then score\n        x = self.dense(x)  # squeeze\n" in class_body
-    assert folded.count("# squeeze") == 2 + 2  # the helper's two lines, and the class's
+    assert folded.count("# squeeze") == 2  # the class's (the helper is gone)
     written_out = subclass(COMMENTED.format(calls="x = head(inputs, 8)"))
-    assert written_out.count("# squeeze") == 2  # only in the helper: they describe the helper
+    # they described the helper, which nothing calls now: both are gone
+    assert written_out.count("# squeeze") == 0 and "def head(" not in written_out
 
 
 def test_keyword_only_parameters_stay_keyword_only() -> None:

@@ -13,12 +13,16 @@ from kcodegen.codegen.imports import ImportPlan, apply_imports
 from kcodegen.codegen.pieces import Pieces
 from kcodegen.codegen.splice import Edits, apply, plan_model
 from kcodegen.codegen.subclass import emit_subclassing
+from kcodegen.codegen.unused_helpers import without_unused_helpers
 from kcodegen.frontend.python_ast import parsed, same_statements
 from kcodegen.ir import ModelGraph, Style
 
 
-def rewrite(module: cst.Module, source: str, graphs: list[ModelGraph], to: Style) -> str:
-    """The module (parsed from ``source``) with every graph in ``graphs`` rewritten in style ``to``."""
+def rewrite(
+    module: cst.Module, source: str, graphs: list[ModelGraph], to: Style
+) -> tuple[str, tuple[str, ...]]:
+    """The module (parsed from ``source``) with every graph in ``graphs`` rewritten in style
+    ``to``; and the helpers removed, since nothing calls them any more."""
     plan = ImportPlan(module)
     taken = identifiers(source)
     edits = Edits()
@@ -33,14 +37,19 @@ def rewrite(module: cst.Module, source: str, graphs: list[ModelGraph], to: Style
     generated_names: set[str] = set()
     for text in pieces.texts():
         generated_names |= words(text)
-    new_module = apply_imports(apply(module, edits), plan, dropped, generated_names)
+    helpers = {call.function for graph in graphs for call in graph.invocations}
+    helpers -= {graph.site.function for graph in graphs}
+    new_module, removed, read = without_unused_helpers(
+        apply(module, edits), helpers, pieces.texts()
+    )
+    new_module = apply_imports(new_module, plan, dropped | read, generated_names)
     code = pieces.fill(new_module.code, module.default_newline)
     # Generated code always compiles (the tree is parsed once: the unbound-name check reads it).
     try:
         compile(parsed(code) or code, "<converted>", "exec", dont_inherit=True)
     except SyntaxError as error:
         raise GeneratedInvalid(error.lineno or 0, error.msg, code) from None
-    return code
+    return code, removed
 
 
 class GeneratedInvalid(Exception):

@@ -54,7 +54,7 @@ def if_result(graph: ModelGraph, steps: list[str], members: set[str], returned: 
         for tensor in graph.step_by_id[step].outputs  # type: ignore[union-attr]
         if tensor == returned or set(graph.consumers[tensor]) & (members - inside)
     }
-    return read.pop() if len(read) == 1 and returned not in read else None
+    return read.pop() if len(read) == 1 else None
 
 
 def as_phi(entry: object, ref: tuple, line: int) -> object:

@@ -27,6 +27,7 @@ from kcodegen.codegen.conditions import (
     condition_line,
     if_result,
 )
+from kcodegen.codegen.helper_locals import with_locals_written_out
 from kcodegen.codegen.keys import arg_key, names_in
 from kcodegen.ir import (
     Arg,
@@ -140,7 +141,7 @@ def _fold(
         if set(call.branches) != set(fullest.branches):
             return None
         for line, branch in call.branches.items():
-            if branch is not None and branch != fullest.branches[line]:
+            if branch is not None and not alike(fullest.branches[line], branch, otherwise):
                 return None
         if not alike(fullest.key, call.key, otherwise):
             return None
@@ -226,7 +227,9 @@ def _call(graph: ModelGraph, invocation: Invocation) -> _Call | None:
             return None
         results[line] = result
         local_result = local[result]
-        keys[None] = [as_phi(entry, local_result, line) for entry in keys[None]]
+        for reader in keys:  # the rest of the call, and later ``if``s, read it as the if's
+            if reader != line:
+                keys[reader] = [as_phi(entry, local_result, line) for entry in keys[reader]]
     branches = {c.line: tuple(keys[c.line]) if c.taken else None for c in invocation.conditions}
     return _Call(
         invocation,
@@ -243,6 +246,32 @@ def _call(graph: ModelGraph, invocation: Invocation) -> _Call | None:
 
 def _within(step: Node | Op | InputSpec) -> str | None:
     return None if isinstance(step, InputSpec) else step.within
+
+
+def _not_taken(
+    graph: ModelGraph, call: _Call, line: int, seen: dict[int, str], given: dict[int, str]
+) -> str | None:
+    """What the ``if`` at ``line`` gives when not taken: the tensor its body rebinds
+    (``_rebound_input``), or what calls that did not take it read instead (``seen``). Where an
+    earlier ``if``'s result is rebound, those calls may have skipped that ``if`` too: they agree
+    only if they read what it gives when not taken (``given``)."""
+    rebound = _rebound_input(graph, call, line)
+    recorded = seen.get(line)
+    if rebound is None or recorded is None or recorded == rebound:
+        return rebound or recorded
+    earlier = next((at for at, result in call.results.items() if result == rebound), None)
+    return rebound if earlier is not None and given.get(earlier) == recorded else None
+
+
+def _rebound_input(graph: ModelGraph, call: _Call, line: int) -> str | None:
+    """What an ``if`` that every call took or none did gives when not taken, where its body
+    rebinds a variable (``x = layers.BatchNormalization()(x)``): what that variable held when
+    the ``if`` started, as the interpreter saw it."""
+    condition = next(c for c in call.invocation.conditions if c.line == line)
+    hint = graph.tensor_by_id[call.results[line]].name_hint
+    held = dict(condition.held).get(hint or "")
+    in_call = set(call.tensors.values()) | {t for step in call.steps for t in step.outputs}
+    return held if held in in_call else None  # not one the graph has: a layer nothing reads
 
 
 def _tensor_arguments(invocation: Invocation) -> dict[str, str] | None:
@@ -266,15 +295,21 @@ def _constructor(
     """The layer's arguments as the class writes them, each the helper's text when the only
     names of the helper it reads are parameters the class takes (``name + "_1_conv"``), else its
     value in this call (``axis=3`` for the helper's ``bn_axis``); and whether the helper's text
-    is kept, all of it or where it reads a parameter."""
+    is kept, all of it or where it reads a parameter. Names the helper computed from its
+    parameters alone are written as their expressions (``helper_locals.py``)."""
     written = layer.written_in(ArgScope.FUNCTION)
     if layer.scope != invocation.function or written is None:
         return layer.args, layer.kwargs, False
     every, some = True, False
+    derived = dict(invocation.derived)
+    own = {name for name, _ in invocation.parameters or ()} | derived.keys()
+    modules = names_in(derived.values()) - own  # what the expressions read of the module
 
     def pick(helper: str, value: str) -> str:
         nonlocal every, some
-        substituted = names_in([helper]) - names_in([value])
+        if names_in([helper]) & derived.keys():
+            helper = with_locals_written_out(helper, derived) or helper
+        substituted = names_in([helper]) - names_in([value]) - modules
         if not substituted <= parameters:
             every = False
             return value
@@ -329,6 +364,7 @@ def _block(
             read |= names_in([*args, *(v for _, v in kwargs)])
             texts[layer.id] = ArgumentText(ArgScope.FUNCTION, args, kwargs)
     conditions = []
+    given: dict[int, str] = {}  # per ``if``: what it gives when not taken
     first = next(iter(call.tensors), None)
     for condition in invocation.conditions:
         test = class_test(condition, parameters, first)
@@ -339,9 +375,10 @@ def _block(
         if not made or not made <= local:
             return None  # nothing to decide, or a layer written with the values of one call
         read |= set(condition.names)
-        if condition.line not in otherwise:
-            return None  # every call took it: what the class reads when it does not, is unknown
-        tensor = otherwise[condition.line]
+        tensor = _not_taken(graph, call, condition.line, otherwise, given)
+        if tensor is None:
+            return None  # what the class reads when it does not take it is unknown
+        given[condition.line] = tensor
         result = graph.tensor_by_id[call.results[condition.line]].name_hint
         if len(made) == 1 and result and result not in call.tensors:  # self.shortcut
             (only,) = made

@@ -83,6 +83,11 @@ def run_convert(path: str, options: ConvertOptions, session: VerifySession | Non
         _say(f"{shown}: left as written: its models are {options.style} already")
     for problem in result.problems:  # the models that were understood convert; say what was not
         _say(f"{shown}:{problem.line}: note: not converted: {problem.message}")
+    for helper in result.removed_helpers:
+        line = _definition_line(source.text, helper)
+        _say(
+            f"{shown}:{line}: note: removed `{helper}`: it built the model, and nothing calls it now"
+        )
     code = _verify(shown, result, options, session)
     if code:
         return code
@@ -183,3 +188,11 @@ def _deliver(
     # Bytes in the file's own encoding, so `kcg convert f.py > g.py` equals `-o g.py`.
     click.get_binary_stream("stdout").write(result.output.encode(encoding))
     return OK
+
+
+def _definition_line(source: str, function: str) -> int:
+    """The line of the module-level ``def function(``."""
+    for number, line in enumerate(source.splitlines(), start=1):
+        if line.startswith((f"def {function}(", f"async def {function}(")):
+            return number
+    return 1

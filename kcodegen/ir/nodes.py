@@ -230,6 +230,9 @@ class Condition:
     taken: bool
     names: tuple[str, ...] = ()  # the helper's parameters the test reads, as the call passed them
     reads_locals: bool = False  # the test also reads a name the helper binds (or rebinds) itself
+    # The tensors the names its body assigns held when the ``if`` started: what they hold
+    # after it when it is not taken.
+    held: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -261,6 +264,9 @@ class Invocation:
     # Parameters the body assigns (``filters = int(filters * alpha)``): a layer reading one reads
     # what the body made of it, not what the call passed.
     rebound: tuple[str, ...] = ()
+    # Names the body computes from its parameters alone, with their expressions
+    # (``bn_name = None if name is None else f"{name}_bn"``): a block class writes those.
+    derived: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)

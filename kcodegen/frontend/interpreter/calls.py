@@ -13,6 +13,7 @@ import libcst as cst
 
 from kcodegen.frontend import syntax
 from kcodegen.frontend.errors import Unsupported
+from kcodegen.frontend.helper_locals import derived_locals
 from kcodegen.frontend.interpreter.brain import numpy_values
 from kcodegen.frontend.interpreter.frame import Frame, Return
 from kcodegen.frontend.interpreter.state import (
@@ -259,6 +260,7 @@ class Calls(InterpreterState):
             conditions=tuple(self.conditions.pop(invocation_id, ())),
             keyword_only=tuple(p.name.value for p in params.kwonly_params),
             rebound=syntax.rebound_parameters(func.node),
+            derived=derived_locals(self.code(func.node)),
         )
         return returned
 

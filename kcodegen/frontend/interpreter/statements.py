@@ -301,6 +301,11 @@ class Statements(InterpreterState):
             taken,
             tuple(sorted(read & parameters - rebound)),
             reads_locals=bool(read - (parameters - rebound)),
+            held=tuple(
+                (name, value.tensor_id)
+                for name in sorted(syntax.assigned_names(statement.body))
+                if isinstance(value := self.frame.vars.get(name), TensorVal)
+            ),
         )
         self.conditions.setdefault(call, []).append(condition)
         return condition.id

@@ -11,17 +11,6 @@ DEFAULT_BLOCKS = [
 ]
 
 
-def conv_block(x, filters, strides, name):
-    if strides == (2, 2):
-        x = layers.ZeroPadding2D(padding=1, name=f"{name}_pad")(x)
-        padding = "valid"
-    else:
-        padding = "same"
-    x = layers.Conv2D(filters, 3, strides=strides, padding=padding, name=f"{name}_conv")(x)
-    x = layers.BatchNormalization(name=f"{name}_bn")(x)
-    return layers.Activation("relu", name=f"{name}_relu")(x)
-
-
 def TinyNet(
     input_shape=None,
     blocks="default",

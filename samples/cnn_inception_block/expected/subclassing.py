@@ -2,21 +2,6 @@ from tensorflow import keras
 from tensorflow.keras import layers
 
 
-def conv_block(x, filters, kernel_size):
-    # convolution, then batch normalisation, then ReLU
-    x = layers.Conv2D(filters, kernel_size, padding="same")(x)
-    x = layers.BatchNormalization()(x)
-    x = layers.Activation("relu")(x)
-    return x
-
-
-def inception_block(x, filters_1x1, filters_3x3):
-    # two conv_block branches on the same input, merged along the channels
-    branch_1x1 = conv_block(x, filters_1x1, 1)
-    branch_3x3 = conv_block(x, filters_3x3, 3)
-    return layers.concatenate([branch_1x1, branch_3x3])
-
-
 class ConvBlock(layers.Layer):
     def __init__(self, filters, kernel_size, **kwargs):
         super().__init__(**kwargs)

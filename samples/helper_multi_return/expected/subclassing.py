@@ -4,19 +4,6 @@ import keras
 from keras import layers
 
 
-def split_block(x, units, dropout_rate=0.1):
-    """Returns (features, gate) computed from the same input."""
-    h = layers.Dense(units, activation="relu")(x)
-    h = layers.Dropout(dropout_rate)(h)
-    gate = layers.Dense(units, activation="sigmoid")(x)
-    return h, gate
-
-
-def gated(x, units):
-    h, g = split_block(x, units)
-    return layers.Multiply()([h, g])
-
-
 class MyModel(keras.Model):
     def __init__(self, **kwargs):
         super().__init__(**kwargs)

@@ -12,21 +12,6 @@ EXPANSION = 4
 BLOCKS = [(16, 1), (24, 2), (24, 1), (32, 2), (32, 1)]
 
 
-def inverted_residual(x, filters, stride):
-    channels = x.shape[-1]
-    h = layers.Conv2D(channels * EXPANSION, 1, use_bias=False)(x)  # expand
-    h = layers.BatchNormalization()(h)
-    h = layers.ReLU(6.0)(h)
-    h = layers.DepthwiseConv2D(3, strides=stride, padding="same", use_bias=False)(h)
-    h = layers.BatchNormalization()(h)
-    h = layers.ReLU(6.0)(h)
-    h = layers.Conv2D(filters, 1, use_bias=False)(h)  # project
-    h = layers.BatchNormalization()(h)
-    if stride == 1 and channels == filters:
-        return layers.Add()([x, h])
-    return h
-
-
 class MobileBlocks(keras.Model):
     def __init__(self, **kwargs):
         super().__init__(**kwargs)

@@ -12,21 +12,6 @@ STAGES = (16, 32)  # filters per stage
 BLOCKS_PER_STAGE = 2
 
 
-def conv_bn(x, filters, kernel_size=3, strides=1):
-    x = layers.Conv2D(filters, kernel_size, strides=strides, padding="same", use_bias=False)(x)
-    return layers.BatchNormalization()(x)
-
-
-def residual_block(x, filters, stride=1):
-    shortcut = x
-    y = conv_bn(x, filters, strides=stride)
-    y = layers.ReLU()(y)
-    y = conv_bn(y, filters)
-    if stride != 1 or x.shape[-1] != filters:
-        shortcut = conv_bn(x, filters, kernel_size=1, strides=stride)  # projection shortcut
-    return layers.ReLU()(layers.Add()([y, shortcut]))
-
-
 class ConvBn(layers.Layer):
     def __init__(self, filters, kernel_size=3, strides=1, **kwargs):
         super().__init__(**kwargs)

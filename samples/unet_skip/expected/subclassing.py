@@ -4,12 +4,6 @@ import keras
 from keras import layers
 
 
-def double_conv(x, filters, name):
-    x = layers.Conv2D(filters, 3, padding="same", activation="relu", name=f"{name}_conv1")(x)
-    x = layers.Conv2D(filters, 3, padding="same", activation="relu", name=f"{name}_conv2")(x)
-    return x
-
-
 class DoubleConv(layers.Layer):
     def __init__(self, filters, name, **kwargs):
         super().__init__(name=name, **kwargs)

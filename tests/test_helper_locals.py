@@ -1,0 +1,117 @@
+"""Names a helper computes from its parameters alone (``bn_name = None if name is None else
+f"{name}_bn"``) are written as their expressions in the block class made from it, so calls that
+differ in them still fold into one class (InceptionResNetV2's ``conv2d_bn``)."""
+
+from __future__ import annotations
+
+import pytest
+
+from kcodegen.codegen.helper_locals import with_locals_written_out
+from kcodegen.convert import convert
+from kcodegen.frontend.helper_locals import derived_locals
+
+
+def helper(body: str) -> str:
+    return "def helper(x, filters, name=None):\n" + "".join(
+        f"    {line}\n" for line in body.split("\n")
+    )
+
+
+VALID = {
+    "from a parameter": ('bn_name = None if name is None else f"{name}_bn"', "bn_name"),
+    "from the module": (
+        'axis = 3 if backend.image_data_format() == "channels_last" else 1',
+        "axis",
+    ),
+    "from a name found before": ("wide = filters * 2\ndeep = int(wide * 1.5)", "deep"),
+    "inside an if": ("if filters:\n        half = filters // 2", "half"),
+}
+
+INVALID = {
+    "assigned twice": ("width = 4\nwidth = filters", "width"),
+    "in a loop": ("for i in range(2):\n        step = filters * i", "step"),
+    "from a rebound parameter": ("filters = filters * 2\nwide = filters", "wide"),
+    "an object": ("dense = layers.Dense(filters)", "dense"),
+    "a comprehension": ("sizes = [f * 2 for f in (filters,)]", "sizes"),
+    "from a loop's name": ("for i in range(2):\n        pass\nlast = i", "last"),
+}
+
+
+@pytest.mark.parametrize(("body", "name"), VALID.values(), ids=VALID.keys())
+def test_names_computed_from_parameters_and_the_module_are_found(body: str, name: str) -> None:
+    assert name in dict(derived_locals(helper(body)))
+
+
+@pytest.mark.parametrize(("body", "name"), INVALID.values(), ids=INVALID.keys())
+def test_anything_else_is_not(body: str, name: str) -> None:
+    assert name not in dict(derived_locals(helper(body)))
+
+
+@pytest.mark.parametrize(
+    ("text", "written"),
+    [
+        ("bn_name", 'None if name is None else f"{name}_bn"'),  # the whole argument: as it is
+        ("half + 1", "(filters // 2) + 1"),  # part of one: in parentheses
+        ("int(deep)", "int(int(wide * 1.5))".replace("wide", "(filters * 2)")),  # through two
+        ('f"{half}_conv"', 'f"{(filters // 2)}_conv"'),
+        ("x.half", "x.half"),  # an attribute is not the name
+    ],
+)
+def test_names_are_written_as_their_expressions(text: str, written: str) -> None:
+    derived = {
+        "bn_name": 'None if name is None else f"{name}_bn"',
+        "half": "filters // 2",
+        "wide": "filters * 2",
+        "deep": "int(wide * 1.5)",
+    }
+    assert with_locals_written_out(text, derived) == written
+
+
+def test_a_quote_inside_an_f_strings_braces_is_not_written() -> None:
+    """Python 3.11 reads no string of the f-string's own quotes in its braces."""
+    assert with_locals_written_out('f"{prefix}conv"', {"prefix": '"block_" + name'}) is None
+
+
+CONV_BN = """\
+import keras
+from keras import layers
+
+
+def conv_bn(x, filters, activation="relu", use_bias=False, name=None):
+    x = layers.Conv2D(filters, 3, padding="same", use_bias=use_bias, name=name)(x)
+    if not use_bias:
+        bn_name = None if name is None else f"{name}_bn"
+        x = layers.BatchNormalization(name=bn_name)(x)
+    if activation is not None:
+        x = layers.Activation(activation)(x)
+    return x
+
+
+inputs = keras.Input((8, 8, 3))
+x = conv_bn(inputs, 4, name="stem")
+x = conv_bn(x, 4, activation=None, use_bias=True)
+x = conv_bn(x, 8)
+model = keras.Model(inputs, layers.GlobalAveragePooling2D()(x))
+"""
+
+
+def test_a_helper_naming_its_layers_from_its_name_folds_into_one_class() -> None:
+    """Its two ``if``s in a row: when the second is not taken, the class returns what the
+    first gave, whichever way the first went (no call here skips only one of them)."""
+    output = convert(CONV_BN, "subclassing").output
+
+    assert output.count("layers.BatchNormalization(") == 1
+    assert 'name=None if name is None else f"{name}_bn"' in output
+    assert (
+        "    def call(self, x, training=None):\n"
+        "        x = self.conv2d(x)\n"
+        "        x_1 = x\n"
+        "        if self.batch_normalization is not None:\n"
+        "            x_1 = self.batch_normalization(x, training=training)\n"
+        "        x = x_1\n"
+        "        if self.activation is not None:\n"
+        "            x = self.activation(x_1)\n"
+        "        return x\n"
+    ) in output, output
+    assert 'self.stem = ConvBn(4, name="stem")' in output
+    assert "self.conv_bn = ConvBn(4, activation=None, use_bias=True)" in output
