@@ -4,11 +4,15 @@ differ in them still fold into one class (InceptionResNetV2's ``conv2d_bn``)."""
 
 from __future__ import annotations
 
+import libcst as cst
 import pytest
 
 from kcodegen.codegen.helper_locals import with_locals_written_out
 from kcodegen.convert import convert
 from kcodegen.frontend.helper_locals import derived_locals
+from kcodegen.frontend.syntax import negated
+from kcodegen.verify import VerifyReport, VerifySession
+from kcodegen.verify.conversion import verify_conversion
 
 
 def helper(body: str) -> str:
@@ -25,15 +29,17 @@ VALID = {
     ),
     "from a name found before": ("wide = filters * 2\ndeep = int(wide * 1.5)", "deep"),
     "inside an if": ("if filters:\n        half = filters // 2", "half"),
+    "a parameter rebound first": ("filters = int(filters * 2)", "filters"),
 }
 
 INVALID = {
     "assigned twice": ("width = 4\nwidth = filters", "width"),
     "in a loop": ("for i in range(2):\n        step = filters * i", "step"),
-    "from a rebound parameter": ("filters = filters * 2\nwide = filters", "wide"),
     "an object": ("dense = layers.Dense(filters)", "dense"),
     "a comprehension": ("sizes = [f * 2 for f in (filters,)]", "sizes"),
     "from a loop's name": ("for i in range(2):\n        pass\nlast = i", "last"),
+    "a parameter read before it is rebound": ("half = filters // 2\nfilters = half", "filters"),
+    "a parameter rebound in an if": ("if name:\n        filters = filters * 2", "filters"),
 }
 
 
@@ -64,12 +70,19 @@ def test_names_are_written_as_their_expressions(text: str, written: str) -> None
         "wide": "filters * 2",
         "deep": "int(wide * 1.5)",
     }
-    assert with_locals_written_out(text, derived) == written
+    assert with_locals_written_out(text, tuple(derived.items())) == written
+
+
+def test_a_parameter_rebound_from_itself_reads_what_the_call_passed() -> None:
+    derived = (("filters", "int(filters * alpha)"), ("wide", "filters * 2"))
+
+    assert with_locals_written_out("filters", derived) == "int(filters * alpha)"
+    assert with_locals_written_out("wide + 1", derived) == "(int(filters * alpha) * 2) + 1"
 
 
 def test_a_quote_inside_an_f_strings_braces_is_not_written() -> None:
     """Python 3.11 reads no string of the f-string's own quotes in its braces."""
-    assert with_locals_written_out('f"{prefix}conv"', {"prefix": '"block_" + name'}) is None
+    assert with_locals_written_out('f"{prefix}conv"', (("prefix", '"block_" + name'),)) is None
 
 
 CONV_BN = """\
@@ -115,3 +128,76 @@ def test_a_helper_naming_its_layers_from_its_name_folds_into_one_class() -> None
     ) in output, output
     assert 'self.stem = ConvBn(4, name="stem")' in output
     assert "self.conv_bn = ConvBn(4, activation=None, use_bias=True)" in output
+
+
+MIRRORED = """\
+import keras
+from keras import layers
+
+
+def depthwise_block(inputs, filters, alpha, strides=1):
+    filters = int(filters * alpha)
+    if strides == 1:
+        x = inputs
+    else:
+        x = layers.ZeroPadding2D(1)(inputs)
+    x = layers.DepthwiseConv2D(3, strides=strides, padding="same" if strides == 1 else "valid")(x)
+    return layers.Conv2D(filters, 1)(x)
+
+
+inputs = keras.Input((8, 8, 3))
+x = depthwise_block(inputs, 8, 0.5)
+x = depthwise_block(x, 16, 0.5, strides=2)
+model = keras.Model(inputs, layers.GlobalAveragePooling2D()(x))
+"""
+
+
+def test_an_if_that_names_and_an_else_that_builds_is_the_if_turned_round() -> None:
+    """MobileNet's padding: ``if strides == (1, 1): x = inputs`` / ``else: x = pad(inputs)``;
+    and its ``filters = int(filters * alpha)`` written out in the class."""
+    output = convert(MIRRORED, "subclassing").output
+
+    assert "class DepthwiseBlock(layers.Layer):" in output
+    assert (
+        "        if strides != 1:\n            self.zero_padding2d = layers.ZeroPadding2D(1)\n"
+        in output
+    )
+    assert "layers.Conv2D(int(filters * alpha), 1)" in output
+    assert (
+        "        x = inputs\n"
+        "        if self.zero_padding2d is not None:\n"
+        "            x = self.zero_padding2d(inputs)\n"
+    ) in output, output
+    assert "self.depthwise_block_1 = DepthwiseBlock(16, 0.5, strides=2)" in output
+
+
+@pytest.mark.parametrize(
+    ("test", "written"),
+    [
+        ("strides == (1, 1)", "strides != (1, 1)"),
+        ("x is None", "x is not None"),
+        ("not use_bias", "use_bias"),
+        ("a < b", "not (a < b)"),
+    ],
+)
+def test_a_test_turned_round_reads_as_written(test: str, written: str) -> None:
+    assert negated(cst.parse_expression(test), test) == written
+
+
+def test_the_converted_blocks_compute_the_same(verify_session: VerifySession) -> None:
+    for source in (CONV_BN, MIRRORED):
+        conversion = convert(source, "subclassing")
+        assert conversion.converted == ("model",), conversion.refusals
+
+        ((_, report),) = verify_conversion(
+            source,
+            conversion.output,
+            conversion.models,
+            path="model.py",
+            binds={},
+            assume={},
+            session=verify_session,
+        )
+
+        assert isinstance(report, VerifyReport), report
+        assert report.equivalent, report.details()

@@ -6,20 +6,28 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Mapping
+from functools import lru_cache
 
 _ATOMS = (ast.Name, ast.Attribute, ast.Call, ast.Subscript, ast.Constant, ast.JoinedStr)
 
 
-def with_locals_written_out(text: str, derived: Mapping[str, str]) -> str | None:
-    """``text`` with every name of ``derived`` replaced by its expression, in parentheses where
-    it is part of a larger one; None where that cannot be written (a quote inside an f-string's
-    braces) or ``text`` does not parse."""
-    for _ in range(len(derived) + 1):  # an expression may read a name found before it
-        replaced = _replace_once(text, derived)
-        if replaced is None or replaced == text:
-            return replaced
-        text = replaced
-    return None
+def with_locals_written_out(text: str, derived: tuple[tuple[str, str], ...]) -> str | None:
+    """``text`` with every name of ``derived`` (in the helper's order) replaced by its
+    expression, in parentheses where it is part of a larger one; None where that cannot be
+    written (a quote inside an f-string's braces) or ``text`` does not parse."""
+    return _replace_once(text, _expanded(derived))
+
+
+@lru_cache(maxsize=1024)
+def _expanded(derived: tuple[tuple[str, str], ...]) -> Mapping[str, str]:
+    """Each expression with the names found before it written out: ``filters = int(filters *
+    alpha)`` then ``pointwise = _make_divisible(filters, 8)`` reads the call's ``filters``."""
+    done: dict[str, str] = {}
+    for name, expression in derived:
+        written = _replace_once(expression, done)
+        if written is not None:  # else texts reading it keep the call's value
+            done[name] = written
+    return done
 
 
 def _replace_once(text: str, derived: Mapping[str, str]) -> str | None:

@@ -304,11 +304,16 @@ def _constructor(
     derived = dict(invocation.derived)
     own = {name for name, _ in invocation.parameters or ()} | derived.keys()
     modules = names_in(derived.values()) - own  # what the expressions read of the module
+    # a parameter rebound from itself first (``filters = int(filters * alpha)``): written out,
+    # its expression reads what the call passed
+    parameters = parameters | (derived.keys() & set(invocation.rebound)) - set(
+        invocation.tensor_parameters
+    )
 
     def pick(helper: str, value: str) -> str:
         nonlocal every, some
         if names_in([helper]) & derived.keys():
-            helper = with_locals_written_out(helper, derived) or helper
+            helper = with_locals_written_out(helper, invocation.derived) or helper
         substituted = names_in([helper]) - names_in([value]) - modules
         if not substituted <= parameters:
             every = False
@@ -380,9 +385,15 @@ def _block(
             return None  # what the class reads when it does not take it is unknown
         given[condition.line] = tensor
         result = graph.tensor_by_id[call.results[condition.line]].name_hint
-        if len(made) == 1 and result and result not in call.tensors:  # self.shortcut
+        elsewhere = {  # the variable's other values: ``x`` names the flow, not this layer
+            graph.tensor_by_id[t].name_hint
+            for step in call.steps
+            if step.id not in steps
+            for t in step.outputs
+        }
+        if len(made) == 1 and result and result not in {*call.tensors, *elsewhere}:
             (only,) = made
-            renamed[only] = result
+            renamed[only] = result  # self.shortcut
         conditions.append(
             BlockCondition(
                 test[0],

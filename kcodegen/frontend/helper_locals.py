@@ -23,7 +23,8 @@ def derived_locals(code: str) -> tuple[tuple[str, str], ...]:
     """``(name, expression)`` for each name the helper (``code`` is its source) assigns once,
     outside loops, from its parameters, names it assigned so before, and module names: the
     expression reads no other name of the helper, makes no object (a call of a capitalized name,
-    ``layers.Dense(...)``) and binds nothing."""
+    ``layers.Dense(...)``) and binds nothing. A parameter counts where the body rebinds it so
+    before anything else reads it (MobileNet's ``filters = int(filters * alpha)``)."""
     tree = ast.parse(textwrap.dedent(code)).body[0]
     if not isinstance(tree, ast.FunctionDef | ast.AsyncFunctionDef):
         return ()
@@ -40,21 +41,41 @@ def derived_locals(code: str) -> tuple[tuple[str, str], ...]:
         target = statement.targets[0]
         assert isinstance(target, ast.Name)
         name, value = target.id, statement.value
-        if bound.get(name) != 1 or name in parameters or not _is_value(value):
+        if bound.get(name) != 1 or not _is_value(value):
+            continue
+        if name in parameters and not _rebound_first(tree, statement, name):
             continue
         reads = {n.id for n in ast.walk(value) if isinstance(n, ast.Name)}
 
-        def allowed(read: str) -> bool:
-            """A parameter as the call passed it, a name found so before, or a module name."""
+        def allowed(read: str, rebinding: str = name) -> bool:
+            """A parameter as the call passed it (the one rebound, here), a name found so
+            before, or a module name."""
+            if read in found or read == rebinding:
+                return True
             if read in parameters:
                 return read not in bound
-            return read in found or read not in bound
+            return read not in bound
 
         if all(allowed(read) for read in reads):
             text = ast.get_source_segment(source, value)
             if text is not None and "\n" not in text:
                 found[name] = text
     return tuple(found.items())
+
+
+def _rebound_first(
+    function: ast.FunctionDef | ast.AsyncFunctionDef, statement: ast.Assign, name: str
+) -> bool:
+    """``statement`` rebinds the parameter ``name`` in the function's own body (not in an
+    ``if``), and nothing but its value reads the parameter before it."""
+    if not any(s is statement for s in function.body):
+        return False
+    value = {id(node) for node in ast.walk(statement.value)}
+    return all(
+        id(node) in value or node.lineno > (statement.end_lineno or statement.lineno)
+        for node in ast.walk(function)
+        if isinstance(node, ast.Name) and node.id == name and isinstance(node.ctx, ast.Load)
+    )
 
 
 def _straight_line(body: list[ast.stmt]) -> list[ast.Assign]:

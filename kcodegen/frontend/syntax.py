@@ -48,6 +48,37 @@ def simple_if(statement: cst.If, function: cst.FunctionDef) -> bool:
     )
 
 
+def mirrored_if(statement: cst.If, function: cst.FunctionDef) -> bool:
+    """An ``if`` directly in the function's body whose body only names what is there and whose
+    ``else`` holds the plain statements (``if strides == (1, 1): x = inputs`` / ``else: x =
+    layers.ZeroPadding2D(...)(inputs)``, as MobileNet writes it): ``simple_if`` turned round."""
+    orelse = statement.orelse
+    return (
+        isinstance(orelse, cst.Else)
+        and _only_names(statement.body)
+        and any(s is statement for s in function.body.body)
+        and isinstance(orelse.body, cst.IndentedBlock)
+        and all(isinstance(s, cst.SimpleStatementLine) for s in orelse.body.body)
+    )
+
+
+def negated(test: cst.BaseExpression, code: str) -> str:
+    """The text of ``not test`` (``code`` is its text), as a person writes it: ``a != b`` for
+    ``a == b``, ``a is not None`` for ``a is None``."""
+    flipped = {cst.Equal: "!=", cst.NotEqual: "==", cst.Is: "is not", cst.IsNot: "is"}
+    if isinstance(test, cst.Comparison) and len(test.comparisons) == 1:
+        operator = test.comparisons[0].operator
+        for kind, text in flipped.items():
+            if isinstance(operator, kind):
+                module = cst.Module([])
+                left = module.code_for_node(test.left)
+                right = module.code_for_node(test.comparisons[0].comparator)
+                return f"{left} {text} {right}"
+    if isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
+        return cst.Module([]).code_for_node(test.expression)
+    return f"not ({code})"
+
+
 def _only_names(suite: cst.BaseSuite) -> bool:
     """Plain statements that call nothing."""
     return isinstance(suite, cst.IndentedBlock) and all(
@@ -66,7 +97,9 @@ def branches(function: cst.FunctionDef) -> bool:
         return True
     choices: list[cst.If | cst.IfExp] = find_any_order(function.body, cst.If, cst.IfExp)
     for choice in choices:
-        if isinstance(choice, cst.If) and simple_if(choice, function):
+        if isinstance(choice, cst.If) and (
+            simple_if(choice, function) or mirrored_if(choice, function)
+        ):
             continue
         chosen = (choice.body, choice.orelse)  # the test may call (``image_data_format()``)
         if any(part is not None and find_any_order(part, cst.Call) for part in chosen):

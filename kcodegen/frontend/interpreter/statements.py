@@ -257,6 +257,8 @@ class Statements(InterpreterState):
         self.shape_problem = None
         test = truth(self.eval(statement.test)) or Opaque(self.code(statement.test))
         if isinstance(test, Const):
+            if self._mirrored(statement, taken=not test.value):
+                return
             condition = self._condition(statement, taken=bool(test.value))
             if test.value and condition is not None:
                 self.builder.calling.append(condition)  # what the body makes is conditional
@@ -279,13 +281,44 @@ class Statements(InterpreterState):
             )
         self.taint(statement, f"under {where}, {self._unknown_test()}")
 
-    def _condition(self, statement: cst.If, taken: bool) -> str | None:
-        """Record an ``if`` of a helper's own body (see ``Condition``); its id, when recorded."""
+    def _mirrored(self, statement: cst.If, taken: bool) -> bool:
+        """Run an ``if`` whose ``else`` builds (``syntax.mirrored_if``) as ``if not test:``, its
+        ``else`` recorded as the Condition; False, running nothing, for any other ``if``."""
+        body = self.helper_bodies.get(self.builder.within or "")
+        if body is None or not syntax.mirrored_if(statement, body):
+            return False
+        assert isinstance(statement.orelse, cst.Else)
+        test = syntax.negated(statement.test, self.code(statement.test))
+        condition = self._condition(statement, taken, statement.orelse.body, test)
+        if not taken:
+            self.exec_nested(statement.body.body)
+            return True
+        if condition is not None:
+            self.builder.calling.append(condition)
+        try:
+            self.exec_nested(statement.orelse.body.body)  # type: ignore[union-attr]
+        finally:
+            if condition is not None:
+                self.builder.calling.pop()
+        return True
+
+    def _condition(
+        self,
+        statement: cst.If,
+        taken: bool,
+        suite: cst.BaseSuite | None = None,
+        test: str | None = None,
+    ) -> str | None:
+        """Record an ``if`` of a helper's own body (see ``Condition``), ``suite`` its body and
+        ``test`` its test's text (those of a mirrored ``if``'s ``else``); its id, when recorded."""
         call = self.builder.within
         body = self.helper_bodies.get(call or "")
-        if call is None or body is None or not syntax.simple_if(statement, body):
+        suite = statement.body if suite is None else suite
+        if call is None or body is None:
             return None
-        if not find_any_order(statement.body, cst.Call):
+        if test is None and not syntax.simple_if(statement, body):
+            return None
+        if not find_any_order(suite, cst.Call):
             return None  # it only picks values, which the calls' keys compare
         if self.block_frame() is not self.frame:
             return None  # a function inside the helper, or the helper calling itself
@@ -297,13 +330,13 @@ class Statements(InterpreterState):
         condition = Condition(
             f"{call}:if{line}",
             line,
-            self.code(statement.test),
+            self.code(statement.test) if test is None else test,
             taken,
             tuple(sorted(read & parameters - rebound)),
             reads_locals=bool(read - (parameters - rebound)),
             held=tuple(
                 (name, value.tensor_id)
-                for name in sorted(syntax.assigned_names(statement.body))
+                for name in sorted(syntax.assigned_names(suite))
                 if isinstance(value := self.frame.vars.get(name), TensorVal)
             ),
         )
