@@ -168,10 +168,9 @@ model = keras.Model(inputs, block(x, 6))
     assert (
         "    def call(self, x):\n"
         "        x = self.dense(x)\n"
-        "        x_1 = x\n"
         "        if self.re_lu is not None:\n"
-        "            x_1 = self.re_lu(x)\n"
-        "        return x_1\n"
+        "            x = self.re_lu(x)\n"
+        "        return x\n"
     ) in output, output
 
 
@@ -454,7 +453,7 @@ model = keras.Model(inputs, x)
     assert "self.block_1 = Block(units=4, rate=0.2)" in output
 
 
-def test_a_parameter_the_helper_rebinds_is_written_as_what_the_body_made_of_it() -> None:
+def test_a_parameter_the_helper_rebinds_first_is_written_as_what_the_body_made_of_it() -> None:
     output = subclass(
         """
 def block(x, filters, width):
@@ -469,5 +468,6 @@ x = block(x, 8, 2)
 model = keras.Model(inputs, x)
 """
     )
-    assert "(layers.Layer):" not in output  # Dense(filters) in a class would be Dense(4)
-    assert "layers.Dense(8)" in output and "layers.Dense(16)" in output
+    # Dense(filters) in the class would be Dense(4): it writes what the body made of it
+    assert "        self.dense = layers.Dense(filters * width)\n" in output
+    assert "self.block = Block(4, 2)" in output and "self.block_1 = Block(8, 2)" in output

@@ -118,12 +118,10 @@ def test_a_helper_naming_its_layers_from_its_name_folds_into_one_class() -> None
     assert (
         "    def call(self, x, training=None):\n"
         "        x = self.conv2d(x)\n"
-        "        x_1 = x\n"
         "        if self.batch_normalization is not None:\n"
-        "            x_1 = self.batch_normalization(x, training=training)\n"
-        "        x = x_1\n"
+        "            x = self.batch_normalization(x, training=training)\n"
         "        if self.activation is not None:\n"
-        "            x = self.activation(x_1)\n"
+        "            x = self.activation(x)\n"
         "        return x\n"
     ) in output, output
     assert 'self.stem = ConvBn(4, name="stem")' in output

@@ -205,8 +205,16 @@ def _class_context(
         step = graph.step_by_id[step_id]
         if step_id in first_of:
             condition = first_of[step_id]
-            result = names.assign(condition.result, wanted_name(graph, condition.result, "x"))
-            pending.append(Line(f"{result} = {names.name_of[condition.otherwise]}"))
+            wanted = wanted_name(graph, condition.result, "x")
+            previous = names.name_of[condition.otherwise]
+            if wanted == previous and set(graph.consumers[condition.otherwise]) <= set(
+                condition.steps
+            ):  # ``if ...: x = self.batch_normalization(x)``: x holds the result either way
+                names.hold(condition.result, previous)
+                result = previous
+            else:
+                result = names.assign(condition.result, wanted)
+                pending.append(Line(f"{result} = {previous}"))
             body = [
                 entry(graph.step_by_id[s], own, {condition.result: result})  # type: ignore[arg-type]
                 for s in condition.steps
