@@ -200,17 +200,32 @@ model = build(8)
 
 
 def test_arguments_written_as_their_values_are_checked_though_the_code_passes_them_on():
-    """``name=f"{name}_fc"`` becomes ``name="net_fc"`` in the class, which also takes
-    ``name=name``: ``build(8, name="other")`` would silently keep the first names."""
+    """The nested Sequential becomes ``NetStem`` with ``Dense(8, name="net_stem_fc")``, while
+    ``Net`` takes ``units`` and ``name``: ``build(8, name="other")`` would silently keep the
+    stem's first names."""
     output = convert(NAMED_LAYERS, "subclassing").output
 
-    assert 'layers.Dense(8, name="net_fc")' in output
+    assert 'layers.Dense(8, name="net_stem_fc")' in output
+    assert 'layers.Dense(units, name=f"{name}_fc")' in output
     assert 'if units != 8 or name != "net":' in output
     stub = _Stub()
     build = _function(output, "build", keras=stub, layers=stub, Net=stub, NetStem=stub)
     assert build(8) is stub
     with pytest.raises(NotImplementedError, match='for units=8, name="net" only'):
         build(8, name="other")
+
+
+def test_a_model_named_by_the_builders_name_takes_it_for_its_layers_names_too():
+    source = NAMED_LAYERS.replace("    stem = keras.Sequential", "    # stem = keras.Sequential")
+    source = source.replace("x = stem(inputs)", "x = inputs")
+
+    output = convert(source, "subclassing").output
+
+    assert "    def __init__(self, units, name, **kwargs):\n" in output
+    assert "        super().__init__(name=name, **kwargs)\n" in output
+    assert 'layers.Dense(units, name=f"{name}_fc")' in output
+    assert "    return Net(units=units, name=name)\n" in output
+    assert "NotImplementedError" not in output  # any units and name build what they ask
 
 
 def test_a_model_used_as_a_layer_is_passed_first():

@@ -81,7 +81,7 @@ def emit_subclassing(graph: ModelGraph, plan: ImportPlan, taken_names: set[str])
             class_name=name,
             base=plan.ref("keras.Model"),
             init_params=[*nested, *passed],
-            super_args="**kwargs",
+            super_args="name=name, **kwargs" if "name" in passed else "**kwargs",
             **context,
         )
     )
@@ -94,7 +94,7 @@ def emit_subclassing(graph: ModelGraph, plan: ImportPlan, taken_names: set[str])
             [
                 *nested.values(),  # first, as ``__init__`` takes them
                 *(f"{param}={param}" for param in passed),
-                *model_name_kwarg(graph),
+                *(model_name_kwarg(graph) if "name" not in passed else ()),
             ]
         ),
         model_comments=graph.call_comments,
@@ -378,6 +378,8 @@ def builder_parameters(graph: ModelGraph) -> tuple[list[str], set[str]]:
     function's names (one it computes) is written with the values of the call kcg followed.
     """
     parameters = set(graph.site.parameters) - _RESERVED_PARAMETERS
+    if _named_by_parameter(graph):  # ``name=f"{name}_fc"``: the class takes ``name`` too
+        parameters.add("name")
     read: set[str] = set()
     keep: set[str] = set()
     for layer in graph.layers:
@@ -390,7 +392,12 @@ def builder_parameters(graph: ModelGraph) -> tuple[list[str], set[str]]:
         if builders and builders <= parameters:
             keep.add(layer.id)
             read |= builders
-    return [p for p in graph.site.parameters if p in read], keep
+    return [p for p in (*graph.site.parameters, "name") if p in read & parameters], keep
+
+
+def _named_by_parameter(graph: ModelGraph) -> bool:
+    """The model is named by the builder's own ``name`` parameter (``Model(..., name=name)``)."""
+    return graph.name_text == "name" and any(name == "name" for name, _, _ in graph.site.followed)
 
 
 def _read_by_layers(graph: ModelGraph, but: AbstractSet[str] = frozenset()) -> frozenset[str]:
