@@ -100,6 +100,8 @@ def emit_subclassing(graph: ModelGraph, plan: ImportPlan, taken_names: set[str])
         model_comments=graph.call_comments,
         build=build,
     )
+    if not (graph.site.followed or graph.site.derived):  # nothing a converted builder checks
+        return Generated(body, "\n\n".join(definitions))
     frozen = _read_by_layers(graph, but=keep_names)
     unneeded = frozenset() if build else frozenset(graph.site.parameters) - _read_by_layers(graph)
     return Generated(body, "\n\n".join(definitions), frozen, unneeded)
