@@ -276,11 +276,63 @@ def test_an_if_on_parameters_is_decided_in_init() -> None:
     assert "self.block = Block(8, project=True)" in output
 
 
+# MobileViT's and MobileNetV2's inverted residual block, in our own words: no call takes every
+# ``if``, since a block that strides never adds its input back.
+INVERTED = """def inverted(x, filters, expand, stride, residual, name):
+    inputs = x
+    if expand:
+        x = layers.Conv2D(filters * 2, 1, use_bias=False, name=f"{name}_expand")(x)
+        x = layers.ReLU(6.0, name=f"{name}_expand_relu")(x)
+    if stride == 2:
+        x = layers.ZeroPadding2D(1, name=f"{name}_pad")(x)
+    x = layers.DepthwiseConv2D(3, strides=stride, padding="same" if stride == 1 else "valid")(x)
+    x = layers.Conv2D(filters, 1, name=f"{name}_project")(x)
+    if residual and stride == 1:
+        return layers.Add(name=f"{name}_add")([inputs, x])
+    return x
+
+
+inputs = keras.Input(shape=(16, 16, 8))
+x = inverted(inputs, 8, False, 1, True, "b0")
+x = inverted(x, 16, True, 2, False, "b1")
+x = inverted(x, 16, True, 1, True, "b2")
+model = keras.Model(inputs, x)
+"""
+
+
+def test_a_class_no_one_call_holds_is_stitched_from_the_calls_that_took_each_if() -> None:
+    lines = [line.rstrip() for line in subclass(INVERTED).splitlines()]
+    start = lines.index("class Inverted(layers.Layer):")
+    init = lines[start + 1 : lines.index("    def call(self, x):")]
+    # every layer once, in the order the helper makes them, each if kept around its own
+    assert [line.strip().split(" = ")[0] for line in init if " = " in line] == [
+        "self.conv2d",
+        "self.re_lu",
+        "self.conv2d",
+        "self.re_lu",
+        "self.zero_padding2d",
+        "self.zero_padding2d",
+        "self.depthwise_conv2d",
+        "self.conv2d_1",
+        "self.add",
+        "self.add",
+    ]
+    assert "        if expand:" in init and "        if stride == 2:" in init
+    assert "        if residual and stride == 1:" in init
+    assert '            self.add = layers.Add(name=f"{name}_add")' in init
+    assert sum(line.count("layers.") for line in lines) == 7  # no layer pasted per call
+    assert '        self.inverted_1 = Inverted(16, True, 2, False, "b1")' in lines
+    call = lines[lines.index("    def call(self, x):") :]
+    # a call that skips an if reads what its variable held before it
+    assert call[call.index("        if self.add is not None:") - 1] == "        x_2 = x_1"
+    assert "            x_2 = self.add([x, x_1])" in call
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize(
     "source",
-    [RESIDUAL, PROJECTED, PICKED.lstrip(), SHORTCUT.lstrip()],
-    ids=["build", "init", "picked", "else"],
+    [RESIDUAL, PROJECTED, PICKED.lstrip(), SHORTCUT.lstrip(), INVERTED],
+    ids=["build", "init", "picked", "else", "stitched"],
 )
 def test_blocks_with_an_if_compute_what_the_helper_did(source: str) -> None:
     pytest.importorskip("tensorflow")

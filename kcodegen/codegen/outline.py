@@ -19,29 +19,24 @@ import re
 from dataclasses import dataclass, replace
 from typing import Literal
 
+from kcodegen.codegen.block_calls import Call, constructor, read_call, with_tensors_renamed
+from kcodegen.codegen.composite import composite
 from kcodegen.codegen.conditions import (
     BlockCondition,
     alike,
-    as_phi,
     class_test,
-    condition_line,
-    if_result,
 )
-from kcodegen.codegen.helper_locals import with_locals_written_out
-from kcodegen.codegen.keys import arg_key, names_in
+from kcodegen.codegen.keys import names_in
 from kcodegen.ir import (
-    Arg,
     ArgScope,
     ArgumentText,
     CallArgument,
     InputSpec,
     Invocation,
     LayerSpec,
-    Mapping_,
     ModelGraph,
     Node,
     Op,
-    Seq,
     Site,
     Structure,
     Tensor,
@@ -100,28 +95,12 @@ def _children(graph: ModelGraph, call_id: str) -> list[str]:
     return [call.id for call in graph.invocations if call.parent == call_id]
 
 
-@dataclass
-class _Call:
-    """One call's part of the graph, checked to be a block."""
-
-    invocation: Invocation
-    steps: list[Node | Op]
-    layers: list[LayerSpec]
-    tensors: dict[str, str]  # tensor parameter -> the tensor the call passed
-    key: tuple  # what the call makes outside its ``if``s, independent of which call it is
-    # per ``if`` line: what its body makes (None when the call did not take it), the tensor read
-    # after it, and the step ids made under it
-    branches: dict[int, tuple | None]
-    results: dict[int, str]
-    conditional: dict[int, list[str]]
-    refs: dict[object, str]  # what ``key`` calls a tensor -> the tensor
-
-
 def _fold(
     graph: ModelGraph, invocations: list[Invocation], taken: set[str]
 ) -> tuple[ModelGraph, Block] | None:
     """The graph with the helper's calls folded, and its block; None when one class cannot
-    stand for every call. The class is written from the call that took every ``if``."""
+    stand for every call. The class is written from the call that took every ``if``, or where no
+    call did, stitched from several (``composite``)."""
     first = invocations[0]
     if len(invocations) < 2 or first.parameters is None or first.branches:
         return None
@@ -129,23 +108,28 @@ def _fold(
         return None
     if any(a.reads_tensor for invocation in invocations for a in invocation.arguments):
         return None  # an argument only a tensor gives: no ``__init__`` can take it
-    calls = [_call(graph, invocation) for invocation in invocations]
+    calls = [read_call(graph, invocation) for invocation in invocations]
     if any(call is None for call in calls):
         return None
     checked = [call for call in calls if call is not None]
+    if any(set(call.branches) != set(checked[0].branches) for call in checked):
+        return None
     fullest = next((c for c in checked if all(b is not None for b in c.branches.values())), None)
     if fullest is None:
-        return None  # an ``if`` no call took: its body is not in the graph to write
-    otherwise: dict[int, object] = {}
-    for call in checked:
-        if set(call.branches) != set(fullest.branches):
+        stitched = composite(graph, checked)
+        if stitched is None:
             return None
-        for line, branch in call.branches.items():
-            if branch is not None and not alike(fullest.branches[line], branch, otherwise):
+        fullest, read_instead = stitched
+    else:
+        otherwise: dict[int, object] = {}
+        for call in checked:
+            for line, branch in call.branches.items():
+                if branch is not None and not alike(fullest.branches[line], branch, otherwise):
+                    return None
+            if not alike(fullest.key, call.key, otherwise):
                 return None
-        if not alike(fullest.key, call.key, otherwise):
-            return None
-    block = _block(graph, fullest, "", {line: fullest.refs[r] for line, r in otherwise.items()})
+        read_instead = {line: fullest.refs[r] for line, r in otherwise.items()}
+    block = _block(graph, fullest, "", read_instead)
     if block is None or not block.reads_all_parameters:
         return None  # a class that ignored an argument would build what its caller did not ask
     name = _class_name(first.function, taken)
@@ -155,101 +139,8 @@ def _fold(
     return graph, block
 
 
-def _call(graph: ModelGraph, invocation: Invocation) -> _Call | None:
-    """The call's steps and layers, or None when they are not a block of their own."""
-
-    def inside(within: str | None) -> bool:
-        return graph.made_inside(within, invocation.id)
-
-    steps = [graph.step_by_id[s] for s in graph.order if inside(_within(graph.step_by_id[s]))]
-    members: list[Node | Op] = [s for s in steps if not isinstance(s, InputSpec)]
-    tensors = _tensor_arguments(invocation)
-    if tensors is None or len(set(tensors.values())) != len(tensors) or not members:
-        return None
-    parameters = {name for name, _ in invocation.parameters or ()} - set(tensors)
-    lines = {condition.id: condition.line for condition in invocation.conditions}
-    local: dict[str, tuple] = {tensor: ("parameter", name) for name, tensor in tensors.items()}
-    layers: dict[str, LayerSpec] = {}
-    numbered: dict[int | None, list[str]] = {}  # layer ids, by the ``if`` that made them
-    keys: dict[int | None, list[object]] = {None: [tuple(tensors)]}
-    keys.update({c.line: [] for c in invocation.conditions if c.taken})
-    conditional: dict[int, list[str]] = {line: [] for line in keys if line is not None}
-    for step in members:
-        line = condition_line(graph, step.within, invocation.id, lines)
-        key = keys[line]
-        if any(t not in local for t in graph.step_inputs(step)):
-            return None  # it reads a tensor of its caller that no parameter passed
-        if isinstance(step, Node):
-            layer = graph.layer_by_id[step.layer]
-            if layer.id not in layers:
-                if layer.is_model or not inside(layer.within):
-                    return None  # a layer of the caller's, or a model: not the block's to own
-                if any(not inside(node.within) for node in graph.nodes_of(layer.id)):
-                    return None  # the caller calls it too
-                layers[layer.id] = layer
-                numbered.setdefault(line, []).append(layer.id)
-                key.append(
-                    (
-                        "layer",
-                        layer.cls,
-                        *_constructor(layer, invocation, parameters - set(invocation.rebound)),
-                    )
-                )
-            if layer.id not in numbered.get(line, ()):
-                return None  # a layer made under an ``if`` and called outside it, or the reverse
-            key.append(
-                (
-                    "call",
-                    numbered[line].index(layer.id),
-                    tuple(arg_key(a, local) for a in step.args),
-                    tuple((k, arg_key(a, local)) for k, a in step.kwargs),
-                )
-            )
-        else:
-            key.append(("op", step.template, tuple(local[t] for t in step.inputs)))
-        if line is not None:
-            conditional[line].append(step.id)
-        for position, tensor in enumerate(step.outputs):
-            local[tensor] = ("step", line, len(key) - 1, position)
-    made = {t for step in members for t in step.outputs}
-    ids = {step.id for step in members}
-    returned = invocation.returned
-    if len(returned) != 1 or returned[0] not in made:
-        return None
-    for tensor in made - {returned[0]}:
-        if tensor in graph.output_structure.tensors or set(graph.consumers[tensor]) - ids:
-            return None  # the caller reads a tensor the call does not return
-    keys[None].append(("returns", local[returned[0]]))
-    results: dict[int, str] = {}
-    for line, made_under in conditional.items():
-        result = if_result(graph, made_under, ids, returned[0])
-        if result is None:
-            return None
-        results[line] = result
-        local_result = local[result]
-        for reader in keys:  # the rest of the call, and later ``if``s, read it as the if's
-            if reader != line:
-                keys[reader] = [as_phi(entry, local_result, line) for entry in keys[reader]]
-    branches = {c.line: tuple(keys[c.line]) if c.taken else None for c in invocation.conditions}
-    return _Call(
-        invocation,
-        members,
-        list(layers.values()),
-        tensors,
-        tuple(keys[None]),
-        branches,
-        results,
-        conditional,
-        {ref: tensor for tensor, ref in local.items()},
-    )
-
-
-def _within(step: Node | Op | InputSpec) -> str | None:
-    return None if isinstance(step, InputSpec) else step.within
-
-
 def _not_taken(
-    graph: ModelGraph, call: _Call, line: int, seen: dict[int, str], given: dict[int, str]
+    graph: ModelGraph, call: Call, line: int, seen: dict[int, str], given: dict[int, str]
 ) -> str | None:
     """What the ``if`` at ``line`` gives when not taken: the tensor its body rebinds
     (``_rebound_input``), or what calls that did not take it read instead (``seen``). Where an
@@ -263,7 +154,7 @@ def _not_taken(
     return rebound if earlier is not None and given.get(earlier) == recorded else None
 
 
-def _rebound_input(graph: ModelGraph, call: _Call, line: int) -> str | None:
+def _rebound_input(graph: ModelGraph, call: Call, line: int) -> str | None:
     """What an ``if`` that every call took or none did gives when not taken, where its body
     rebinds a variable (``x = layers.BatchNormalization()(x)``): what that variable held when
     the ``if`` started, as the interpreter saw it."""
@@ -272,60 +163,6 @@ def _rebound_input(graph: ModelGraph, call: _Call, line: int) -> str | None:
     held = dict(condition.held).get(hint or "")
     in_call = set(call.tensors.values()) | {t for step in call.steps for t in step.outputs}
     return held if held in in_call else None  # not one the graph has: a layer nothing reads
-
-
-def _tensor_arguments(invocation: Invocation) -> dict[str, str] | None:
-    """Tensor parameter -> the tensor the call passed; None if a tensor went where we cannot say."""
-    names = [name for name, _ in invocation.parameters or ()]
-    found: dict[str, str] = {}
-    for position, argument in enumerate(invocation.arguments):
-        if argument.tensor is None:
-            continue
-        name = argument.keyword or (names[position] if position < len(names) else None)
-        if name is None:
-            return None
-        found[name] = argument.tensor
-    ordered = {name: found[name] for name in names if name in found}
-    return ordered if set(ordered) == set(invocation.tensor_parameters) else None
-
-
-def _constructor(
-    layer: LayerSpec, invocation: Invocation, parameters: set[str]
-) -> tuple[tuple[str, ...], tuple[tuple[str, str], ...], bool]:
-    """The layer's arguments as the class writes them, each the helper's text when the only
-    names of the helper it reads are parameters the class takes (``name + "_1_conv"``), else its
-    value in this call (``axis=3`` for the helper's ``bn_axis``); and whether the helper's text
-    is kept, all of it or where it reads a parameter. Names the helper computed from its
-    parameters alone are written as their expressions (``helper_locals.py``)."""
-    written = layer.written_in(ArgScope.FUNCTION)
-    if layer.scope != invocation.function or written is None:
-        return layer.args, layer.kwargs, False
-    every, some = True, False
-    derived = dict(invocation.derived)
-    own = {name for name, _ in invocation.parameters or ()} | derived.keys()
-    modules = names_in(derived.values()) - own  # what the expressions read of the module
-    # a parameter rebound from itself first (``filters = int(filters * alpha)``): written out,
-    # its expression reads what the call passed
-    parameters = parameters | (derived.keys() & set(invocation.rebound)) - set(
-        invocation.tensor_parameters
-    )
-
-    def pick(helper: str, value: str) -> str:
-        nonlocal every, some
-        if names_in([helper]) & derived.keys():
-            helper = with_locals_written_out(helper, invocation.derived) or helper
-        substituted = names_in([helper]) - names_in([value]) - modules
-        if not substituted <= parameters:
-            every = False
-            return value
-        some = some or bool(substituted)
-        return helper
-
-    args = tuple(pick(h, v) for h, v in zip(written.args, layer.args, strict=True))
-    kwargs = tuple(
-        (key, pick(h, v)) for (key, h), (_, v) in zip(written.kwargs, layer.kwargs, strict=True)
-    )
-    return args, kwargs, every or some
 
 
 def _class_name(function: str, taken: set[str]) -> str:
@@ -342,7 +179,7 @@ def _class_name(function: str, taken: set[str]) -> str:
 
 # --- the block's own graph ------------------------------------------------------------------------
 def _block(
-    graph: ModelGraph, call: _Call, class_name: str, otherwise: dict[int, str]
+    graph: ModelGraph, call: Call, class_name: str, otherwise: dict[int, str]
 ) -> Block | None:
     """The class's graph (``call``'s steps, its tensor parameters as inputs), or None when an
     ``if`` of it cannot be written in the class."""
@@ -354,8 +191,8 @@ def _block(
     )
     tensors = [Tensor(spec.tensor, spec.id, 0, spec.name) for spec in specs]
     tensors += [graph.tensor_by_id[t] for step in call.steps for t in step.outputs]
-    nodes = tuple(_renamed(s, inputs) for s in call.steps if isinstance(s, Node))
-    ops = tuple(_renamed(s, inputs) for s in call.steps if isinstance(s, Op))
+    nodes = tuple(with_tensors_renamed(s, inputs) for s in call.steps if isinstance(s, Node))
+    ops = tuple(with_tensors_renamed(s, inputs) for s in call.steps if isinstance(s, Op))
     kind: Literal["single", "tuple"] = "single" if len(specs) == 1 else "tuple"
     parameters = {name for name, _ in invocation.parameters or ()} - set(call.tensors)
     local: set[str] = set()
@@ -363,7 +200,7 @@ def _block(
     read = {"name"}  # a ``name`` parameter is the block's own name
     texts: dict[str, ArgumentText] = {}  # the arguments the class writes, where it keeps text
     for layer in call.layers:
-        args, kwargs, kept = _constructor(layer, invocation, parameters - set(invocation.rebound))
+        args, kwargs, kept = constructor(layer, invocation, parameters - set(invocation.rebound))
         if kept:
             local.add(layer.id)
             read |= names_in([*args, *(v for _, v in kwargs)])
@@ -462,26 +299,6 @@ def _with_text(
     return tuple(text if a.scope == text.scope else a for a in arguments)
 
 
-def _renamed(step: Node | Op, names: dict[str, str]) -> Node | Op:
-    if isinstance(step, Op):
-        return replace(step, inputs=tuple(names.get(t, t) for t in step.inputs))
-    return replace(
-        step,
-        args=tuple(_renamed_arg(a, names) for a in step.args),
-        kwargs=tuple((k, _renamed_arg(a, names)) for k, a in step.kwargs),
-    )
-
-
-def _renamed_arg(arg: Arg, names: dict[str, str]) -> Arg:
-    if isinstance(arg, TensorRef):
-        return TensorRef(names.get(arg.tensor, arg.tensor))
-    if isinstance(arg, Seq):
-        return replace(arg, items=tuple(_renamed_arg(a, names) for a in arg.items))
-    if isinstance(arg, Mapping_):
-        return replace(arg, items=tuple((k, _renamed_arg(a, names)) for k, a in arg.items))
-    return arg
-
-
 # --- the caller, with the call as one layer -------------------------------------------------------
 def _argument_texts(written: list[CallArgument]) -> tuple[ArgumentText, ...]:
     """A helper call's arguments (its tensors aside) in each scope whose text is known for all."""
@@ -499,7 +316,7 @@ def _argument_texts(written: list[CallArgument]) -> tuple[ArgumentText, ...]:
     return tuple(found)
 
 
-def _replace_call(graph: ModelGraph, call: _Call, class_name: str) -> ModelGraph:
+def _replace_call(graph: ModelGraph, call: Call, class_name: str) -> ModelGraph:
     invocation = call.invocation
     calls = {call.id: call for call in graph.invocations}
     within = invocation.parent  # through the ``if`` or loop pass it ran in, to the call
