@@ -3,7 +3,7 @@ survive byte for byte and in order. Tests call ``assert_preserved`` on every con
 
 from __future__ import annotations
 
-import ast
+import symtable
 
 import libcst as cst
 
@@ -54,9 +54,7 @@ def assert_preserved(conversion: Conversion) -> None:
         return
     output = cst.parse_module(conversion.output)
     helpers = {call.function for graph in conversion.models for call in graph.invocations}
-    used = {
-        node.id for node in ast.walk(ast.parse(conversion.output)) if isinstance(node, ast.Name)
-    }
+    used = _module_names_read(conversion.output)
     for removed in conversion.removed_helpers:  # a helper of the models, that nothing reads now
         assert removed in helpers and removed not in used, removed
     written = iter(_text(output, statement) for statement in output.body)
@@ -64,6 +62,22 @@ def assert_preserved(conversion: Conversion) -> None:
         assert any(text == statement for text in written), (
             f"lost or moved out of order: {statement!r}"
         )
+
+
+def _module_names_read(code: str) -> set[str]:
+    """The module-level names the code reads: not a method's own loop variable that happens to
+    share a removed helper's name."""
+    found: set[str] = set()
+    pending = [symtable.symtable(code, "<converted>", "exec")]
+    while pending:
+        scope = pending.pop()
+        found.update(
+            symbol.get_name()
+            for symbol in scope.get_symbols()
+            if symbol.is_referenced() and (scope.get_type() == "module" or symbol.is_global())
+        )
+        pending.extend(scope.get_children())
+    return found
 
 
 def _text(module: cst.Module, statement: cst.CSTNode) -> str:

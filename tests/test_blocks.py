@@ -324,8 +324,16 @@ def test_a_class_no_one_call_holds_is_stitched_from_the_calls_that_took_each_if(
     assert '        self.inverted_1 = Inverted(16, True, 2, False, "b1")' in lines
     call = lines[lines.index("    def call(self, x):") :]
     # a call that skips an if reads what its variable held before it
-    assert call[call.index("        if self.add is not None:") - 1] == "        x_2 = x_1"
-    assert "            x_2 = self.add([x, x_1])" in call
+    assert (
+        call[call.index("        if self.zero_padding2d is not None:") - 1] == "        x_2 = x_1"
+    )
+    assert "        x_1 = self.depthwise_conv2d(x_2)" in call
+    # where the if returns, the class returns what the helper returned after it, either way
+    assert call[-3:] == [
+        "        if self.add is not None:",
+        "            x_1 = self.add([x, x_1])",
+        "        return x_1",
+    ]
 
 
 @pytest.mark.slow

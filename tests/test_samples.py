@@ -8,7 +8,8 @@ from sample_cases import Case, expectation, pairs
 
 from kcodegen.convert import convert
 from kcodegen.frontend import parse_models
-from kcodegen.verify import ModelSource, VerifyCase, VerifyReport, VerifySession, added_classes
+from kcodegen.verify import ModelSource, VerifyCase, VerifyReport, VerifySession
+from kcodegen.verify.conversion import parse_converted
 
 PAIRS = pairs()
 IDS = [f"{case.name}-{style}" for case, style in PAIRS]
@@ -64,8 +65,9 @@ def test_conversion_computes_the_same(
 ) -> None:
     """Build original and converted models, copy weights by correspondence, compare outputs."""
     conversion = case.convert(style)
-    blocks = added_classes(conversion.original, conversion.output)  # read through, as verify does
-    parsed = parse_models(conversion.output, case.input_shapes, case.binds, blocks)
+    parsed = parse_converted(  # as verify reads it
+        conversion.original, conversion.output, conversion.models, case.input_shapes, case.binds
+    )
     converted = {g.name: g for g in parsed.models}
     path = f"samples/{case.name}/model.py"
     cases = [

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from kcodegen.codegen.conditions import as_phi, condition_line, if_result
+from kcodegen.codegen.conditions import as_phi, condition_line, if_result, in_build
 from kcodegen.codegen.helper_locals import with_locals_written_out
 from kcodegen.codegen.keys import arg_key, names_in
 from kcodegen.ir import (
@@ -176,12 +176,18 @@ def constructor(
         invocation.tensor_parameters
     )
 
+    # the block's one tensor, whose shape a layer may read (``x.shape[-1] * 4``): built in build()
+    tensors = invocation.tensor_parameters
+    shaped = tensors[0] if len(tensors) == 1 else None
+
     def pick(helper: str, value: str) -> str:
         nonlocal every, some
         if names_in([helper]) & derived.keys():
             helper = with_locals_written_out(helper, invocation.derived) or helper
         substituted = names_in([helper]) - names_in([value]) - modules
-        if not substituted <= parameters:
+        if shaped in substituted and shaped in names_in([in_build(helper, set(), shaped)]):
+            substituted.add("")  # the tensor itself, not only its shape: no class reads that
+        if not substituted <= parameters | ({shaped} if shaped else set()):
             every = False
             return value
         some = some or bool(substituted)

@@ -131,12 +131,13 @@ class _InBuild(cst.CSTTransformer):
         return updated.with_changes(keyword=original.keyword)  # strides=..., not self.strides=
 
 
-def in_build(text: str, parameters: set[str]) -> str:
-    """A constructor argument written in ``build()``: the parameters are attributes there."""
+def in_build(text: str, parameters: set[str], tensor: str | None = None) -> str:
+    """A constructor argument written in ``build()``: the parameters are attributes there, and
+    the block's tensor's shape is ``input_shape``."""
     try:
         expression = cst.parse_expression(text)
     except cst.ParserSyntaxError:
         return text
-    rewritten = expression.visit(_InBuild("", parameters))
+    rewritten = expression.visit(_InBuild(tensor or "", parameters))
     assert isinstance(rewritten, cst.BaseExpression), "names are replaced, never removed"
     return cst.Module(body=[]).code_for_node(rewritten)

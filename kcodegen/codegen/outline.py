@@ -26,11 +26,13 @@ from kcodegen.codegen.conditions import (
     alike,
     class_test,
 )
+from kcodegen.codegen.helper_locals import with_locals_written_out
 from kcodegen.codegen.keys import names_in
 from kcodegen.ir import (
     ArgScope,
     ArgumentText,
     CallArgument,
+    Condition,
     InputSpec,
     Invocation,
     LayerSpec,
@@ -58,6 +60,7 @@ class Block:
     local: frozenset[str]  # ids of the layers written with the helper's parameter names
     reads_all_parameters: bool  # each of those parameters is read by a layer of the class
     conditions: tuple[BlockCondition, ...] = ()
+    built: bool = False  # a layer reads the input's shape: all are made in build(), in order
 
 
 def outline(graph: ModelGraph, taken: set[str]) -> tuple[ModelGraph, list[Block]]:
@@ -208,8 +211,10 @@ def _block(
     conditions = []
     given: dict[int, str] = {}  # per ``if``: what it gives when not taken
     first = next(iter(call.tensors), None)
+    # a layer that reads the input's shape: the class makes its layers in build()
+    shaped = len(call.tensors) == 1 and first in read
     for condition in invocation.conditions:
-        test = class_test(condition, parameters, first)
+        test = class_test(_with_locals_written_out(condition, invocation), parameters, first)
         if test is None:
             return None
         steps = call.conditional[condition.line]
@@ -217,6 +222,7 @@ def _block(
         if not made or not made <= local:
             return None  # nothing to decide, or a layer written with the values of one call
         read |= set(condition.names)
+        shaped = shaped or test[1]
         tensor = _not_taken(graph, call, condition.line, otherwise, given)
         if tensor is None:
             return None  # what the class reads when it does not take it is unknown
@@ -287,6 +293,24 @@ def _block(
         frozenset(local),
         parameters <= read,
         tuple(conditions),
+        built=shaped
+        and any(first in names_in([*t.args, *(v for _, v in t.kwargs)]) for t in texts.values()),
+    )
+
+
+def _with_locals_written_out(condition: Condition, invocation: Invocation) -> Condition:
+    """The ``if`` with the names the helper computed from its parameters and its tensor's shape
+    written as their expressions (``channels == filters`` -> ``x.shape[-1] == filters``)."""
+    derived = dict(invocation.derived)
+    if not condition.reads_locals or not names_in([condition.test]) & derived.keys():
+        return condition
+    test = with_locals_written_out(condition.test, invocation.derived)
+    own = {name for name, _ in invocation.parameters or ()}
+    modules = names_in(derived.values()) - own - derived.keys()
+    if test is None or not names_in([test]) <= own | modules:
+        return condition
+    return replace(
+        condition, test=test, reads_locals=False, names=tuple(sorted(names_in([test]) & own))
     )
 
 

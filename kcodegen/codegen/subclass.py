@@ -57,6 +57,7 @@ def emit_subclassing(graph: ModelGraph, plan: ImportPlan, taken_names: set[str])
             block=True,
             conditions=block.conditions,
             parameters=parameters,
+            built=block.built,
         )
         if context.pop("trains"):
             trained.add(block.class_name)
@@ -115,11 +116,13 @@ def _class_context(
     block: bool = False,
     conditions: tuple[BlockCondition, ...] = (),
     parameters: set[str] | None = None,
+    built: bool = False,
 ) -> dict:
     """What the subclassing template needs for ``graph``: layers created in ``__init__``, wired in
     ``call()``. Layers in ``keep_names`` keep the names of the function the graph was built in. A
     ``block`` takes its tensors as separate ``call()`` parameters, as its helper did. A loop kept
-    as a loop keeps its layers in a list attribute, built by the loop's own comprehension."""
+    as a loop keeps its layers in a list attribute, built by the loop's own comprehension. A
+    block ``built`` from its input's shape makes its layers in ``build()``, in the same order."""
     if graph.style == "functional":
         order = functional_layer_order(graph)
     else:
@@ -139,10 +142,12 @@ def _class_context(
     init_lines: list[str] = []
     nested: dict[str, str] = {}  # models used as layers come in as __init__ parameters
     guarded = {layer_id for condition in conditions for layer_id in condition.layers}
+    in_shape = (graph.inputs[0].name, parameters or set()) if built else None
     parameter_lines, guarded_init, build_lines = _conditional_layers(
-        graph, plan, conditions, attributes, parameters or set()
+        graph, plan, conditions, attributes, parameters or set(), in_shape
     )
     init_lines.extend(parameter_lines)
+    read: set[str] = set()  # the parameters the layers read, where build() makes them
     if not block:
         build_lines.extend(_built_first(graph, attributes))
     for layer_id in order:
@@ -169,9 +174,16 @@ def _class_context(
             site=graph.site.function if layer_id in keep_names else "",
             indent=len(f"{INDENT * 2}self.{attr} = "),
         )
+        if in_shape is not None:
+            read |= names_in([ctor]) & in_shape[1]
+            ctor = in_build(ctor, in_shape[1], in_shape[0])
         init_lines.extend(layer.comments)
         init_lines.append(f"self.{attr} = {indented(ctor, INDENT * 2)}")
         init_lines.extend(f"self.{attr}.{key} = {value}" for key, value in layer.attrs)
+    if in_shape is not None:  # the layers move to build(); __init__ keeps what they read
+        attributes_read = {line.split(" = ", 1)[1] for line in parameter_lines} | read
+        build_lines = init_lines[len(parameter_lines) :] + build_lines
+        init_lines = [f"self.{name} = {name}" for name in sorted(attributes_read)]
     item_names = {name for _, items in lists for name in items}
     names = TensorNames(graph, reserved={"self", "training", *item_names})
     params, unpack = _call_parameters(graph, names, positional=block)
@@ -207,8 +219,12 @@ def _class_context(
         step = graph.step_by_id[step_id]
         if step_id in first_of:
             condition = first_of[step_id]
-            wanted = wanted_name(graph, condition.result, "x")
             previous = names.name_of[condition.otherwise]
+            wanted = (  # ``if ...: return layers.Add()([x, h])`` then ``return h``: h either way
+                previous
+                if condition.result in graph.output_structure.tensors
+                else wanted_name(graph, condition.result, "x")
+            )
             if wanted == previous and set(graph.consumers[condition.otherwise]) <= set(
                 condition.steps
             ):  # ``if ...: x = self.batch_normalization(x)``: x holds the result either way
@@ -286,17 +302,25 @@ def _conditional_layers(
     conditions: tuple[BlockCondition, ...],
     attributes: dict[str, str],
     parameters: set[str],
+    in_shape: tuple[str, set[str]] | None = None,
 ) -> tuple[list[str], dict[str, list[str]], list[str]]:
     """Lines that make a block's layers under its ``if``s: the attributes ``build()`` reads (the
     parameters, which ``__init__`` keeps first), the ``if``s for ``__init__`` (where their first
-    layer would be), and those for ``build()``, for tests that read the input's shape."""
+    layer would be), and those for ``build()``, for tests that read the input's shape. Where the
+    block makes every layer in ``build()`` (``in_shape``: its tensor and parameters), each ``if``
+    stays where its first layer is, and reads the attributes."""
     init: dict[str, list[str]] = {}  # first layer made under an if -> the lines that make it
     build: list[str] = []
     kept: set[str] = set()
     for condition in conditions:
-        lines = build if condition.in_build else init.setdefault(condition.layers[0], [])
+        apart = condition.in_build and in_shape is None
+        lines = build if apart else init.setdefault(condition.layers[0], [])
         lines.extend(f"self.{attributes[layer_id]} = None" for layer_id in condition.layers)
-        lines.append(f"if {condition.test}:")
+        test = condition.test
+        if in_shape is not None and not condition.in_build:
+            kept |= names_in([test]) & parameters
+            test = in_build(test, parameters)
+        lines.append(f"if {test}:")
         for layer_id in condition.layers:
             ctor = constructor(
                 graph.layer_by_id[layer_id],
@@ -305,9 +329,9 @@ def _conditional_layers(
                 site=graph.site.function,
                 indent=len(f"{INDENT * 3}self.{attributes[layer_id]} = "),
             )
-            if condition.in_build:
+            if condition.in_build or in_shape is not None:
                 kept |= names_in([ctor]) & parameters
-                ctor = in_build(ctor, parameters)
+                ctor = in_build(ctor, parameters, in_shape[0] if in_shape else None)
             lines.append(f"{INDENT}self.{attributes[layer_id]} = {indented(ctor, INDENT * 3)}")
         if condition.in_build:
             kept |= {name for name in parameters if f"self.{name}" in condition.test}

@@ -8,7 +8,7 @@ not named in ``__all__`` (other modules may import it).
 
 from __future__ import annotations
 
-import ast
+import symtable
 import textwrap
 from collections.abc import Collection, Iterable
 
@@ -56,13 +56,25 @@ def without_unused_helpers(
 
 
 def _names_read(code: str) -> set[str]:
-    """The names code uses (``self.conv2d_bn = ...`` uses no ``conv2d_bn``); every word of it
-    where it is a fragment the parser does not take."""
+    """The module-level names code uses (``self.conv2d_bn = ...`` uses no ``conv2d_bn``, nor
+    does ``for conv2d_bn in self.blocks:`` inside a method); every word of it where it is a
+    fragment the parser does not take."""
     try:
-        tree = ast.parse(textwrap.dedent(code))
+        table = symtable.symtable(textwrap.dedent(code), "<kcg>", "exec")
     except SyntaxError:
         return words(code)
-    return {node.id for node in ast.walk(tree) if isinstance(node, ast.Name)}
+    found: set[str] = set()
+    pending = [table]
+    while pending:
+        scope = pending.pop()
+        module_level = scope.get_type() == "module"
+        found.update(
+            symbol.get_name()
+            for symbol in scope.get_symbols()
+            if symbol.is_referenced() and (module_level or symbol.is_global())
+        )
+        pending.extend(scope.get_children())
+    return found
 
 
 def _exported(module: cst.Module, reads: dict[int, set[str]]) -> set[str] | None:

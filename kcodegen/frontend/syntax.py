@@ -237,6 +237,17 @@ def changed_objects(node: cst.CSTNode) -> set[str]:
     return changed
 
 
+def assigned_attributes(node: cst.CSTNode, owner: str) -> set[str]:
+    """The attributes of ``owner`` a statement assigns: ``self.add = ...`` -> ``add``."""
+    return {
+        target.target.attr.value
+        for target in find_all(node, cst.AssignTarget)
+        if isinstance(target.target, cst.Attribute)
+        and isinstance(target.target.value, cst.Name)
+        and target.target.value.value == owner
+    }
+
+
 def target_names(target: cst.BaseExpression) -> set[str]:
     if isinstance(target, cst.Name):
         return {target.value}

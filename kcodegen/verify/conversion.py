@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from kcodegen.frontend import parse_models
+from kcodegen.frontend import ParsedModule, parse_models
 from kcodegen.ir import ModelGraph
 from kcodegen.verify.modules import added_classes
 from kcodegen.verify.report import VerifyResult
@@ -34,8 +34,7 @@ def verify_conversion(
     runs); the caller closes it. Raises VerifyUnavailable without TensorFlow.
     """
     shapes = dict(input_shapes or {})
-    follow = added_classes(original_text, converted_text)
-    parsed = parse_models(converted_text, shapes, dict(binds), follow, assume=assume)
+    parsed = parse_converted(original_text, converted_text, models, shapes, binds, assume)
     converted = {g.name: g for g in parsed.models}
     cases = []
     for graph in models:
@@ -58,3 +57,23 @@ def verify_conversion(
     else:
         results = session.verify(cases)
     return [(graph.name, result) for graph, result in zip(models, results, strict=True)]
+
+
+def parse_converted(
+    original_text: str,
+    converted_text: str,
+    models: tuple[ModelGraph, ...],
+    input_shapes: Mapping[str, tuple[int | None, ...]],
+    binds: Mapping[str, str],
+    assume: Mapping[str, object] | None = None,
+) -> ParsedModule:
+    """The converted module's models, read through the classes the conversion added. A
+    subclass's ``call()`` is read before the ``model(keras.Input(...))`` that gives its inputs'
+    shapes: the original's, by name, let a block's ``build()`` read them."""
+    known = {
+        spec.name: spec.shape for graph in models for spec in graph.inputs if spec.shape is not None
+    }
+    follow = added_classes(original_text, converted_text)
+    return parse_models(
+        converted_text, known | dict(input_shapes), dict(binds), follow, assume=assume
+    )

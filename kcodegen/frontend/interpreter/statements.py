@@ -31,6 +31,7 @@ from kcodegen.frontend.values import (
     FunctionVal,
     ModelVal,
     Opaque,
+    SelfVal,
     SequenceVal,
     Symbol,
     TensorVal,
@@ -430,6 +431,10 @@ class Statements(InterpreterState):
         line = self.line(statement)
         for name in syntax.assigned_names(statement) | syntax.changed_objects(statement):
             before = self.frame.vars.get(name)
+            if isinstance(before, SelfVal):  # ``self.add = layers.Add()``: that attribute
+                for attr in syntax.assigned_attributes(statement, name):
+                    before.attrs[attr] = Unknown(f"{name}.{attr}", line, reason)
+                continue
             if isinstance(before, ModelVal) and before.record.unknown is None:
                 before.record.unknown = Unsupported(f"`{name}` may be changed {reason}", line)
             self.frame.vars[name] = Unknown(name, line, reason)

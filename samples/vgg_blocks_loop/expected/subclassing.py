@@ -10,12 +10,6 @@ STAGE_FILTERS = (16, 32, 64)
 HEAD_UNITS = (64, 32)
 
 
-def conv_bn(x, filters, strides=1):
-    x = layers.Conv2D(filters, 3, strides=strides, padding="same", use_bias=False)(x)
-    x = layers.BatchNormalization()(x)
-    return layers.ReLU()(x)
-
-
 class ConvBn(layers.Layer):
     def __init__(self, filters, strides=1, **kwargs):
         super().__init__(**kwargs)
