@@ -75,6 +75,10 @@ class KerasLayers(InterpreterState):
         """A call of a Keras object, or of a class or model of the file; None for anything else."""
         if isinstance(func, Symbol):
             return self.call_symbol(func, args, kwargs, node)
+        if isinstance(func, LayerVal | BlockVal | ModelVal):  # ``self.dense(x)``, x unknown
+            items = [*args, *kwargs.values()]
+            items += [i for v in items if isinstance(v, SequenceVal) for i in v.items]
+            refuse_unknown(items, self.line(node))
         if isinstance(func, LayerVal):
             return self.call_layer(func, node)
         if isinstance(func, ClassVal):

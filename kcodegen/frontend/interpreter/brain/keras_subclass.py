@@ -31,6 +31,7 @@ from kcodegen.frontend.values import (
     Symbol,
     TensorVal,
     TrainingFlag,
+    Unknown,
     Value,
     has_tensor,
 )
@@ -163,6 +164,12 @@ class KerasSubclasses(InterpreterState):
                 call_kwargs[param.name.value] = self.eval_in(param.default, self.module_frame)
         func = FunctionVal(call, self.module_frame, f"{cls.node.name.value}.call", cls.home)
         record.outputs = self.run_method(func, cls, "call", call_args, call_kwargs)
+        if isinstance(record.outputs, Unknown):  # bound under an ``if`` on something unknown
+            unknown = record.outputs
+            raise Unsupported(
+                f"{cls.node.name.value}.call() returns `{unknown.text}`, {unknown.reason}",
+                unknown.line,
+            )
         if not has_tensor(record.outputs):
             raise Unsupported(
                 f"{cls.node.name.value}.call() returns no tensor computed from its inputs",
