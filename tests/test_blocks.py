@@ -136,15 +136,16 @@ def test_an_if_that_only_picks_values_folds_with_the_values_written() -> None:
     flat = " ".join(output.split())  # the long call is wrapped
     assert "class ConvBlock(layers.Layer):" in output
     assert "def __init__(self, growth_rate, name, **kwargs):" in output
-    # a name computed once from the module and parameters is written as its expression; one
-    # computed otherwise (``width``, in an if/else) as its value; parameters stay as written
-    bn_axis = '3 if keras.config.image_data_format() == "channels_last" else 1'
-    assert f"layers.BatchNormalization( axis={bn_axis}, epsilon=1.001e-5," in flat
+    # a name computed once from the module and parameters is assigned as the helper did; one
+    # computed otherwise (``width``, in an if/else) is written as its value; parameters stay
+    bn_axis = 'bn_axis = 3 if keras.config.image_data_format() == "channels_last" else 1'
+    assert f"super().__init__(name=name, **kwargs)\n        {bn_axis}\n" in output
+    assert "layers.BatchNormalization( axis=bn_axis, epsilon=1.001e-5," in flat
     assert 'name=name + "_0_bn"' in output
     assert 'layers.Conv2D(16, 1, use_bias=False, name=name + "_1_conv")' in output
     assert 'layers.Conv2D(growth_rate, 3, padding="same", name=name + "_2_conv")' in output
     assert 'self.conv2_block2 = ConvBlock(4, name="conv2_block2")' in output
-    assert f"layers.Concatenate( axis={bn_axis}," in flat
+    assert 'layers.Concatenate(axis=bn_axis, name=name + "_concat")' in output
     assert output.count("layers.Concatenate(") == 1  # the class's: the helper is gone
 
 
@@ -268,6 +269,32 @@ model = keras.Model(inputs, x)
 """
 
 
+def test_an_if_on_a_name_the_helper_computes_reads_it_assigned_first() -> None:
+    output = subclass(
+        """
+def block(x, units):
+    wide = units * 2
+    x = layers.Dense(units)(x)
+    if wide > 8:
+        x = layers.ReLU()(x)
+    return x
+
+
+inputs = keras.Input(shape=(4,))
+x = block(inputs, 8)
+x = block(x, 2)
+model = keras.Model(inputs, x)
+"""
+    )
+    assert (
+        "        wide = units * 2\n"
+        "        self.dense = layers.Dense(units)\n"
+        "        self.re_lu = None\n"
+        "        if wide > 8:\n"
+        "            self.re_lu = layers.ReLU()\n"
+    ) in output
+
+
 def test_an_if_on_parameters_is_decided_in_init() -> None:
     output = subclass(PROJECTED)
     assert "    def build(" not in output
@@ -322,7 +349,8 @@ def test_a_class_no_one_call_holds_is_stitched_from_the_calls_that_took_each_if(
     assert '            self.add = layers.Add(name=f"{name}_add")' in init
     assert sum(line.count("layers.") for line in lines) == 7  # no layer pasted per call
     assert '        self.inverted_1 = Inverted(16, True, 2, False, "b1")' in lines
-    call = lines[lines.index("    def call(self, x):") :]
+    start = lines.index("    def call(self, x):")
+    call = lines[start : lines.index("class MyModel(keras.Model):") - 2]
     # a call that skips an if reads what its variable held before it
     assert (
         call[call.index("        if self.zero_padding2d is not None:") - 1] == "        x_2 = x_1"
@@ -428,18 +456,6 @@ def block(x, units):
             "x = block(inputs, 8)\nx = block(x, 2)",
         ),
         (
-            "an if on a name the helper computes: the class has no such name",
-            """\
-def block(x, units):
-    wide = units * 2
-    x = layers.Dense(units)(x)
-    if wide > 8:
-        x = layers.ReLU()(x)
-    return x
-""",
-            "x = block(inputs, 8)\nx = block(x, 2)",
-        ),
-        (
             "the test reads x after the helper rebound it, not the input build() sees",
             """\
 def block(x, units):
@@ -459,7 +475,6 @@ def block(x, units):
         "shared-layer",
         "unread-parameter",
         "if-else",
-        "if-on-a-local",
         "if-on-a-rebound-input",
     ],
 )
@@ -528,6 +543,10 @@ x = block(x, 8, 2)
 model = keras.Model(inputs, x)
 """
     )
-    # Dense(filters) in the class would be Dense(4): it writes what the body made of it
-    assert "        self.dense = layers.Dense(filters * width)\n" in output
+    # the class rebinds it first, as the helper did: Dense(filters) is not Dense(4)
+    assert (
+        "        super().__init__(**kwargs)\n"
+        "        filters = filters * width\n"
+        "        self.dense = layers.Dense(filters)\n"
+    ) in output
     assert "self.block = Block(4, 2)" in output and "self.block_1 = Block(8, 2)" in output

@@ -1,5 +1,5 @@
 """Names a helper computes from its parameters alone (``bn_name = None if name is None else
-f"{name}_bn"``) are written as their expressions in the block class made from it, so calls that
+f"{name}_bn"``) are assigned, as the helper did, in the block class made from it, so calls that
 differ in them still fold into one class (InceptionResNetV2's ``conv2d_bn``)."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ from __future__ import annotations
 import libcst as cst
 import pytest
 
-from kcodegen.codegen.helper_locals import with_locals_written_out
+from kcodegen.codegen.helper_locals import read_through, with_assignments
 from kcodegen.convert import convert
 from kcodegen.frontend.helper_locals import derived_locals
 from kcodegen.frontend.syntax import negated
@@ -40,7 +40,39 @@ INVALID = {
     "from a loop's name": ("for i in range(2):\n        pass\nlast = i", "last"),
     "a parameter read before it is rebound": ("half = filters // 2\nfilters = half", "filters"),
     "a parameter rebound in an if": ("if name:\n        filters = filters * 2", "filters"),
+    "read before the if rebinds it": ('p = "a"\nq = p\nif name:\n        p = "b"', "p"),
+    "read in the if before it rebinds it": (
+        'p = "a"\nif name:\n        q = p\n        p = "b"',
+        "p",
+    ),
+    "rebound in an elif": ('p = "a"\nif name:\n        pass\nelif filters:\n        p = "b"', "p"),
+    "rebound in an if on a local": ('p = "a"\nt = x\nt = 1\nif t:\n        p = "b"', "p"),
 }
+
+
+@pytest.mark.parametrize(
+    ("body", "expression"),
+    [
+        (  # MobileNetV3: rebound in the if
+            'prefix = "conv_"\nif name:\n        prefix = f"{name}_"',
+            'f"{name}_" if name else "conv_"',
+        ),
+        (  # MobileNetV2: rebound in the else, read in the if
+            'prefix = f"b{filters}_"\nif filters:\n        y = f"{prefix}x"\nelse:\n'
+            '        prefix = "first_"',
+            'f"b{filters}_" if filters else "first_"',
+        ),
+        (
+            "w = 1 if name else 2\nif filters:\n        w = 3",
+            "3 if filters else (1 if name else 2)",
+        ),
+    ],
+)
+def test_a_name_rebound_in_an_if_on_parameters_is_one_conditional_expression(
+    body: str, expression: str
+) -> None:
+    found = dict(derived_locals(helper(body)))
+    assert found[body.split(" = ", 1)[0]] == expression
 
 
 @pytest.mark.parametrize(("body", "name"), VALID.values(), ids=VALID.keys())
@@ -53,36 +85,55 @@ def test_anything_else_is_not(body: str, name: str) -> None:
     assert name not in dict(derived_locals(helper(body)))
 
 
+DERIVED = (
+    ("filters", "int(filters * alpha)"),  # a parameter rebound from itself
+    ("bn_name", 'None if name is None else f"{name}_bn"'),
+    ("half", "filters // 2"),
+    ("wide", "half * 2"),
+)
+
+
 @pytest.mark.parametrize(
-    ("text", "written"),
+    ("text", "used", "reads"),
     [
-        ("bn_name", 'None if name is None else f"{name}_bn"'),  # the whole argument: as it is
-        ("half + 1", "(filters // 2) + 1"),  # part of one: in parentheses
-        ("int(deep)", "int(int(wide * 1.5))".replace("wide", "(filters * 2)")),  # through two
-        ('f"{half}_conv"', 'f"{(filters // 2)}_conv"'),
-        ("x.half", "x.half"),  # an attribute is not the name
+        ("bn_name", ("bn_name",), {"name"}),
+        ("wide + 1", ("filters", "half", "wide"), {"int", "filters", "alpha"}),  # through three
+        ('f"{half}_conv"', ("filters", "half"), {"int", "filters", "alpha"}),
+        ("x.half", (), {"x"}),  # an attribute is not the name
+        ("filters", ("filters",), {"int", "filters", "alpha"}),  # reads the parameter
     ],
 )
-def test_names_are_written_as_their_expressions(text: str, written: str) -> None:
-    derived = {
-        "bn_name": 'None if name is None else f"{name}_bn"',
-        "half": "filters // 2",
-        "wide": "filters * 2",
-        "deep": "int(wide * 1.5)",
-    }
-    assert with_locals_written_out(text, tuple(derived.items())) == written
+def test_the_names_a_text_reads_through_the_helpers_names(
+    text: str, used: tuple[str, ...], reads: set[str]
+) -> None:
+    assert read_through([text], DERIVED) == (used, reads)
 
 
-def test_a_parameter_rebound_from_itself_reads_what_the_call_passed() -> None:
-    derived = (("filters", "int(filters * alpha)"), ("wide", "filters * 2"))
+def test_init_assigns_the_names_its_layers_read_in_the_helpers_order() -> None:
+    init, build = with_assignments(
+        ["self.dense = layers.Dense(wide, name=bn_name)"], [], DERIVED, {"filters", "alpha"}, None
+    )
+    assert init == [
+        "filters = int(filters * alpha)",
+        'bn_name = None if name is None else f"{name}_bn"',
+        "half = filters // 2",
+        "wide = half * 2",
+        "self.dense = layers.Dense(wide, name=bn_name)",
+    ]
+    assert build == []
 
-    assert with_locals_written_out("filters", derived) == "int(filters * alpha)"
-    assert with_locals_written_out("wide + 1", derived) == "(int(filters * alpha) * 2) + 1"
 
-
-def test_a_quote_inside_an_f_strings_braces_is_not_written() -> None:
-    """Python 3.11 reads no string of the f-string's own quotes in its braces."""
-    assert with_locals_written_out('f"{prefix}conv"', (("prefix", '"block_" + name'),)) is None
+def test_build_reads_the_parameters_as_attributes_and_the_shape_as_input_shape() -> None:
+    derived = (("channels", "x.shape[-1]"), ("filters", "int(filters * alpha)"))
+    init, build = with_assignments(
+        [], ["self.conv = layers.Conv2D(channels * filters, 1)"], derived, {"filters", "alpha"}, "x"
+    )
+    assert build == [
+        "channels = input_shape[-1]",
+        "filters = int(self.filters * self.alpha)",
+        "self.conv = layers.Conv2D(channels * filters, 1)",
+    ]
+    assert init == ["self.alpha = alpha", "self.filters = filters"]
 
 
 CONV_BN = """\
@@ -114,7 +165,9 @@ def test_a_helper_naming_its_layers_from_its_name_folds_into_one_class() -> None
     output = convert(CONV_BN, "subclassing").output
 
     assert output.count("layers.BatchNormalization(") == 1
-    assert 'name=None if name is None else f"{name}_bn"' in output
+    # the helper's own name for it, assigned as the helper did
+    assert '        bn_name = None if name is None else f"{name}_bn"\n' in output
+    assert "layers.BatchNormalization(name=bn_name)" in output
     assert (
         "    def call(self, x, training=None):\n"
         "        x = self.conv2d(x)\n"
@@ -152,7 +205,7 @@ model = keras.Model(inputs, layers.GlobalAveragePooling2D()(x))
 
 def test_an_if_that_names_and_an_else_that_builds_is_the_if_turned_round() -> None:
     """MobileNet's padding: ``if strides == (1, 1): x = inputs`` / ``else: x = pad(inputs)``;
-    and its ``filters = int(filters * alpha)`` written out in the class."""
+    and its ``filters = int(filters * alpha)``, kept in the class."""
     output = convert(MIRRORED, "subclassing").output
 
     assert "class DepthwiseBlock(layers.Layer):" in output
@@ -160,7 +213,8 @@ def test_an_if_that_names_and_an_else_that_builds_is_the_if_turned_round() -> No
         "        if strides != 1:\n            self.zero_padding2d = layers.ZeroPadding2D(1)\n"
         in output
     )
-    assert "layers.Conv2D(int(filters * alpha), 1)" in output
+    assert "        filters = int(filters * alpha)\n" in output
+    assert "layers.Conv2D(filters, 1)" in output
     assert (
         "        x = inputs\n"
         "        if self.zero_padding2d is not None:\n"

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from kcodegen.codegen.conditions import as_phi, condition_line, if_result, in_build
-from kcodegen.codegen.helper_locals import with_locals_written_out
+from kcodegen.codegen.helper_locals import read_through
 from kcodegen.codegen.keys import arg_key, names_in
 from kcodegen.ir import (
     Arg,
@@ -162,7 +162,7 @@ def constructor(
     names of the helper it reads are parameters the class takes (``name + "_1_conv"``), else its
     value in this call (``axis=3`` for the helper's ``bn_axis``); and whether the helper's text
     is kept, all of it or where it reads a parameter. Names the helper computed from its
-    parameters alone are written as their expressions (``helper_locals.py``)."""
+    parameters alone count as what they read: the class assigns them too (``helper_locals.py``)."""
     written = layer.written_in(ArgScope.FUNCTION)
     if layer.scope != invocation.function or written is None:
         return layer.args, layer.kwargs, False
@@ -182,15 +182,17 @@ def constructor(
 
     def pick(helper: str, value: str) -> str:
         nonlocal every, some
-        if names_in([helper]) & derived.keys():
-            helper = with_locals_written_out(helper, invocation.derived) or helper
-        substituted = names_in([helper]) - names_in([value]) - modules
-        if shaped in substituted and shaped in names_in([in_build(helper, set(), shaped)]):
+        used, reads = read_through([helper], invocation.derived)
+        substituted = reads - names_in([value]) - modules
+        texts = [helper, *(derived[name] for name in used)]
+        if shaped in substituted and any(
+            shaped in names_in([in_build(text, set(), shaped)]) for text in texts
+        ):
             substituted.add("")  # the tensor itself, not only its shape: no class reads that
         if not substituted <= parameters | ({shaped} if shaped else set()):
             every = False
             return value
-        some = some or bool(substituted)
+        some = some or bool(substituted) or bool(used)
         return helper
 
     args = tuple(pick(h, v) for h, v in zip(written.args, layer.args, strict=True))

@@ -79,23 +79,27 @@ def alike(fullest: object, other: object, otherwise: dict[int, object]) -> bool:
 
 
 def class_test(
-    condition: Condition, parameters: set[str], first: str | None
+    condition: Condition,
+    parameters: set[str],
+    first: str | None,
+    shadowed: frozenset[str] = frozenset(),
 ) -> tuple[str, bool] | None:
     """The ``if``'s test as the class writes it, and whether it goes in ``build()``: there the
     first tensor parameter's ``x.shape`` is ``input_shape`` and the parameters are attributes.
-    None when it reads something else of the helper (a local, another tensor)."""
+    None when it reads something else of the helper (a local, another tensor). Names in
+    ``shadowed`` are the helper's own, which the class assigns: they stay names."""
     names = set(condition.names)
     if condition.reads_locals or not names <= parameters | {first}:
         return None
-    if names & KERAS_LAYER_ATTRIBUTES:
-        return None  # self.<name> would be Keras's own attribute
+    if (names - {first}) & KERAS_LAYER_ATTRIBUTES:
+        return None  # self.<name> would be Keras's own attribute (the tensor is input_shape)
     if first not in names:
         return condition.test, False
     try:
         expression = cst.parse_expression(condition.test)
     except cst.ParserSyntaxError:
         return None
-    rewritten = expression.visit(_InBuild(first, parameters))  # type: ignore[arg-type]
+    rewritten = expression.visit(_InBuild(first, parameters - shadowed))  # type: ignore[arg-type]
     assert isinstance(rewritten, cst.BaseExpression), "names are replaced, never removed"
     text = cst.Module(body=[]).code_for_node(rewritten)
     if first in names_in([text]):

@@ -1,73 +1,97 @@
-"""A helper's argument text with the names it computed from its parameters written as their
-expressions (``name=bn_name`` -> ``name=None if name is None else f"{name}_bn"``), for a block
-class that has no such names (``frontend/helper_locals.py`` finds them)."""
+"""The names a helper computed from its parameters, as the block class made from it writes them.
+
+InceptionResNetV2's ``conv2d_bn`` names its batch norm ``bn_name = None if name is None else
+f"{name}_bn"`` and passes ``name=bn_name``; MobileNet's block starts ``filters = int(filters *
+alpha)``. The class keeps those assignments, as the helper wrote them, before the layers that
+read them: in ``__init__``, or in ``build()`` where the layers are made there (its parameters are
+attributes there, and its tensor's shape is ``input_shape``). ``frontend/helper_locals.py`` finds
+the names.
+"""
 
 from __future__ import annotations
 
 import ast
-from collections.abc import Mapping
-from functools import lru_cache
+from collections.abc import Iterable
 
-_ATOMS = (ast.Name, ast.Attribute, ast.Call, ast.Subscript, ast.Constant, ast.JoinedStr)
+from kcodegen.codegen.conditions import in_build
+from kcodegen.codegen.keys import names_in
 
-
-def with_locals_written_out(text: str, derived: tuple[tuple[str, str], ...]) -> str | None:
-    """``text`` with every name of ``derived`` (in the helper's order) replaced by its
-    expression, in parentheses where it is part of a larger one; None where that cannot be
-    written (a quote inside an f-string's braces) or ``text`` does not parse."""
-    return _replace_once(text, _expanded(derived))
+Derived = tuple[tuple[str, str], ...]  # (name, expression), in the helper's order
 
 
-@lru_cache(maxsize=1024)
-def _expanded(derived: tuple[tuple[str, str], ...]) -> Mapping[str, str]:
-    """Each expression with the names found before it written out: ``filters = int(filters *
-    alpha)`` then ``pointwise = _make_divisible(filters, 8)`` reads the call's ``filters``."""
-    done: dict[str, str] = {}
-    for name, expression in derived:
-        written = _replace_once(expression, done)
-        if written is not None:  # else texts reading it keep the call's value
-            done[name] = written
-    return done
-
-
-def _replace_once(text: str, derived: Mapping[str, str]) -> str | None:
-    wrapped = f"({text})"
-    try:
-        tree = ast.parse(wrapped, mode="eval")
-    except SyntaxError:
-        return None
-    starts = [0]
-    for line in wrapped.splitlines(keepends=True):
-        starts.append(starts[-1] + len(line))
-    lines = wrapped.splitlines(keepends=True)
-    edits: list[tuple[int, int, str]] = []
-    for node, in_fstring in _names(tree.body):
-        if node.id not in derived:
-            continue
-        expression = derived[node.id]
-        if in_fstring and ("'" in expression or '"' in expression):
-            return None  # Python 3.11 reads no quote of the string's own kind in its braces
-        atom = isinstance(ast.parse(expression, mode="eval").body, _ATOMS)
-        replacement = expression if atom or node is tree.body else f"({expression})"
-        line = lines[node.lineno - 1]
-        start = starts[node.lineno - 1] + len(line.encode()[: node.col_offset].decode())
-        end = start + len(node.id)
-        if wrapped[start:end] != node.id:
-            return None  # a position the parser gave inside an f-string is off
-        edits.append((start, end, replacement))
-    for start, end, replacement in sorted(edits, reverse=True):
-        wrapped = wrapped[:start] + replacement + wrapped[end:]
-    return wrapped[1:-1]
-
-
-def _names(root: ast.expr) -> list[tuple[ast.Name, bool]]:
-    """The names ``root`` reads, each with whether it is inside an f-string."""
-    found: list[tuple[ast.Name, bool]] = []
-    pending: list[tuple[ast.AST, bool]] = [(root, False)]
+def read_through(texts: Iterable[str], derived: Derived) -> tuple[tuple[str, ...], set[str]]:
+    """The helper's names ``texts`` read, directly or through the expressions of others, in the
+    helper's order; and every other name they all read. A parameter the helper rebinds from
+    itself (``filters = int(filters * alpha)``) reads the parameter in its own expression."""
+    expressions = dict(derived)
+    used: set[str] = set()
+    others: set[str] = set()
+    pending = [(name, "") for name in names_in(texts)]
     while pending:
-        node, in_fstring = pending.pop()
-        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
-            found.append((node, in_fstring))
-        inside = in_fstring or isinstance(node, ast.JoinedStr)
-        pending.extend((child, inside) for child in ast.iter_child_nodes(node))
-    return found
+        name, reader = pending.pop()
+        if name in expressions and name != reader:
+            if name not in used:
+                used.add(name)
+                pending.extend((read, name) for read in names_in([expressions[name]]))
+        else:
+            others.add(name)
+    return tuple(name for name, _ in derived if name in used), others
+
+
+def assignments(
+    derived: Derived, used: Iterable[str], parameters: set[str], tensor: str | None = None
+) -> list[str]:
+    """``name = expression`` for each of ``used``, in the helper's order; with ``tensor``, as
+    ``build()`` writes them: the parameters read as attributes, the tensor's shape as
+    ``input_shape``. A name assigned before shadows the parameter of the same name."""
+    wanted = set(used)
+    lines: list[str] = []
+    assigned: set[str] = set()
+    for name, expression in derived:
+        if name not in wanted:
+            continue
+        if tensor is not None:
+            expression = in_build(expression, parameters - assigned, tensor)
+        lines.append(f"{name} = {expression}")
+        assigned.add(name)
+    return lines
+
+
+def with_assignments(
+    init: list[str],
+    build: list[str],
+    derived: Derived,
+    parameters: set[str],
+    tensor: str | None,
+) -> tuple[list[str], list[str]]:
+    """A block's ``__init__`` and ``build()`` lines, each with the helper's names it reads
+    assigned first; ``__init__`` keeps as attributes the parameters ``build()`` reads."""
+    kept = {f"self.{name} = {name}": name for name in parameters}
+    init_used, _ = read_through(["\n".join(init)], derived)
+    build_used, _ = read_through(["\n".join(build)], derived)
+    if build:
+        build = assignments(derived, build_used, parameters, tensor) + build
+    code = "\n".join(build)
+    attributes = [  # first: before an assignment rebinds the parameter
+        line
+        for line, name in sorted(kept.items(), key=lambda item: item[1])
+        if line in init or _reads_attribute(code, name)
+    ]
+    init = [line for line in init if line not in kept]
+    return attributes + assignments(derived, init_used, parameters) + init, build
+
+
+def _reads_attribute(code: str, name: str) -> bool:
+    """Whether ``code`` reads ``self.<name>``."""
+    try:
+        tree = ast.parse(code)
+    except SyntaxError:
+        return f"self.{name}" in code
+    return any(
+        isinstance(node, ast.Attribute)
+        and node.attr == name
+        and isinstance(node.ctx, ast.Load)
+        and isinstance(node.value, ast.Name)
+        and node.value.id == "self"
+        for node in ast.walk(tree)
+    )

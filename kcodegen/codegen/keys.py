@@ -10,13 +10,16 @@ from kcodegen.ir import Arg, Mapping_, Seq, TensorRef
 
 
 def names_in(texts: Iterable[str]) -> set[str]:
-    """The variable names the expressions read (``filters * 2`` -> ``filters``)."""
+    """The variable names the expressions (or statements) read (``filters * 2`` -> ``filters``)."""
     found: set[str] = set()
     for text in texts:
         try:
-            tree = ast.parse(text.strip(), mode="eval")
+            tree: ast.AST = ast.parse(text.strip(), mode="eval")
         except SyntaxError:
-            continue
+            try:
+                tree = ast.parse(text)
+            except SyntaxError:
+                continue
         found.update(node.id for node in ast.walk(tree) if isinstance(node, ast.Name))
     return found
 

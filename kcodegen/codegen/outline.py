@@ -26,7 +26,7 @@ from kcodegen.codegen.conditions import (
     alike,
     class_test,
 )
-from kcodegen.codegen.helper_locals import with_locals_written_out
+from kcodegen.codegen.helper_locals import read_through
 from kcodegen.codegen.keys import names_in
 from kcodegen.ir import (
     ArgScope,
@@ -61,6 +61,7 @@ class Block:
     reads_all_parameters: bool  # each of those parameters is read by a layer of the class
     conditions: tuple[BlockCondition, ...] = ()
     built: bool = False  # a layer reads the input's shape: all are made in build(), in order
+    derived: tuple[tuple[str, str], ...] = ()  # the helper's names its layers may read
 
 
 def outline(graph: ModelGraph, taken: set[str]) -> tuple[ModelGraph, list[Block]]:
@@ -211,10 +212,13 @@ def _block(
     conditions = []
     given: dict[int, str] = {}  # per ``if``: what it gives when not taken
     first = next(iter(call.tensors), None)
+    _, through = read_through(read, invocation.derived)  # what the helper's own names read
+    read |= through
     # a layer that reads the input's shape: the class makes its layers in build()
     shaped = len(call.tensors) == 1 and first in read
+    own = frozenset(name for name, _ in invocation.derived)
     for condition in invocation.conditions:
-        test = class_test(_with_locals_written_out(condition, invocation), parameters, first)
+        test = class_test(_reading_locals(condition, invocation), parameters, first, own)
         if test is None:
             return None
         steps = call.conditional[condition.line]
@@ -294,24 +298,27 @@ def _block(
         parameters <= read,
         tuple(conditions),
         built=shaped
-        and any(first in names_in([*t.args, *(v for _, v in t.kwargs)]) for t in texts.values()),
+        and any(
+            first in read_through([*t.args, *(v for _, v in t.kwargs)], invocation.derived)[1]
+            for t in texts.values()
+        ),
+        derived=invocation.derived,
     )
 
 
-def _with_locals_written_out(condition: Condition, invocation: Invocation) -> Condition:
-    """The ``if`` with the names the helper computed from its parameters and its tensor's shape
-    written as their expressions (``channels == filters`` -> ``x.shape[-1] == filters``)."""
-    derived = dict(invocation.derived)
-    if not condition.reads_locals or not names_in([condition.test]) & derived.keys():
+def _reading_locals(condition: Condition, invocation: Invocation) -> Condition:
+    """The ``if`` as a class reads it where its test reads names the helper computed from its
+    parameters and its tensor's shape (``channels == filters``): it reads what they read, and
+    the class assigns them first."""
+    if not condition.reads_locals:
         return condition
-    test = with_locals_written_out(condition.test, invocation.derived)
+    derived = dict(invocation.derived)
+    used, reads = read_through([condition.test], invocation.derived)
     own = {name for name, _ in invocation.parameters or ()}
     modules = names_in(derived.values()) - own - derived.keys()
-    if test is None or not names_in([test]) <= own | modules:
+    if not used or not reads - modules <= own:
         return condition
-    return replace(
-        condition, test=test, reads_locals=False, names=tuple(sorted(names_in([test]) & own))
-    )
+    return replace(condition, reads_locals=False, names=tuple(sorted((reads - modules) & own)))
 
 
 def _with_text(

@@ -29,6 +29,7 @@ from kcodegen.codegen.emit import (
     structure_text,
     wanted_name,
 )
+from kcodegen.codegen.helper_locals import with_assignments
 from kcodegen.codegen.imports import ImportPlan
 from kcodegen.codegen.inline import Inliner
 from kcodegen.codegen.keys import names_in
@@ -58,6 +59,7 @@ def emit_subclassing(graph: ModelGraph, plan: ImportPlan, taken_names: set[str])
             conditions=block.conditions,
             parameters=parameters,
             built=block.built,
+            derived=block.derived,
         )
         if context.pop("trains"):
             trained.add(block.class_name)
@@ -117,12 +119,14 @@ def _class_context(
     conditions: tuple[BlockCondition, ...] = (),
     parameters: set[str] | None = None,
     built: bool = False,
+    derived: tuple[tuple[str, str], ...] = (),
 ) -> dict:
     """What the subclassing template needs for ``graph``: layers created in ``__init__``, wired in
     ``call()``. Layers in ``keep_names`` keep the names of the function the graph was built in. A
     ``block`` takes its tensors as separate ``call()`` parameters, as its helper did. A loop kept
     as a loop keeps its layers in a list attribute, built by the loop's own comprehension. A
-    block ``built`` from its input's shape makes its layers in ``build()``, in the same order."""
+    block ``built`` from its input's shape makes its layers in ``build()``, in the same order;
+    it assigns the names of its helper (``derived``) its layers read, as the helper did."""
     if graph.style == "functional":
         order = functional_layer_order(graph)
     else:
@@ -142,12 +146,14 @@ def _class_context(
     init_lines: list[str] = []
     nested: dict[str, str] = {}  # models used as layers come in as __init__ parameters
     guarded = {layer_id for condition in conditions for layer_id in condition.layers}
-    in_shape = (graph.inputs[0].name, parameters or set()) if built else None
+    # in build() the parameters are attributes, but not the helper's names the class assigns
+    rewritten = (parameters or set()) - {name for name, _ in derived}
+    tensor = graph.inputs[0].name if block and graph.inputs else None
+    in_shape = (tensor or "", rewritten) if built else None
     parameter_lines, guarded_init, build_lines = _conditional_layers(
-        graph, plan, conditions, attributes, parameters or set(), in_shape
+        graph, plan, conditions, attributes, rewritten, in_shape
     )
     init_lines.extend(parameter_lines)
-    read: set[str] = set()  # the parameters the layers read, where build() makes them
     if not block:
         build_lines.extend(_built_first(graph, attributes))
     for layer_id in order:
@@ -175,15 +181,17 @@ def _class_context(
             indent=len(f"{INDENT * 2}self.{attr} = "),
         )
         if in_shape is not None:
-            read |= names_in([ctor]) & in_shape[1]
             ctor = in_build(ctor, in_shape[1], in_shape[0])
         init_lines.extend(layer.comments)
         init_lines.append(f"self.{attr} = {indented(ctor, INDENT * 2)}")
         init_lines.extend(f"self.{attr}.{key} = {value}" for key, value in layer.attrs)
-    if in_shape is not None:  # the layers move to build(); __init__ keeps what they read
-        attributes_read = {line.split(" = ", 1)[1] for line in parameter_lines} | read
+    if in_shape is not None:  # the layers move to build()
         build_lines = init_lines[len(parameter_lines) :] + build_lines
-        init_lines = [f"self.{name} = {name}" for name in sorted(attributes_read)]
+        init_lines = []
+    if block:  # the helper's names they read, and the parameters build() reads
+        init_lines, build_lines = with_assignments(
+            init_lines, build_lines, derived, parameters or set(), tensor
+        )
     item_names = {name for _, items in lists for name in items}
     names = TensorNames(graph, reserved={"self", "training", *item_names})
     params, unpack = _call_parameters(graph, names, positional=block)

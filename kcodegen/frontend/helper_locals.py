@@ -37,30 +37,103 @@ def derived_locals(code: str) -> tuple[tuple[str, str], ...]:
             bound[name] = bound.get(name, 0) + 1
     source = textwrap.dedent(code)
     found: dict[str, str] = {}
+    first: dict[str, tuple[ast.Assign, str]] = {}  # names assigned twice: the first time
+    branches = _if_branches(tree)
     for statement in _straight_line(tree.body):
         target = statement.targets[0]
         assert isinstance(target, ast.Name)
         name, value = target.id, statement.value
-        if bound.get(name) != 1 or not _is_value(value):
+        if bound.get(name) not in (1, 2) or not _is_value(value):
             continue
-        if name in parameters and not _rebound_first(tree, statement, name):
+        if name in parameters and (bound[name] != 1 or not _rebound_first(tree, statement, name)):
             continue
-        reads = {n.id for n in ast.walk(value) if isinstance(n, ast.Name)}
 
         def allowed(read: str, rebinding: str = name) -> bool:
             """A parameter as the call passed it (the one rebound, here), a name found so
             before, or a module name."""
-            if read in found or read == rebinding:
-                return True
-            if read in parameters:
-                return read not in bound
-            return read not in bound
+            return read in found or read == rebinding or read not in bound
 
-        if all(allowed(read) for read in reads):
-            text = ast.get_source_segment(source, value)
-            if text is not None and "\n" not in text:
-                found[name] = text
+        text = _text(source, value)
+        if text is None or not all(allowed(read) for read in _reads(value)):
+            continue
+        if bound[name] == 1:
+            found[name] = text
+        elif any(s is statement for s in tree.body):
+            first[name] = (statement, text)
+        elif name in first and id(statement) in branches:
+            test = branches[id(statement)][0].test
+            if all(read in found or read not in bound for read in _reads(test)):
+                written = _rebound_in_if(tree, source, first[name], statement, branches, text)
+                if written is not None:
+                    found[name] = written
     return tuple(found.items())
+
+
+def _if_branches(
+    function: ast.FunctionDef | ast.AsyncFunctionDef,
+) -> dict[int, tuple[ast.If, list[ast.stmt], list[ast.stmt], bool]]:
+    """Each statement directly in a branch of an ``if`` of the function's own body: the ``if``,
+    that branch, the other, and whether it is the ``if``'s body (not its ``else``)."""
+    found: dict[int, tuple[ast.If, list[ast.stmt], list[ast.stmt], bool]] = {}
+    for statement in function.body:
+        if isinstance(statement, ast.If) and not (
+            len(statement.orelse) == 1 and isinstance(statement.orelse[0], ast.If)
+        ):
+            for child in statement.body:
+                found[id(child)] = (statement, statement.body, statement.orelse, True)
+            for child in statement.orelse:
+                found[id(child)] = (statement, statement.orelse, statement.body, False)
+    return found
+
+
+def _rebound_in_if(
+    function: ast.FunctionDef | ast.AsyncFunctionDef,
+    source: str,
+    first: tuple[ast.Assign, str],
+    statement: ast.Assign,
+    branches: dict[int, tuple[ast.If, list[ast.stmt], list[ast.stmt], bool]],
+    text: str,
+) -> str | None:
+    """MobileNetV3's ``prefix = "expanded_conv_"`` then ``if block_id: prefix = f"...{block_id}_"``
+    as one expression, ``f"...{block_id}_" if block_id else "expanded_conv_"``; None where the
+    name is read where the expression would not give what it held there: between the two, or in
+    the ``if``'s branch before it is rebound."""
+    assigned, before = first
+    branch_if, branch, other, in_body = branches[id(statement)]
+    order = [id(s) for s in function.body]
+    if order.index(id(branch_if)) < order.index(id(assigned)):
+        return None
+    name = statement.targets[0].id  # type: ignore[attr-defined]
+    after = {id(n) for s in branch[branch.index(statement) + 1 :] for n in ast.walk(s)}
+    elsewhere = {id(n) for s in other for n in ast.walk(s)}
+    end = branch_if.end_lineno or branch_if.lineno
+    for node in ast.walk(function):
+        if not (isinstance(node, ast.Name) and node.id == name and isinstance(node.ctx, ast.Load)):
+            continue
+        if node.lineno > end or id(node) in after or id(node) in elsewhere:
+            continue
+        return None
+    test = _text(source, branch_if.test)
+    if test is None:
+        return None
+    parts = [_wrapped(text, statement.value), _wrapped(before, assigned.value)]
+    taken, otherwise = parts if in_body else reversed(parts)
+    return f"{taken} if {_wrapped(test, branch_if.test)} else {otherwise}"
+
+
+def _text(source: str, node: ast.expr) -> str | None:
+    """The expression as written, where it is on one line."""
+    text = ast.get_source_segment(source, node)
+    return text if text is not None and "\n" not in text else None
+
+
+def _wrapped(text: str, node: ast.expr) -> str:
+    """``text`` in parentheses where it binds more loosely than a conditional's parts."""
+    return f"({text})" if isinstance(node, ast.IfExp | ast.Lambda | ast.NamedExpr) else text
+
+
+def _reads(node: ast.AST) -> set[str]:
+    return {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
 
 
 def _rebound_first(

@@ -19,7 +19,8 @@ class InvertedResidual(layers.Layer):
         self.stride = stride
 
     def build(self, input_shape):
-        self.conv2d = layers.Conv2D(input_shape[-1] * EXPANSION, 1, use_bias=False)
+        channels = input_shape[-1]
+        self.conv2d = layers.Conv2D(channels * EXPANSION, 1, use_bias=False)
         self.batch_normalization = layers.BatchNormalization()
         self.re_lu = layers.ReLU(6.0)
         self.depthwise_conv2d = layers.DepthwiseConv2D(
@@ -30,7 +31,7 @@ class InvertedResidual(layers.Layer):
         self.conv2d_1 = layers.Conv2D(self.filters, 1, use_bias=False)
         self.batch_normalization_2 = layers.BatchNormalization()
         self.add = None
-        if self.stride == 1 and input_shape[-1] == self.filters:
+        if self.stride == 1 and channels == self.filters:
             self.add = layers.Add()
 
     def call(self, x, training=None):
