@@ -214,8 +214,6 @@ def _block(
     first = next(iter(call.tensors), None)
     _, through = read_through(read, invocation.derived)  # what the helper's own names read
     read |= through
-    # a layer that reads the input's shape: the class makes its layers in build()
-    shaped = len(call.tensors) == 1 and first in read
     own = frozenset(name for name, _ in invocation.derived)
     for condition in invocation.conditions:
         test = class_test(_reading_locals(condition, invocation), parameters, first, own)
@@ -226,7 +224,6 @@ def _block(
         if not made or not made <= local:
             return None  # nothing to decide, or a layer written with the values of one call
         read |= set(condition.names)
-        shaped = shaped or test[1]
         tensor = _not_taken(graph, call, condition.line, otherwise, given)
         if tensor is None:
             return None  # what the class reads when it does not take it is unknown
@@ -297,7 +294,8 @@ def _block(
         frozenset(local),
         parameters <= read,
         tuple(conditions),
-        built=shaped
+        # a layer that reads the input's shape: the class makes its layers in build()
+        built=len(call.tensors) == 1
         and any(
             first in read_through([*t.args, *(v for _, v in t.kwargs)], invocation.derived)[1]
             for t in texts.values()

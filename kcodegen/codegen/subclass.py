@@ -150,10 +150,9 @@ def _class_context(
     rewritten = (parameters or set()) - {name for name, _ in derived}
     tensor = graph.inputs[0].name if block and graph.inputs else None
     in_shape = (tensor or "", rewritten) if built else None
-    parameter_lines, guarded_init, build_lines = _conditional_layers(
+    guarded_init, build_lines = _conditional_layers(
         graph, plan, conditions, attributes, rewritten, in_shape
     )
-    init_lines.extend(parameter_lines)
     if not block:
         build_lines.extend(_built_first(graph, attributes))
     for layer_id in order:
@@ -186,7 +185,7 @@ def _class_context(
         init_lines.append(f"self.{attr} = {indented(ctor, INDENT * 2)}")
         init_lines.extend(f"self.{attr}.{key} = {value}" for key, value in layer.attrs)
     if in_shape is not None:  # the layers move to build()
-        build_lines = init_lines[len(parameter_lines) :] + build_lines
+        build_lines = init_lines + build_lines
         init_lines = []
     if block:  # the helper's names they read, and the parameters build() reads
         init_lines, build_lines = with_assignments(
@@ -311,22 +310,20 @@ def _conditional_layers(
     attributes: dict[str, str],
     parameters: set[str],
     in_shape: tuple[str, set[str]] | None = None,
-) -> tuple[list[str], dict[str, list[str]], list[str]]:
-    """Lines that make a block's layers under its ``if``s: the attributes ``build()`` reads (the
-    parameters, which ``__init__`` keeps first), the ``if``s for ``__init__`` (where their first
-    layer would be), and those for ``build()``, for tests that read the input's shape. Where the
+) -> tuple[dict[str, list[str]], list[str]]:
+    """Lines that make a block's layers under its ``if``s: the ``if``s for ``__init__`` (where
+    their first layer would be), and those for ``build()``, for tests that read the input's
+    shape (``with_assignments`` keeps the parameters it reads as attributes). Where the
     block makes every layer in ``build()`` (``in_shape``: its tensor and parameters), each ``if``
     stays where its first layer is, and reads the attributes."""
     init: dict[str, list[str]] = {}  # first layer made under an if -> the lines that make it
     build: list[str] = []
-    kept: set[str] = set()
     for condition in conditions:
         apart = condition.in_build and in_shape is None
         lines = build if apart else init.setdefault(condition.layers[0], [])
         lines.extend(f"self.{attributes[layer_id]} = None" for layer_id in condition.layers)
         test = condition.test
         if in_shape is not None and not condition.in_build:
-            kept |= names_in([test]) & parameters
             test = in_build(test, parameters)
         lines.append(f"if {test}:")
         for layer_id in condition.layers:
@@ -338,12 +335,9 @@ def _conditional_layers(
                 indent=len(f"{INDENT * 3}self.{attributes[layer_id]} = "),
             )
             if condition.in_build or in_shape is not None:
-                kept |= names_in([ctor]) & parameters
                 ctor = in_build(ctor, parameters, in_shape[0] if in_shape else None)
             lines.append(f"{INDENT}self.{attributes[layer_id]} = {indented(ctor, INDENT * 3)}")
-        if condition.in_build:
-            kept |= {name for name in parameters if f"self.{name}" in condition.test}
-    return [f"self.{name} = {name}" for name in sorted(kept)], init, build
+    return init, build
 
 
 def _built_first(graph: ModelGraph, attributes: dict[str, str]) -> list[str]:
