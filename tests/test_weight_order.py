@@ -13,8 +13,7 @@ import pytest
 from sample_cases import SAMPLES
 
 from kcodegen.convert import convert
-from kcodegen.frontend import parse_models
-from kcodegen.verify import added_classes
+from kcodegen.verify.conversion import parse_converted
 
 pytestmark = pytest.mark.slow
 
@@ -39,8 +38,10 @@ def _pairs():
         if (model.parent / "case.toml").read_text().count("[bind]"):
             continue  # needs data to build
         conversion = convert(source, "subclassing")
-        follow = added_classes(source, conversion.output)
-        converted = {g.name: g for g in parse_models(conversion.output, None, None, follow).models}
+        parsed = parse_converted(
+            source, conversion.output, conversion.models, {}, {}
+        )  # as verify does
+        converted = {g.name: g for g in parsed.models}
         blocks = re.search(r"^class \w+\((\w+\.)*Layer\):", conversion.output, re.M) is not None
         for graph in conversion.models:
             if graph.style != "functional" or graph.name not in conversion.converted:
