@@ -38,7 +38,10 @@ def main() -> None:
 )
 @click.option("--model", "model_name", help="Convert only this model (variable, name= or class).")
 @click.option(
-    "-o", "--output", type=click.Path(dir_okay=False), help="Write the converted module here."
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, allow_dash=True),
+    help="Write the converted module here (- for stdout).",
 )
 @click.option("--in-place", is_flag=True, help="Rewrite the file (atomically).")
 @click.option(

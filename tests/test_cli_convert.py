@@ -154,6 +154,17 @@ def test_output_file_holds_what_stdout_shows(copy_sample, convert, tmp_path, mak
     assert files_in(tmp_path) == ["model.py", "out.py"]
 
 
+def test_output_dash_is_stdout(copy_sample, convert, tmp_path):
+    source = copy_sample("two_input_concat")
+
+    dashed = convert(source, "--to", "subclassing", "-o", "-", cwd=tmp_path)
+
+    assert dashed.returncode == 0, dashed.stderr
+    assert dashed.stdout == convert(source, "--to", "subclassing").stdout
+    assert b"    def call(self, " in dashed.stdout
+    assert files_in(tmp_path) == ["model.py"]  # no file named "-"
+
+
 def test_in_place_keeps_permission_bits(copy_sample, convert, tmp_path):
     source = copy_sample("fashion_mnist_functional")
     expected = convert(source, "--to", "sequential").stdout

@@ -421,6 +421,16 @@ def test_o_writes_what_stdout_would_show_and_leaves_no_temporary_file(tmp_path):
     assert [p.name for p in target.parent.iterdir()] == ["model.mmd"]
 
 
+def test_o_dash_is_stdout(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+
+    result = graph(sample("two_input_concat"), "-o", "-")
+
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == drawn(sample("two_input_concat"))
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_o_into_a_missing_folder_is_bad_input(tmp_path):
     result = graph(sample("two_input_concat"), "-o", tmp_path / "missing" / "model.mmd")
 

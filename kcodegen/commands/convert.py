@@ -182,7 +182,7 @@ def _deliver(
             write_atomic(path, result.output, encoding)
             _say(f"converted {shown}")
         return OK
-    if options.output:
+    if options.output and options.output != "-":
         write_atomic(options.output, result.output, encoding)
         return OK
     # Bytes in the file's own encoding, so `kcg convert f.py > g.py` equals `-o g.py`.

@@ -36,7 +36,10 @@ IMAGES = ("svg", "png")
     help="svg and png need Graphviz's `dot`.",
 )
 @click.option(
-    "-o", "--output", type=click.Path(dir_okay=False), help="Write here (atomically), not stdout."
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, allow_dash=True),
+    help="Write here (atomically); - or none for stdout.",
 )
 @click.option(
     "--rankdir",
@@ -73,6 +76,7 @@ def command(
     from kcodegen.render.drawing import draw
 
     stdout = click.get_binary_stream("stdout")
+    output = None if output == "-" else output
     if output_format == "png" and output is None and stdout.isatty():
         fail("PNG is binary: write it with -o FILE or redirect stdout")
     if output_format in IMAGES:
