@@ -167,6 +167,9 @@ def _class_context(
         if layer_id in looped:
             continue
         attr = attributes[layer_id]
+        if layer.in_place:
+            init_lines.append(f"self.{attr} = {indented(layer.callee, INDENT * 2)}")
+            continue
         if layer.is_model:
             nested[attr] = layer.callee
             init_lines.append(f"self.{attr} = {attr}")
@@ -430,9 +433,13 @@ def _named_by_parameter(graph: ModelGraph) -> bool:
 
 def _read_by_layers(graph: ModelGraph, but: AbstractSet[str] = frozenset()) -> frozenset[str]:
     """The builder's names the layer arguments read, but those of the layers in ``but`` (the
-    others are written with the values of the call kcg followed)."""
+    others are written with the values of the call kcg followed, as are nested models built in
+    place)."""
     read: set[str] = set()
     for layer in graph.layers:
+        if layer.in_place:
+            read |= layer.reads
+            continue
         written = layer.written_in(ArgScope.FUNCTION)
         if layer.scope == graph.site.function and written is not None and layer.id not in but:
             read |= names_in(list(written.texts))

@@ -167,9 +167,10 @@ def setup_statements(body: Sequence[cst.CSTNode], site: Collection[int]) -> set[
 
 def joining_statements(body: Sequence[cst.CSTNode], site: Collection[int]) -> set[int]:
     """Statements among the site's that only build and read what the site builds, nothing else
-    reading what they bind: ``last_ch = _depth(x.shape[-1] * 6)`` between a model's layers, or an
-    untaken ``if preact: x = ...(x)``. They belong to the model's construction: the generated
-    code replaces them (kept, they would read tensors it no longer defines)."""
+    reading what they bind: ``last_ch = _depth(x.shape[-1] * 6)`` between a model's layers, an
+    untaken ``if preact: x = ...(x)``, or ``blocks.append(stem)`` filling a list only the site
+    reads. They belong to the model's construction: the generated code replaces them (kept, they
+    would read what it no longer defines)."""
     if not site:
         return set()
     members = set(site)
@@ -178,7 +179,7 @@ def joining_statements(body: Sequence[cst.CSTNode], site: Collection[int]) -> se
     reads: list[set[str]] | None = None  # each statement's, once a candidate needs them
     for index in range(min(members), max(members)):
         statement = body[index]
-        if index in members or not _only_builds(statement):
+        if index in members or not (_only_builds(statement) or _only_fills(statement)):
             continue
         if not _read_names(statement) & bound:
             continue
@@ -187,7 +188,7 @@ def joining_statements(body: Sequence[cst.CSTNode], site: Collection[int]) -> se
                 set() if isinstance(other, cst.FunctionDef | cst.ClassDef) else _read_names(other)
                 for other in body
             ]
-        names = _bound_names(statement)
+        names = _bound_names(statement) | _appended_to(statement)
         readers = {i for i, read in enumerate(reads) if i != index and names & read}
         if readers <= members:
             found.add(index)
@@ -205,6 +206,15 @@ def _only_builds(statement: cst.CSTNode) -> bool:
         part for small in find_any_order(statement, cst.SimpleStatementLine) for part in small.body
     ]
     return all(_assigns_names(part) for part in parts)
+
+
+def _only_fills(statement: cst.CSTNode) -> bool:
+    """``name.append(...)`` as a statement of its own."""
+    return (
+        isinstance(statement, cst.SimpleStatementLine)
+        and len(statement.body) == 1
+        and bool(_appended_to(statement))
+    )
 
 
 def _assigns_names(part: cst.CSTNode) -> bool:

@@ -68,11 +68,20 @@ def freeze(record: ModelRecord, interp: Interpreter) -> ModelGraph:
     ops = [op for op in builder.ops.values() if op.id in steps]
     layer_ids = {node.layer for node in nodes}
     layers = [layer for layer in builder.layers.values() if layer.id in layer_ids]
+    parts = _built_in_place(record, layers, interp)
+    layers = [
+        _built_from_text(layer, parts[layer.id]) if layer.id in parts else layer for layer in layers
+    ]
     step_ids = steps | {spec.id for spec in input_specs}
     tensors = [t for t in builder.tensors.values() if t.producer in step_ids]
     owned = step_ids | layer_ids | {t.id for t in tensors} | {record.id}
+    for part in parts.values():
+        owned |= {
+            part.id,
+            *(e.value.layer_id for e in part.entries if isinstance(e.value, LayerVal)),
+        }
     made_at = [layer.span for layer in layers] + [spec.span for spec in input_specs if spec.span]
-    site = _site(record, interp, owned, made_at)
+    site = _site(record, interp, owned, made_at, {part.statement for part in parts.values()})
     calls, loops = _structure_of_calls(interp, [*nodes, *ops, *layers])
     return ModelGraph(
         name=_model_name(record, site),
@@ -319,8 +328,47 @@ def _with_known_shape(spec: InputSpec, record: ModelRecord, interp: Interpreter)
     return spec
 
 
-def _site(record: ModelRecord, interp: Interpreter, owned: set[str], made_at: list[Span]) -> Site:
-    statements = {record.statement} | record.extra_statements
+def _built_in_place(
+    record: ModelRecord, layers: Sequence[LayerSpec], interp: Interpreter
+) -> dict[str, ModelRecord]:
+    """The nested Sequentials (by their layer's id) that the model's own code builds and uses
+    where no name holds one model: reached through a list (``downsample_layers[i](x)``) or made
+    in a loop. A class cannot take them as parameters; it builds them from their text."""
+    if record.block == "<class>" or not any(layer.submodel for layer in layers):
+        return {}
+    records = {other.id: other for other in interp.records}
+    body = _block_body(interp.module, record.block)
+    found: dict[str, ModelRecord] = {}
+    for layer in layers:
+        part = records.get(layer.submodel or "")
+        if (
+            part is None
+            or part.style != "sequential"
+            or part.text is None
+            or part.extra_statements  # layers added later: its text is not the whole model
+            or part.block != record.block
+        ):
+            continue
+        reached_by_name = layer.callee.isidentifier()
+        if not reached_by_name or not isinstance(body[part.statement], cst.SimpleStatementLine):
+            found[layer.id] = part
+    return found
+
+
+def _built_from_text(layer: LayerSpec, part: ModelRecord) -> LayerSpec:
+    assert part.text is not None  # as _built_in_place chose it
+    return replace(layer, callee=part.text, in_place=True, reads=part.reads)
+
+
+def _site(
+    record: ModelRecord,
+    interp: Interpreter,
+    owned: set[str],
+    made_at: list[Span],
+    parts: set[int],
+) -> Site:
+    """``parts``: the statements that build the nested models the model builds in place."""
+    statements = {record.statement} | record.extra_statements | parts
     for (block, index), ids in interp.builder.touched.items():
         if block == record.block and ids & owned:
             statements.add(index)
@@ -334,6 +382,7 @@ def _site(record: ModelRecord, interp: Interpreter, owned: set[str], made_at: li
         name = record.class_val.node.name.value if record.class_val else "the class"
         return Site("", (), None, class_statement, f"{name} is never instantiated in this file")
     statements |= joining_statements(body, statements)
+    statements |= setup_statements(body, statements)  # ``blocks = []`` for a list just joined
     binding, problem = _binding(body[record.statement])
     problem_line = record.span.line if problem else None
     for index in sorted(statements):

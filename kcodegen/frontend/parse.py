@@ -93,6 +93,7 @@ def parse_models(
         graph = by_site[key]
         if graph is not None:
             name_of[record.id] = graph.name
+    models = _mark_built_in_place(models, interp, by_site)
     models = [_name_submodels(graph, name_of) for graph in models]
     models.sort(key=lambda m: (m.span.line, m.span.col))  # type: ignore[attr-defined]
     # A problem met on every pass of a loop is one; so is an unknown value met wherever it is used.
@@ -106,6 +107,24 @@ def parse_models(
     known = bool(distinct) and all((p.line, p.message) in building for p in distinct)
     styles = frozenset(r.style for r in failed) if known else None
     return ParsedModule(module, tuple(models), distinct, assumed, styles)
+
+
+def _mark_built_in_place(
+    models: list[ModelGraph],
+    interp: Interpreter,
+    by_site: dict[tuple[str, int, str], ModelGraph | None],
+) -> list[ModelGraph]:
+    """Flag the nested models another model builds in place: they convert with it."""
+    part_ids = {layer.submodel for graph in models for layer in graph.layers if layer.in_place}
+    parts = {
+        id(graph)
+        for record in interp.records
+        if record.id in part_ids
+        and (graph := by_site.get((record.block, record.statement, record.style))) is not None
+    }
+    return [
+        replace(graph, built_in_place=True) if id(graph) in parts else graph for graph in models
+    ]
 
 
 def _name_submodels(graph: ModelGraph, name_of: dict[str, str]) -> ModelGraph:

@@ -61,3 +61,7 @@ class ModelRecord:
     arguments: dict[str, Value] = field(default_factory=dict)
     # Made by a function the module never calls, run with its defaults to find models in it.
     explored: bool = False
+    # The expression that constructed the model, its values filled in (``keras.Sequential([...])``),
+    # and the names it reads as written (``name`` in ``name=f"{name}_stem"``).
+    text: str | None = None
+    reads: frozenset[str] = frozenset()

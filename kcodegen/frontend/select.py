@@ -12,9 +12,12 @@ if TYPE_CHECKING:
 
 
 def select_models(parsed: ParsedModule, model: str | None) -> tuple[ModelGraph, ...]:
-    """The models to work on: all, or the one called ``model`` (variable, ``name=`` or class)."""
+    """The models to work on: all, or the one called ``model`` (variable, ``name=`` or class).
+    Not the nested models another builds in place: they are its parts, and convert with it."""
     graphs = tuple(
-        g for g in parsed.models if g.site.problem is None or not _has_instance(parsed, g)
+        g
+        for g in parsed.models
+        if not g.built_in_place and (g.site.problem is None or not _has_instance(parsed, g))
     )
     if not graphs:
         if parsed.problems:

@@ -26,6 +26,19 @@ def callee_name(func: cst.BaseExpression) -> str | None:
 
 
 @lru_cache(maxsize=4096)
+def dedented_continuation(code: str) -> str:
+    """A multi-line call's text as if it started a line at column 0. Its closing bracket, alone
+    on the last line, stands where the line it starts on is indented (a call on a line of its own
+    inside ``blocks.append(`` keeps that line's indentation as written)."""
+    lines = code.split("\n")
+    if len(lines) == 1 or lines[-1].strip() not in {")", "]", "}"}:
+        return code
+    indent = len(lines[-1]) - len(lines[-1].lstrip(" "))
+    if not all(line[:indent].isspace() for line in lines[1:] if line.strip()):
+        return code  # a line less indented than that (inside a string): leave it
+    return "\n".join([lines[0], *(line[indent:] for line in lines[1:])])
+
+
 def parse_expression(text: str) -> cst.BaseExpression | None:
     """Parsed value texts, shared: libcst nodes are immutable, and loops substitute the same values."""
     try:

@@ -60,6 +60,9 @@ class ModelGraph:
     name_text: str | None = None  # the model's name= argument as written
     invocations: tuple[Invocation, ...] = ()  # the helper calls that built parts of it
     loops: tuple[Loop, ...] = ()  # the ``for`` loops that built parts of it
+    # A nested model that another model of the file builds in place (``LayerSpec.in_place``):
+    # its statements are that model's, so it is never converted or refused on its own.
+    built_in_place: bool = False
 
     @property
     def takes_inputs_by_name(self) -> bool:

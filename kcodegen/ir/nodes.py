@@ -88,6 +88,12 @@ class LayerSpec:
     # A model used as a layer: the ``ModelGraph.name`` of that model in the same module. Its
     # ``callee`` is how the outer code refers to it (``encoder``); it has no arguments.
     submodel: str | None = None
+    # Such a model that its owner builds where it uses it: a Sequential reached through a list
+    # (``downsample_layers[i]``) or made in a loop. ``callee`` is then the expression that
+    # constructs it, its values filled in, and it converts with its owner, not alone. ``reads``:
+    # the names that construction reads as written (a builder's parameters among them).
+    in_place: bool = False
+    reads: frozenset[str] = frozenset()
     # Where a subclass keeps the layer when that is not a plain attribute: ``blocks[2]``.
     attr_path: str | None = None
     within: str | None = None  # the Invocation (helper call) or loop pass that created it

@@ -35,6 +35,7 @@ CONVERTED = {
         "EfficientNetV2B0",
         "MobileNetV3Small",
         "InceptionResNetV2",
+        "ConvNeXtTiny",
     ),
 }
 

@@ -315,7 +315,9 @@ class KerasModels(InterpreterState):
             record.unknown, record.failed_building = problem, True
             raise
         self.builder.touch(self.origin(), {record.id})
-        return ModelVal(record, self.render(node))
+        text = self.render(node)
+        record.text, record.reads = syntax.dedented_continuation(text), self.names_in(node)
+        return ModelVal(record, text)
 
     def _sequential_entries(self, record: ModelRecord, layers: Value, node: cst.Call) -> None:
         items = iterate(layers)
