@@ -120,10 +120,23 @@ def test_one_layer_a_pass_is_a_list_of_layers_and_the_input_is_carried_as_writte
             x = inputs
             for units in UNITS:
                 width = units * 2
+                width += 1
                 x = layers.Dense(width)(x)
             model = keras.Model(inputs, x)
             """,
-            id="a-name-the-body-binds",
+            id="a-name-the-body-binds-twice",
+        ),
+        pytest.param(
+            """\
+            inputs = keras.Input(shape=(8,))
+            x = inputs
+            width = 4
+            for units in UNITS:
+                x = layers.Dense(width)(x)
+                width = units * 2
+            model = keras.Model(inputs, x)
+            """,
+            id="a-name-read-before-the-body-binds-it",
         ),
         pytest.param(
             """\
@@ -188,6 +201,51 @@ def test_a_loop_in_a_builder_function_over_constants_is_kept() -> None:
         "subclassing",
     )
     assert "        self.dense_layers = [layers.Dense(units) for units in (16, 8)]" in lines
+
+
+PREFIXED = """\
+inputs = keras.Input(shape=(8,))
+x = inputs
+for i, units in enumerate(UNITS):
+    prefix = f"block{i}"
+    width = units * 2
+    x = layers.Dense(width, name=f"{prefix}_dense")(x)
+model = keras.Model(inputs, x)
+"""
+
+
+def test_names_each_pass_computes_alike_stay_in_a_functional_loop() -> None:
+    sequential = """\
+model = keras.Sequential([keras.Input(shape=(8,))])
+for i, units in enumerate(UNITS):
+    prefix = f"block{i}"
+    model.add(layers.Dense(units, name=f"{prefix}_dense"))
+model.add(layers.Dense(1))
+"""
+    lines = converted(sequential, "functional")
+    start = lines.index("for i, units in enumerate(UNITS):")
+    assert lines[start + 1 : start + 3] == [
+        '    prefix = f"block{i}"',
+        '    x = layers.Dense(units, name=f"{prefix}_dense")(x)',
+    ]
+
+
+def test_sequential_output_writes_such_a_loop_pass_by_pass() -> None:
+    """A comprehension in the Sequential's list cannot assign the names."""
+    lines = converted(PREFIXED, "sequential")
+    assert not any(line.strip().startswith("for ") or " for " in line for line in lines)
+    assert '        layers.Dense(128, name="block0_dense"),' in lines
+
+
+def test_a_subclass_assigns_them_in_the_loop_that_makes_its_layers() -> None:
+    lines = converted(PREFIXED, "subclassing")
+    start = lines.index("        self.dense_layers = []")
+    assert lines[start + 1 : start + 5] == [
+        "        for i, units in enumerate(UNITS):",
+        '            prefix = f"block{i}"',
+        "            width = units * 2",
+        '            self.dense_layers.append(layers.Dense(width, name=f"{prefix}_dense"))',
+    ]
 
 
 def test_sequential_output_unpacks_a_loop_that_makes_one_layer_a_pass() -> None:

@@ -306,7 +306,8 @@ def emit_functional(graph: ModelGraph, plan: ImportPlan) -> Generated:
             lines.extend(made_before)
             carry, before = carry_variable(graph, names, kept, live_inputs=True)
             lines.extend(before)
-            inside = [line for s in kept.body for line in step_lines(s, {kept.body_out: carry})]
+            inside = [Line(assignment) for assignment in kept.assignments]
+            inside += [line for s in kept.body for line in step_lines(s, {kept.body_out: carry})]
             lines.append(loop_statement(f"for {kept.loop.target} in {iterable}:", inside))
             carry_out(names, kept, carry)
         elif step_id not in looped:
@@ -383,7 +384,7 @@ def emit_sequential(graph: ModelGraph, plan: ImportPlan) -> Generated:
     loops = {
         kept.body[0].id: kept
         for kept in kept_loops(graph, set(), at_site=True)
-        if len(kept.layers) == 1
+        if len(kept.layers) == 1 and not kept.assignments  # a comprehension assigns nothing
     }
     looped = {step for kept in loops.values() for step in kept.steps}
     for step_id in graph.order:

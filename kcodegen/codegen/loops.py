@@ -8,9 +8,11 @@ the model's own code is kept when it is a chain and its passes are alike:
 - alike: every pass makes the same steps, wired the same way, from layers it creates itself and
   calls only itself, written as the loop's own code writes them (``Dense(units)``, the loop's
   names still in them) or with equal values;
-- writable: that text and the iterable read no name the loop's body binds other than its targets,
-  and, for code placed outside the function that built the model (a class), none of that
-  function's names either.
+- writable: that text and the iterable read no name the loop's body binds other than its targets
+  and the names it computes alike in every pass (``prefix = f"block{i + 5}"``, assigned again in
+  the kept loop), and, for code placed outside the function that built the model (a class), none
+  of that function's names either. An argument whose text reads such a name is written with its
+  value where that is the same in every pass (``axis=channel_axis`` as ``axis=-1``).
 
 Then the first pass's steps, with those texts, are the loop's body: every pass computes what the
 unrolled passes computed, because the iterable is the same constant the frontend unrolled.
@@ -20,6 +22,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+from kcodegen.codegen.helper_locals import assignments, read_through
 from kcodegen.codegen.keys import arg_key, names_in
 from kcodegen.ir import ArgScope, LayerSpec, Loop, ModelGraph, Node, Op, module_arguments
 
@@ -38,6 +41,8 @@ class KeptLoop:
     items: tuple[LayerSpec, ...] = ()
     items_name: str | None = None
     shared: tuple[LayerSpec, ...] = ()
+    # ``prefix = f"block{i + 5}"``: the names of the body the layers read, assigned in each pass.
+    assignments: tuple[str, ...] = ()
 
 
 def kept_loops(
@@ -103,10 +108,14 @@ def _kept(
                     made.append(layer)
             elif index == 0 and layer not in shared:
                 shared.append(layer)
+    written = [_as_written(layer, loop, unreadable) for layer in made]
+    used, _ = read_through(
+        [text for layer in written for text in layer.arguments[0].texts], loop.derived
+    )
     return KeptLoop(
         loop,
         tuple(passes[0]),
-        tuple(_as_written(layer, loop.pass_id(0)) for layer in made),
+        tuple(written),
         frozenset(step.id for steps in passes for step in steps),
         chain[0][0],
         chain[0][1],
@@ -114,6 +123,7 @@ def _kept(
         tuple(items),
         listed if items else None,
         tuple(shared),
+        tuple(assignments(loop.derived, used, set())),
     )
 
 
@@ -172,12 +182,8 @@ def _key(
                     return None
                 if not {node.id for node in graph.nodes_of(layer.id)} <= ids:
                     return None  # a layer made before the loop, or used after it
-                text = _text(layer, pass_id)
-                if (
-                    text is None
-                    or (names_in([*text[0], *(v for _, v in text[1])]) - _targets(loop))
-                    & unreadable
-                ):
+                text = _text(layer, loop, pass_id, unreadable)
+                if text is None:
                     return None
                 layers.append(step.layer)
                 key.append(("layer", layer.cls, text))
@@ -229,24 +235,47 @@ def _pass_of(graph: ModelGraph, within: str | None, pass_ids: dict[str, int]) ->
 
 
 def _text(
-    layer: LayerSpec, pass_id: str
+    layer: LayerSpec, loop: Loop, pass_id: str, unreadable: frozenset[str]
 ) -> tuple[tuple[str, ...], tuple[tuple[str, str], ...]] | None:
     """The layer's arguments as the loop writes them: as written, when the loop's own body made
-    it (not a loop inside it, whose names the kept loop does not bind); else the values, which
-    must then be the same in every pass."""
+    it (not a loop inside it, whose names the kept loop does not bind), argument by argument
+    where the text reads a name the loop cannot (the value then, which must be the same in every
+    pass); else the values. None when no text the loop can write is known."""
     written = layer.written_in(ArgScope.LOOP)
     if layer.within == pass_id and written is not None:
-        return (written.args, written.kwargs)
+        values = (layer.args, layer.kwargs)
+        if len(layer.args) != len(written.args) or [k for k, _ in layer.kwargs] != [
+            k for k, _ in written.kwargs
+        ]:
+            values = (written.args, written.kwargs)  # not argument by argument: the text only
+
+        def text(own: str, value: str) -> str | None:
+            _, reads = read_through([own], loop.derived)
+            if not (reads - _targets(loop)) & unreadable:
+                return own
+            return None if (names_in([value]) - _targets(loop)) & unreadable else value
+
+        args = tuple(text(a, v) for a, v in zip(written.args, values[0], strict=True))
+        kwargs = tuple(
+            (k, text(a, v)) for (k, a), (_, v) in zip(written.kwargs, values[1], strict=True)
+        )
+        if None in args or any(v is None for _, v in kwargs):
+            return None
+        return args, kwargs  # type: ignore[return-value]
     if layer.written_in(ArgScope.FUNCTION) is not None and layer.scope:
         return None  # made by a helper the loop called: its text reads the helper's names
+    if (names_in([*layer.args, *(v for _, v in layer.kwargs)]) - _targets(loop)) & unreadable:
+        return None
     return (layer.args, layer.kwargs)
 
 
-def _as_written(layer: LayerSpec, pass_id: str) -> LayerSpec:
+def _as_written(layer: LayerSpec, loop: Loop, unreadable: frozenset[str]) -> LayerSpec:
+    pass_id = loop.pass_id(0)
     written = layer.written_in(ArgScope.LOOP)
-    if layer.within != pass_id or written is None:
+    text = _text(layer, loop, pass_id, unreadable)
+    if layer.within != pass_id or written is None or text is None:
         return layer
-    return replace(layer, arguments=module_arguments(written.args, written.kwargs), name=None)
+    return replace(layer, arguments=module_arguments(*text), name=None)
 
 
 def _targets(loop: Loop) -> set[str]:

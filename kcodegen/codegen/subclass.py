@@ -267,7 +267,11 @@ def _class_context(
                 for target, code, s in filter(None, body)
             ]
             variables = items[0] if len(items) == 1 else ", ".join(items)
-            loop = loop_statement(f"for {variables} in self.{attr}:", written)
+            header = f"for {variables} in self.{attr}:"
+            if len(header) + len(INDENT * 2) > WIDTH:  # one name a line, as black writes it
+                listed_names = "".join(f"{INDENT}{item},\n" for item in items)
+                header = f"for (\n{listed_names}) in self.{attr}:"
+            loop = loop_statement(header, written)
             pending.append(Line(indented(loop.code, INDENT * 2)))
             carry_out(names, kept, carry)
         elif isinstance(step, Node | Op) and step_id not in in_loops:
@@ -388,6 +392,15 @@ def _layer_list(graph: ModelGraph, plan: ImportPlan, kept: KeptLoop, attr: str) 
     flat = ctors(0)
     item = flat[0] if len(flat) == 1 else f"({', '.join(flat)})"
     loop = f"for {kept.loop.target} in {kept.loop.iterable}"
+    if kept.assignments:  # names each pass computes first: a loop that appends, not a comprehension
+        if len(item) + len(f"{INDENT * 3}self.{attr}.append()") > WIDTH:
+            wrapped = ctors(len(INDENT * 4))
+            item = "(\n" + "".join(f"{INDENT}{indented(c, INDENT)},\n" for c in wrapped) + ")"
+            if len(wrapped) == 1:
+                item = ctors(len(INDENT * 3))[0]
+        body = [*kept.assignments, f"self.{attr}.append({item})"]
+        inner = "\n".join(INDENT + indented(line, INDENT) for line in body)
+        return f"self.{attr} = []\n{loop}:\n{inner}"
     line = f"self.{attr} = [{item} {loop}]"
     if len(line) + len(INDENT * 2) <= WIDTH:
         return line

@@ -69,6 +69,53 @@ def derived_locals(code: str) -> tuple[tuple[str, str], ...]:
     return tuple(found.items())
 
 
+@lru_cache(maxsize=1024)  # asked at every pass of a loop
+def loop_derived(code: str) -> tuple[tuple[str, str], ...]:
+    """``(name, expression)`` for each name a ``for`` loop's body (``code`` is the statement)
+    assigns once, on its own level, from the loop's targets, names it assigned so before and
+    names from outside the loop: Xception's ``prefix = f"block{i + 5}"``. A loop kept as a loop
+    reads such a name through its expression, the same in every pass."""
+    tree = ast.parse(textwrap.dedent(code)).body[0]
+    if not isinstance(tree, ast.For):
+        return ()
+    bound: dict[str, int] = {}
+    for statement in tree.body:
+        for node in ast.walk(statement):
+            if isinstance(node, ast.Global | ast.Nonlocal):
+                return ()
+            for name in _binds(node):
+                bound[name] = bound.get(name, 0) + 1
+    targets = {n.id for n in ast.walk(tree.target) if isinstance(n, ast.Name)}
+    source = textwrap.dedent(code)
+    found: dict[str, str] = {}
+    read_so_far: set[str] = set()  # a name read before its assignment reads the last pass's
+    for statement in tree.body:
+        assigned = _single_assignment(statement)
+        read_so_far |= _reads(assigned[1] if assigned else statement)
+        if assigned is None:
+            continue
+        name, value = assigned
+        if bound.get(name) != 1 or name in targets | read_so_far or not _is_value(value):
+            continue
+        text = _text(source, value)
+        if text is not None and all(
+            read in found or read in targets or read not in bound for read in _reads(value)
+        ):
+            found[name] = text
+    return tuple(found.items())
+
+
+def _single_assignment(statement: ast.stmt) -> tuple[str, ast.expr] | None:
+    """``name = value`` as ``(name, value)``."""
+    if (
+        isinstance(statement, ast.Assign)
+        and len(statement.targets) == 1
+        and isinstance(statement.targets[0], ast.Name)
+    ):
+        return statement.targets[0].id, statement.value
+    return None
+
+
 def _if_branches(
     function: ast.FunctionDef | ast.AsyncFunctionDef,
 ) -> dict[int, tuple[ast.If, list[ast.stmt], list[ast.stmt], bool]]:

@@ -295,6 +295,9 @@ class Loop:
     # them. And the enclosing function's names: code placed outside that function cannot.
     body_names: frozenset[str] = frozenset()
     function_names: frozenset[str] = frozenset()
+    # Names of the body computed alike in every pass, with their expressions as written
+    # (``prefix = f"block{i + 5}"``): a kept loop assigns those its layers read.
+    derived: tuple[tuple[str, str], ...] = ()
 
     def pass_id(self, index: int) -> str:
         return f"{self.id}:{index}"

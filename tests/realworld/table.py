@@ -8,8 +8,6 @@ script (the architecture's source as the user copied it, the helpers it uses inc
 
 from __future__ import annotations
 
-import ast
-import re
 import sys
 from pathlib import Path
 
@@ -18,8 +16,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from kcodegen.convert import convert
 from kcodegen.ir import STYLES
 from realworld.adapter import ARCHITECTURES, user_script
-
-_CONSTRUCTOR = re.compile(r"\blayers\.[A-Z]\w*\(")
+from realworld.counts import constructors, constructors_in_new_classes
 
 
 def outcome(source: str, style: str, module: str = "") -> str:
@@ -28,10 +25,10 @@ def outcome(source: str, style: str, module: str = "") -> str:
         reason = conversion.refusals[0].reasons[0]
         return f"refused, line {reason.line}: {reason.message}"
     if conversion.converted and style == "subclassing" and module:
-        ours = _constructors_in_new_classes(source, conversion.output)
+        ours = constructors_in_new_classes(source, conversion.output)
         lines = len(conversion.output.splitlines()) - len(source.splitlines())
         return (
-            f"converted; layer constructor calls: source {len(_CONSTRUCTOR.findall(source))}, "
+            f"converted; layer constructor calls: source {constructors(source)}, "
             f"generated classes {ours}; {lines:+d} lines"
         )
     if conversion.converted:
@@ -50,14 +47,6 @@ def main() -> None:
         for style in STYLES:
             result = outcome(source, style, architecture.module)
             print(f"{architecture.builder:18} {style:12} {result}")
-
-
-def _constructors_in_new_classes(original: str, output: str) -> int:
-    before = {n.name for n in ast.parse(original).body if isinstance(n, ast.ClassDef)}
-    added = [
-        n for n in ast.parse(output).body if isinstance(n, ast.ClassDef) and n.name not in before
-    ]
-    return sum(len(_CONSTRUCTOR.findall(ast.get_source_segment(output, n) or "")) for n in added)
 
 
 if __name__ == "__main__":

@@ -16,6 +16,7 @@ import libcst as cst
 from kcodegen.frontend import syntax
 from kcodegen.frontend.cst_search import find_all, find_any_order
 from kcodegen.frontend.errors import Unsupported
+from kcodegen.frontend.helper_locals import loop_derived
 from kcodegen.frontend.import_bindings import import_bindings
 from kcodegen.frontend.interpreter.frame import Break, Continue, Frame, Return
 from kcodegen.frontend.interpreter.state import (
@@ -377,6 +378,7 @@ class Statements(InterpreterState):
             False,
             frozenset(body_names - targets),
             frozenset(self.function_names() - targets),
+            loop_derived(self.code(statement)) if body_names - targets else (),
         )
         self.loop_frames[loop.id] = self.frame
         try:
