@@ -31,7 +31,7 @@ def test_parameters_read_only_by_layers_are_passed_to_the_class() -> None:
     assert "def __init__(self, num_classes, width, **kwargs):" in output
     assert 'layers.Dense(num_classes, activation="softmax")' in output
     assert output.count('layers.Dense(width, activation="relu")') == 2  # one per pass of the loop
-    assert "return BuildModel(num_classes=num_classes, width=width)" in output
+    assert "model = BuildModel(num_classes=num_classes, width=width)" in output
 
 
 def test_a_parameter_that_shapes_the_structure_is_not_passed() -> None:

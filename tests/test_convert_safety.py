@@ -62,7 +62,8 @@ def test_names_made_by_f_strings_in_a_loop_are_plain_strings() -> None:
         inputs = keras.Input(shape=(8, 4))
         x = inputs
         for i, filters in enumerate((8, 16)):
-            width = filters * 2  # a name the body binds: the loop is written out pass by pass
+            width = filters
+            width *= 2  # a name the body binds twice: the loop is written out pass by pass
             x = keras.layers.Conv1D(width, 3, name=f"conv_{i}")(x)
         model = keras.Model(inputs, x)
         """

@@ -224,7 +224,7 @@ def test_a_model_named_by_the_builders_name_takes_it_for_its_layers_names_too():
     assert "    def __init__(self, units, name, **kwargs):\n" in output
     assert "        super().__init__(name=name, **kwargs)\n" in output
     assert 'layers.Dense(units, name=f"{name}_fc")' in output
-    assert "    return Net(units=units, name=name)\n" in output
+    assert "    model = Net(units=units, name=name)\n" in output
     assert "NotImplementedError" not in output  # any units and name build what they ask
 
 
@@ -235,7 +235,7 @@ def test_a_model_used_as_a_layer_is_passed_first():
     output = convert(source, "subclassing").output
 
     assert "    def __init__(self, stem, units, **kwargs):\n" in output
-    assert "    return Net(stem, units=units, name=name)\n" in output
+    assert "    model = Net(stem, units=units, name=name)\n" in output
 
 
 COMPUTED_WIDTH = """\

@@ -114,12 +114,17 @@ def test_a_shape_that_cannot_be_inferred_is_refused_with_the_layer_to_blame() ->
     assert "`Lambda` (line 14)" in message
 
 
-def test_the_names_a_loop_rebinds_are_written_as_their_values() -> None:
+def test_a_loop_of_blocks_that_computes_its_stride_stays_a_loop() -> None:
+    """The block class decides its projection from its input's shape, so one loop of block
+    calls builds what the three passes built."""
     source = RESIDUAL.format(shape="(16, 16, 3)", first="block")
     output = convert(source, "subclassing").output
-    model_class = output.split("class MyModel")[1]  # the block class takes filters, the model not
-    assert "filters" not in model_class and "stride" not in model_class
-    assert "self.block_2 = Block(16, 2)" in model_class
+    model_class = output.split("class MyModel")[1]
+    assert (
+        "        for stage, filters in enumerate((8, 8, 16)):\n"
+        "            stride = 2 if stage == 2 else 1\n"
+        "            self.block_layers.append(Block(filters, stride))\n"
+    ) in model_class
 
 
 def test_a_value_read_from_a_shape_is_written_as_its_value() -> None:

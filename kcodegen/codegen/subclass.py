@@ -42,6 +42,8 @@ from kcodegen.ir import ArgScope, LayerSpec, ModelGraph, Node, Op
 
 # A generated class takes these already (``name=``) or cannot take them as parameters.
 _RESERVED_PARAMETERS = frozenset({"self", "kwargs", "name", "trainable", "dtype"})
+# The variable a builder that returned its model keeps the built subclass in until it returns it.
+_RETURNED = "model"
 
 
 def emit_subclassing(graph: ModelGraph, plan: ImportPlan, taken_names: set[str]) -> Generated:
@@ -88,10 +90,15 @@ def emit_subclassing(graph: ModelGraph, plan: ImportPlan, taken_names: set[str])
             **context,
         )
     )
-    build = _symbolic_build(graph, plan)
+    # A builder that returned its model built returns the subclass built too: ``count_params()``,
+    # ``save_weights`` and ``summary()`` after it need weights before the first call on data.
+    holder = graph.site.binding or _RETURNED
+    build = _symbolic_build(graph, plan, holder)
+    returned = graph.site.binding is None and build is not None
     body = render(
         "instantiate",
-        target=binding_prefix(graph),
+        target=f"{holder} = " if returned else binding_prefix(graph),
+        returned=holder if returned else None,
         class_name=name,
         arguments=", ".join(
             [
@@ -106,6 +113,8 @@ def emit_subclassing(graph: ModelGraph, plan: ImportPlan, taken_names: set[str])
     if not (graph.site.followed or graph.site.derived):  # nothing a converted builder checks
         return Generated(body, "\n\n".join(definitions))
     frozen = _read_by_layers(graph, but=keep_names)
+    if build:  # the input's shape reads them, but a layer may hold a value computed from it
+        frozen |= names_in([build])
     unneeded = frozenset() if build else frozenset(graph.site.parameters) - _read_by_layers(graph)
     return Generated(body, "\n\n".join(definitions), frozen, unneeded)
 
@@ -459,25 +468,25 @@ def _read_by_layers(graph: ModelGraph, but: AbstractSet[str] = frozenset()) -> f
     return frozenset(read)
 
 
-def _symbolic_build(graph: ModelGraph, plan: ImportPlan) -> str | None:
-    """``model(keras.Input(shape=...))``: a subclass has no weights until it is called (its
-    ``build()`` creates none in Keras 3), and this call keeps the input shapes and dtypes in the
-    code, where converting back finds them."""
-    if graph.site.binding is None or any(spec.shape is None for spec in graph.inputs):
+def _symbolic_build(graph: ModelGraph, plan: ImportPlan, holder: str) -> str | None:
+    """``model(keras.Input(shape=...))`` on the variable ``holder``: a subclass has no weights
+    until it is called (its ``build()`` creates none in Keras 3), and this call keeps the input
+    shapes and dtypes in the code, where converting back finds them."""
+    if any(spec.shape is None for spec in graph.inputs):
         return None
     by_tensor = {spec.tensor: spec for spec in graph.inputs}
     site = graph.site.function  # the call goes where the model was made, with its names
     inputs = {t: input_expression(by_tensor[t], plan, site=site) for t in by_tensor}
     structure = graph.input_structure
-    flat = f"{graph.site.binding}({structure_text(structure, inputs)})"
+    flat = f"{holder}({structure_text(structure, inputs)})"
     if len(flat) <= WIDTH or structure.kind == "single":
-        return flat if len(flat) <= WIDTH else call_text(graph.site.binding, list(inputs.values()))
+        return flat if len(flat) <= WIDTH else call_text(holder, list(inputs.values()))
     items = [inputs[tensor] for tensor in structure.tensors]
     if structure.kind == "dict":
         items = [f"{key}: {item}" for key, item in zip(structure.keys, items, strict=True)]
     brackets = {"dict": "{}", "tuple": "()"}.get(structure.kind, "[]")
     lines = "".join(f"{INDENT * 2}{item},\n" for item in items)
-    return f"{graph.site.binding}(\n{INDENT}{brackets[0]}\n{lines}{INDENT}{brackets[1]}\n)"
+    return f"{holder}(\n{INDENT}{brackets[0]}\n{lines}{INDENT}{brackets[1]}\n)"
 
 
 def _takes_training(layer: LayerSpec) -> bool:

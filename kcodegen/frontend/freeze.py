@@ -84,7 +84,7 @@ def freeze(record: ModelRecord, interp: Interpreter) -> ModelGraph:
     site = _site(record, interp, owned, made_at, {part.statement for part in parts.values()})
     calls, loops = _structure_of_calls(interp, [*nodes, *ops, *layers])
     return ModelGraph(
-        name=_model_name(record, site),
+        name=_model_name(record, site, interp),
         keras_name=record.keras_name,
         style=record.style,
         inputs=tuple(input_specs),
@@ -355,6 +355,21 @@ def _built_in_place(
     return found
 
 
+def _returned_next(site: Site, interp: Interpreter) -> bool:
+    """The statement after the site's is ``return <binding>``."""
+    body = _block_body(interp.module, site.function)
+    after = site.statements[-1] + 1 if site.statements else len(body)
+    if after >= len(body) or not isinstance(body[after], cst.SimpleStatementLine):
+        return False
+    (first, *rest) = body[after].body
+    return (
+        not rest
+        and isinstance(first, cst.Return)
+        and isinstance(first.value, cst.Name)
+        and first.value.value == site.binding
+    )
+
+
 def _built_from_text(layer: LayerSpec, part: ModelRecord) -> LayerSpec:
     assert part.text is not None  # as _built_in_place chose it
     return replace(layer, callee=part.text, in_place=True, reads=part.reads)
@@ -467,8 +482,11 @@ def _binding(statement: cst.CSTNode) -> tuple[str | None, str | None]:
     return None, "the model is not simply assigned to a name or returned"
 
 
-def _model_name(record: ModelRecord, site: Site) -> str:
-    if site.binding:
+def _model_name(record: ModelRecord, site: Site, interp: Interpreter) -> str:
+    """The variable that holds the model; a builder's name where it returns the model, also
+    through a variable it returns right after building it (``model = Net(); model(...);
+    return model``, as a builder converted to Subclassing does), so a conversion keeps the name."""
+    if site.binding and not (record.block and _returned_next(site, interp)):
         return site.binding
     if record.block and record.block != "<class>":
         return record.block

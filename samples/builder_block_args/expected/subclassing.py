@@ -74,7 +74,9 @@ def TinyNet(
 
     blocks = copy.deepcopy(blocks)
 
-    return TinyNetModel(classes=classes, name=name)
+    model = TinyNetModel(classes=classes, name=name)
+    model(keras.Input(shape=input_shape))
+    return model
 
 
 model = TinyNet(input_shape=(32, 32, 3), width=2.0, classes=5)

@@ -46,6 +46,7 @@ def SmallVGG(
 ):
     if (
         include_top is not True
+        or input_shape != (32, 32, 3)
         or pooling is not None
         or classes != 5
         or classifier_activation != "softmax"
@@ -53,6 +54,7 @@ def SmallVGG(
         raise NotImplementedError(
             "SmallVGG() was converted by kcg for "
             "include_top=True, "
+            "input_shape=(32, 32, 3), "
             "pooling=None, "
             "classes=5, "
             'classifier_activation="softmax" only: '

@@ -16,7 +16,15 @@ class Encoder(keras.Model):
 
 
 def make_encoder(input_dim=64, latent=8):
-    return Encoder(latent=latent, name="encoder")
+    if input_dim != 64:
+        raise NotImplementedError(
+            "make_encoder() was converted by kcg for "
+            "input_dim=64 only: "
+            "convert the original again for other arguments"
+        )
+    model = Encoder(latent=latent, name="encoder")
+    model(keras.Input(shape=(input_dim,)))
+    return model
 
 
 class Decoder(keras.Model):
@@ -31,7 +39,9 @@ class Decoder(keras.Model):
 
 
 def make_decoder(latent=8, output_dim=64):
-    return Decoder(output_dim=output_dim, name="decoder")
+    model = Decoder(output_dim=output_dim, name="decoder")
+    model(keras.Input(shape=(latent,)))
+    return model
 
 
 class Autoencoder(keras.Model):
@@ -46,7 +56,9 @@ class Autoencoder(keras.Model):
 
 
 def make_autoencoder(encoder, decoder):
-    return Autoencoder(encoder, decoder, name="autoencoder")
+    model = Autoencoder(encoder, decoder, name="autoencoder")
+    model(keras.Input(shape=(64,), name="x"))
+    return model
 
 
 encoder = make_encoder()

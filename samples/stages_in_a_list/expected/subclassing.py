@@ -66,7 +66,9 @@ def build_net(num_classes=10, name="net"):
             'name="net" only: '
             "convert the original again for other arguments"
         )
-    return Net(num_classes=num_classes, name=name)
+    model = Net(num_classes=num_classes, name=name)
+    model(keras.Input(shape=(32, 32, 3)))
+    return model
 
 
 model = build_net()

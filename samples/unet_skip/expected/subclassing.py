@@ -62,13 +62,16 @@ class Unet(keras.Model):
 
 
 def build_unet(input_shape=(32, 32, 1), num_classes=2, base_filters=8):
-    if base_filters != 8:
+    if input_shape != (32, 32, 1) or base_filters != 8:
         raise NotImplementedError(
             "build_unet() was converted by kcg for "
+            "input_shape=(32, 32, 1), "
             "base_filters=8 only: "
             "convert the original again for other arguments"
         )
-    return Unet(num_classes=num_classes, name="unet")
+    model = Unet(num_classes=num_classes, name="unet")
+    model(keras.Input(shape=input_shape, name="image"))
+    return model
 
 
 model = build_unet()
