@@ -359,9 +359,10 @@ def _returned_next(site: Site, interp: Interpreter) -> bool:
     """The statement after the site's is ``return <binding>``."""
     body = _block_body(interp.module, site.function)
     after = site.statements[-1] + 1 if site.statements else len(body)
-    if after >= len(body) or not isinstance(body[after], cst.SimpleStatementLine):
+    following = body[after] if after < len(body) else None
+    if not isinstance(following, cst.SimpleStatementLine):
         return False
-    (first, *rest) = body[after].body
+    (first, *rest) = following.body
     return (
         not rest
         and isinstance(first, cst.Return)
