@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import keyword
 import re
+from collections import Counter
+from dataclasses import replace
 
 from kcodegen.frontend.keras_api import snake_case
 from kcodegen.ir import LayerSpec, ModelGraph
@@ -60,11 +62,17 @@ def identifier(text: str) -> str:
 
 
 def layer_attributes(graph: ModelGraph, order: list[str]) -> dict[str, str]:
-    """Layer id -> attribute name for a subclass: author's variable, then ``name=``, then class name."""
+    """Layer id -> attribute name for a subclass: author's variable, then ``name=``, then class name.
+    A variable that held several of the layers (a helper's ``layer``, written out call by call)
+    gives way to their ``name=`` where each has its own: ``self.block_1_identity``, not
+    ``self.layer_1``."""
     taken = _Unique(set())
     names: dict[str, str] = {}
+    held = Counter(graph.layer_by_id[layer_id].var_name for layer_id in order)
     for layer_id in order:
         layer = graph.layer_by_id[layer_id]
+        if layer.name and layer.var_name and held[layer.var_name] > 1:
+            layer = replace(layer, var_name=None)
         names[layer_id] = taken.claim(_preferred(layer))
     return names
 
