@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from kcodegen.analysis import Reason, reasons_against
+from kcodegen.analysis.layer_indexes import layer_index_reasons
 from kcodegen.codegen import GeneratedInvalid, rewrite
 from kcodegen.codegen.followed_guard import Unguarded
 from kcodegen.codegen.unbound import newly_unbound
@@ -75,7 +76,7 @@ def convert(
         if graph.style == to:
             unchanged.append(graph.name)
             continue
-        reasons = list(reasons_against(graph, to))
+        reasons = list(reasons_against(graph, to)) + layer_index_reasons(graph, to, source)
         if graph.site.problem:
             line = graph.site.problem_line or graph.span.line  # type: ignore[attr-defined]
             reasons.append(Reason(line, graph.site.problem))
