@@ -12,7 +12,8 @@ if TYPE_CHECKING:
 
 
 def select_models(parsed: ParsedModule, model: str | None) -> tuple[ModelGraph, ...]:
-    """The models to work on: all, or the one called ``model`` (variable, ``name=`` or class).
+    """The models to work on: all, or the one called ``model`` (its name, its variable where a
+    builder returns it through one, ``name=`` or class).
     Not the nested models another builds in place: they are its parts, and convert with it."""
     graphs = tuple(
         g
@@ -25,7 +26,9 @@ def select_models(parsed: ParsedModule, model: str | None) -> tuple[ModelGraph, 
         raise BadInput("no Keras model found")
     if model is None:
         return graphs
-    chosen = tuple(g for g in graphs if model in (g.name, g.keras_name, g.class_name))
+    chosen = tuple(
+        g for g in graphs if model in (g.name, g.keras_name, g.class_name, g.site.binding)
+    )
     if not chosen:
         known = ", ".join(sorted({g.name for g in graphs}))
         message = f"no model named {model!r} (models in this file: {known})"

@@ -128,18 +128,20 @@ def _check_output(
     emitted: Emitted, target: Style, conversion: Conversion, verify: Verify | None, tally: Tally
 ) -> str | None:
     output = conversion.output
-    if conversion.converted != (MODEL,):
+    if len(conversion.converted) != 1:
         return f"converted {conversion.converted}, not just `{MODEL}`"
+    # ``model``, or the builder's name where the builder returns ``model`` right after making it
+    (name,) = conversion.converted
     try:
         assert_preserved(conversion)
     except AssertionError as lost:
         return f"a statement outside the model did not survive: {lost}\n{output}"
     found = {g.name: g for g in parse_models(output).models}
-    if MODEL not in found or found[MODEL].style != target:
-        styles = {name: g.style for name, g in found.items()}
+    if name not in found or found[name].style != target:
+        styles = {other: g.style for other, g in found.items()}
         return f"the output does not parse back as a {target} model (found {styles})\n{output}"
-    if found[MODEL].keras_name != emitted.model_name:
-        was, now = emitted.model_name, found[MODEL].keras_name
+    if found[name].keras_name != emitted.model_name:
+        was, now = emitted.model_name, found[name].keras_name
         return f"the model's name= changed from {was!r} to {now!r}\n{output}"
     again = convert(output, target, model=MODEL)
     if again.output != output:
@@ -158,8 +160,9 @@ def session_verify(session: VerifySession) -> Verify:
     """Verification through one ``VerifySession``: one worker, TensorFlow imported once per run."""
 
     def verify(original: str, conversion: Conversion) -> VerifyResult:
-        ours = next(g for g in conversion.models if g.name == MODEL)
-        theirs = next(g for g in parse_models(conversion.output).models if g.name == MODEL)
+        (name,) = conversion.converted
+        ours = next(g for g in conversion.models if g.name == name)
+        theirs = next(g for g in parse_models(conversion.output).models if g.name == name)
         case = VerifyCase(
             ModelSource(original, ours, path="generated.py"),
             ModelSource(conversion.output, theirs, path="converted.py"),
