@@ -136,13 +136,14 @@ def test_an_if_that_only_picks_values_folds_with_the_values_written() -> None:
     flat = " ".join(output.split())  # the long call is wrapped
     assert "class ConvBlock(layers.Layer):" in output
     assert "def __init__(self, growth_rate, name, **kwargs):" in output
-    # a name computed once from the module and parameters is assigned as the helper did; one
-    # computed otherwise (``width``, in an if/else) is written as its value; parameters stay
+    # a name computed once from the module and parameters is assigned as the helper did, and
+    # one an if/else computes so (``width``) as one conditional expression; parameters stay
     bn_axis = 'bn_axis = 3 if keras.config.image_data_format() == "channels_last" else 1'
     assert f"super().__init__(name=name, **kwargs)\n        {bn_axis}\n" in output
+    assert "width = 4 * growth_rate if growth_rate > 0 else 4\n" in output
     assert "layers.BatchNormalization( axis=bn_axis, epsilon=1.001e-5," in flat
     assert 'name=name + "_0_bn"' in output
-    assert 'layers.Conv2D(16, 1, use_bias=False, name=name + "_1_conv")' in output
+    assert 'layers.Conv2D(width, 1, use_bias=False, name=name + "_1_conv")' in output
     assert 'layers.Conv2D(growth_rate, 3, padding="same", name=name + "_2_conv")' in output
     assert 'self.conv2_block2 = ConvBlock(4, name="conv2_block2")' in output
     assert 'layers.Concatenate(axis=bn_axis, name=name + "_concat")' in output
@@ -175,13 +176,16 @@ model = keras.Model(inputs, block(x, 6))
     ) in output, output
 
 
-def test_calls_that_pick_other_values_stay_written_out() -> None:
+def test_calls_that_pick_other_values_fold_with_the_pick_written() -> None:
     output = subclass(
         PICKED.replace(
             'x = conv_block(x, 4, name="conv2_block2")', 'x = conv_block(x, -1, name="b2")'
         )
     )
-    assert "(layers.Layer):" not in output  # width 16 in one call and 4 in the other
+    # width 16 in one call and 4 in the other: the class picks it as the helper did
+    assert "class ConvBlock(layers.Layer):" in output
+    assert "width = 4 * growth_rate if growth_rate > 0 else 4\n" in output
+    assert 'self.b2 = ConvBlock(-1, name="b2")' in output
 
 
 # ResNet's blocks: a projection under ``if conv_shortcut:``, the identity in its ``else``.
@@ -550,3 +554,73 @@ model = keras.Model(inputs, x)
         "        self.dense = layers.Dense(filters)\n"
     ) in output
     assert "self.block = Block(4, 2)" in output and "self.block_1 = Block(8, 2)" in output
+
+
+# EfficientNet's block: the expansion taken where ``expand_ratio != 1`` (``else: x = inputs``), a
+# padding computed from the tensor's shape where it strides, a name picked in an if/else, a
+# nested ``if`` in the residual ``if``, and a merge written as a function.
+MBCONV = """
+def pad_for(x, kernel_size):
+    size = x.shape[1:3]
+    adjust = (1 - size[0] % 2, 1 - size[1] % 2)
+    return ((kernel_size // 2 - adjust[0], kernel_size // 2), (kernel_size // 2 - adjust[1], kernel_size // 2))
+
+
+def mbconv(inputs, filters_in, filters_out, kernel_size=3, strides=1, expand_ratio=1, drop=0.0, name=""):
+    if expand_ratio != 1:
+        x = layers.Conv2D(filters_in * expand_ratio, 1, name=f"{name}expand")(inputs)
+    else:
+        x = inputs
+    if strides == 2:
+        x = layers.ZeroPadding2D(padding=pad_for(x, kernel_size), name=f"{name}pad")(x)
+        conv_pad = "valid"
+    else:
+        conv_pad = "same"
+    x = layers.DepthwiseConv2D(kernel_size, strides=strides, padding=conv_pad, name=f"{name}dw")(x)
+    x = layers.Conv2D(filters_out, 1, name=f"{name}project")(x)
+    if strides == 1 and filters_in == filters_out:
+        if drop > 0:
+            x = layers.Dropout(drop, name=f"{name}drop")(x)
+        x = layers.add([x, inputs], name=f"{name}add")
+    return x
+
+
+inputs = keras.Input(shape=(16, 16, 8))
+x = mbconv(inputs, 8, 8, drop=0.05, name="a_")
+x = mbconv(x, 8, 16, 3, 2, 4, 0.1, name="b_")
+x = mbconv(x, 16, 16, 3, 1, 4, 0.2, name="c_")
+x = mbconv(x, 16, 24, 5, 2, 4, 0.3, name="d_")
+model = keras.Model(inputs, x)
+"""
+
+
+def test_an_efficientnet_block_folds_with_its_shape_padding_given_by_each_call() -> None:
+    output = subclass(MBCONV)
+    flat = " ".join(output.split())
+    assert output.count("(layers.Layer):") == 1
+    assert 'conv_pad = "valid" if strides == 2 else "same"' in output
+    # computed from a tensor's shape: each call that pads passes it
+    assert 'layers.ZeroPadding2D(padding=padding, name=f"{name}pad")' in output
+    assert 'name="b_", padding=((0, 1), (0, 1)))' in flat
+    assert 'name="d_", padding=((1, 2), (1, 2)))' in flat
+    assert 'self.c = Mbconv(16, 16, 3, 1, 4, 0.2, name="c_")' in output
+    assert 'layers.Add(name=f"{name}add")' in output  # the merge, with the block's name
+    assert output.count("layers.Dropout(") == 1  # under the residual ``if``, as every call took it
+
+
+def test_calls_that_differ_in_an_if_inside_an_if_stay_written_out() -> None:
+    # the first call adds its input back without dropping: the class has no ``if drop > 0``
+    output = subclass(MBCONV.replace("drop=0.05, ", ""))
+    assert "(layers.Layer):" not in output
+
+
+def test_a_long_signature_takes_a_line_a_parameter() -> None:
+    output = subclass(MBCONV)
+    assert (
+        "    def __init__(\n"
+        "        self,\n"
+        "        filters_in,\n"
+        "        filters_out,\n"
+        "        kernel_size=3,\n"
+    ) in output
+    assert "        padding=None,\n        **kwargs,\n    ):\n" in output

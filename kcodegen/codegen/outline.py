@@ -17,7 +17,7 @@ from __future__ import annotations
 import ast
 import re
 from dataclasses import dataclass, replace
-from typing import Literal
+from typing import Any, Literal
 
 from kcodegen.codegen.block_calls import Call, constructor, read_call, with_tensors_renamed
 from kcodegen.codegen.composite import composite
@@ -28,6 +28,7 @@ from kcodegen.codegen.conditions import (
 )
 from kcodegen.codegen.helper_locals import read_through
 from kcodegen.codegen.keys import names_in
+from kcodegen.frontend.syntax import is_literal
 from kcodegen.ir import (
     ArgScope,
     ArgumentText,
@@ -118,6 +119,7 @@ def _fold(
     checked = [call for call in calls if call is not None]
     if any(set(call.branches) != set(checked[0].branches) for call in checked):
         return None
+    checked, given, passed = _given_by_calls(graph, checked)
     fullest = next((c for c in checked if all(b is not None for b in c.branches.values())), None)
     if fullest is None:
         stitched = composite(graph, checked)
@@ -133,14 +135,105 @@ def _fold(
             if not alike(fullest.key, call.key, otherwise):
                 return None
         read_instead = {line: fullest.refs[r] for line, r in otherwise.items()}
-    block = _block(graph, fullest, "", read_instead)
+    block = _block(graph, fullest, "", read_instead, given)
     if block is None or not block.reads_all_parameters:
         return None  # a class that ignored an argument would build what its caller did not ask
     name = _class_name(first.function, taken)
     block = replace(block, class_name=name, graph=replace(block.graph, class_name=name))
     for call in checked:
-        graph = _replace_call(graph, call, name)
+        graph = _replace_call(graph, call, name, passed.get(call.invocation.id, ()))
     return graph, block
+
+
+def _given_by_calls(
+    graph: ModelGraph, calls: list[Call]
+) -> tuple[list[Call], dict[str, dict[str, str]], dict[str, tuple[tuple[str, str], ...]]]:
+    """A layer argument the helper computes from a tensor (EfficientNet's ``padding=
+    correct_pad(x, kernel_size)``), written as its value, that differs between the calls: no
+    class computes it where it makes its layers, so each call passes it, by keyword, as the
+    class's own parameter. The calls with it as that parameter in their keys; per layer id, its
+    keyword -> the parameter; per call, what it passes."""
+    invocation = calls[0].invocation
+    taken = {name for name, _ in invocation.parameters or ()} | set(_RESERVED)
+    taken |= {name for name, _ in invocation.derived}
+    given: dict[str, dict[str, str]] = {}
+    passed: dict[str, list[tuple[str, str]]] = {}
+    keys: list[dict[int | None, Any]] = [  # each call's key, by part: None for outside its ifs
+        {part: (c.key if part is None else c.branches[part]) for part in (None, *c.branches)}
+        for c in calls
+    ]
+    for part in (None, *calls[0].branches):
+        having = [i for i, c in enumerate(calls) if keys[i][part] is not None]
+        if len({len(keys[i][part]) for i in having}) != 1:
+            continue
+        for index in range(len(keys[having[0]][part])):
+            entries = [keys[i][part][index] for i in having]
+            first = entries[0]
+            if not (isinstance(first, tuple) and first[:1] == ("layer",)) or all(
+                e == first for e in entries
+            ):
+                continue
+            if any(
+                e[:3] != first[:3] or [k for k, _ in e[3]] != [k for k, _ in first[3]]
+                for e in entries
+            ):
+                continue
+            layers = [_layer_at(graph, calls[i], part, index) for i in having]
+            for position, (keyword, _) in enumerate(first[3]):
+                values = [e[3][position][1] for e in entries]
+                if len(set(values)) == 1 or not all(
+                    _reads_a_tensor(graph, calls[i], layer, keyword)
+                    for i, layer in zip(having, layers, strict=True)
+                ):
+                    continue
+                if not all(is_literal(v) for v in values):
+                    continue
+                parameter = keyword if keyword not in taken else f"{keyword}_{index}"
+                while parameter in taken:
+                    parameter += "_"
+                taken.add(parameter)
+                for i, layer, value in zip(having, layers, values, strict=True):
+                    given.setdefault(layer.id, {})[keyword] = parameter
+                    passed.setdefault(calls[i].invocation.id, []).append((parameter, value))
+                    entry = keys[i][part][index]
+                    kwargs = tuple(
+                        (k, ("given", parameter) if k == keyword else v) for k, v in entry[3]
+                    )
+                    keys[i][part] = (
+                        *keys[i][part][:index],
+                        (*entry[:3], kwargs, *entry[4:]),
+                        *keys[i][part][index + 1 :],
+                    )
+    if not given:
+        return calls, {}, {}
+    renewed = [
+        replace(
+            call,
+            key=keys[i][None],
+            branches={line: keys[i][line] for line in call.branches},
+        )
+        for i, call in enumerate(calls)
+    ]
+    return renewed, given, {call: tuple(values) for call, values in passed.items()}
+
+
+def _layer_at(graph: ModelGraph, call: Call, part: int | None, index: int) -> LayerSpec:
+    """The layer whose entry is at ``index`` of the call's key part: the entry before its first
+    call's."""
+    step = next(
+        s for s in call.steps if isinstance(s, Node) and call.entries.get(s.id) == (part, index + 1)
+    )
+    return graph.layer_by_id[step.layer]
+
+
+def _reads_a_tensor(graph: ModelGraph, call: Call, layer: LayerSpec, keyword: str) -> bool:
+    """Whether the helper's text for the layer's ``keyword`` reads one of the call's tensors."""
+    written = layer.written_in(ArgScope.FUNCTION)
+    text = dict(written.kwargs).get(keyword) if written is not None else None
+    if text is None:
+        return False
+    made = {graph.tensor_by_id[t].name_hint for step in call.steps for t in step.outputs}
+    return bool(names_in([text]) & (made | set(call.tensors)) - {None})
 
 
 def _not_taken(
@@ -183,7 +276,11 @@ def _class_name(function: str, taken: set[str]) -> str:
 
 # --- the block's own graph ------------------------------------------------------------------------
 def _block(
-    graph: ModelGraph, call: Call, class_name: str, otherwise: dict[int, str]
+    graph: ModelGraph,
+    call: Call,
+    class_name: str,
+    otherwise: dict[int, str],
+    by_calls: dict[str, dict[str, str]] | None = None,
 ) -> Block | None:
     """The class's graph (``call``'s steps, its tensor parameters as inputs), or None when an
     ``if`` of it cannot be written in the class."""
@@ -198,13 +295,19 @@ def _block(
     nodes = tuple(with_tensors_renamed(s, inputs) for s in call.steps if isinstance(s, Node))
     ops = tuple(with_tensors_renamed(s, inputs) for s in call.steps if isinstance(s, Op))
     kind: Literal["single", "tuple"] = "single" if len(specs) == 1 else "tuple"
+    by_calls = by_calls or {}  # layer id -> keyword -> the parameter each call passes
+    passed = sorted({p for by in by_calls.values() for p in by.values()})
     parameters = {name for name, _ in invocation.parameters or ()} - set(call.tensors)
+    parameters |= set(passed)
     local: set[str] = set()
     renamed: dict[str, str] = {}  # layer id -> the attribute name it gets
     read = {"name"}  # a ``name`` parameter is the block's own name
     texts: dict[str, ArgumentText] = {}  # the arguments the class writes, where it keeps text
     for layer in call.layers:
         args, kwargs, kept = constructor(layer, invocation, parameters - set(invocation.rebound))
+        if layer.id in by_calls:  # what each call passes
+            kwargs = tuple((k, by_calls[layer.id].get(k, v)) for k, v in kwargs)
+            kept = True
         if kept:
             local.add(layer.id)
             read |= names_in([*args, *(v for _, v in kwargs)])
@@ -285,6 +388,7 @@ def _block(
         for name, default in invocation.parameters or ()
         if name not in call.tensors and name in invocation.keyword_only
     ]
+    written += [f"{name}=None" for name in passed]
     if keyword_only:  # ``def block(x, *, units=8)`` takes its configuration by keyword only
         written += ["*", *keyword_only]
     return Block(
@@ -345,7 +449,9 @@ def _argument_texts(written: list[CallArgument]) -> tuple[ArgumentText, ...]:
     return tuple(found)
 
 
-def _replace_call(graph: ModelGraph, call: Call, class_name: str) -> ModelGraph:
+def _replace_call(
+    graph: ModelGraph, call: Call, class_name: str, passed: tuple[tuple[str, str], ...] = ()
+) -> ModelGraph:
     invocation = call.invocation
     calls = {call.id: call for call in graph.invocations}
     within = invocation.parent  # through the ``if`` or loop pass it ran in, to the call
@@ -353,6 +459,7 @@ def _replace_call(graph: ModelGraph, call: Call, class_name: str) -> ModelGraph:
         within = graph.parents.get(within)
     parent = calls.get(within) if within is not None else None
     written = [a for a in invocation.arguments if a.tensor is None]
+    written += [CallArgument(keyword, value, value, None) for keyword, value in passed]
     named = next((a.text for a in written if a.keyword == "name"), None)
     name_literal = _string(named) if named is not None else None
     layer = LayerSpec(

@@ -70,7 +70,7 @@ def emit_subclassing(graph: ModelGraph, plan: ImportPlan, taken_names: set[str])
                 "subclassing",
                 class_name=block.class_name,
                 base=plan.ref("keras.layers.Layer"),
-                init_params=[*block.parameters, *context.pop("nested")],
+                init_signature=_signature([*block.parameters, *context.pop("nested")]),
                 super_args="name=name, **kwargs" if "name" in parameters else "**kwargs",
                 **context,
             )
@@ -85,7 +85,7 @@ def emit_subclassing(graph: ModelGraph, plan: ImportPlan, taken_names: set[str])
             "subclassing",
             class_name=name,
             base=plan.ref("keras.Model"),
-            init_params=[*nested, *passed],
+            init_signature=_signature([*nested, *passed]),
             super_args="name=name, **kwargs" if "name" in passed else "**kwargs",
             **context,
         )
@@ -117,6 +117,15 @@ def emit_subclassing(graph: ModelGraph, plan: ImportPlan, taken_names: set[str])
         frozen |= names_in([build])
     unneeded = frozenset() if build else frozenset(graph.site.parameters) - _read_by_layers(graph)
     return Generated(body, "\n\n".join(definitions), frozen, unneeded)
+
+
+def _signature(parameters: list[str]) -> str:
+    """``__init__``'s parameters: on its line, or one a line where that line would be too long."""
+    every = ["self", *parameters, "**kwargs"]
+    flat = ", ".join(every)
+    if len(f"{INDENT}def __init__({flat}):") <= WIDTH:
+        return flat
+    return "\n" + "".join(f"{INDENT * 2}{parameter},\n" for parameter in every) + INDENT
 
 
 def _class_context(

@@ -39,6 +39,7 @@ def derived_locals(code: str) -> tuple[tuple[str, str], ...]:
     found: dict[str, str] = {}
     first: dict[str, tuple[ast.Assign, str]] = {}  # names assigned twice: the first time
     branches = _if_branches(tree)
+    either = _either_branch(tree.body)
     for statement in _straight_line(tree.body):
         target = statement.targets[0]
         assert isinstance(target, ast.Name)
@@ -60,6 +61,24 @@ def derived_locals(code: str) -> tuple[tuple[str, str], ...]:
             found[name] = text
         elif any(s is statement for s in tree.body):
             first[name] = (statement, text)
+        elif name not in first and either.get(id(statement), (None, False))[1]:
+            first[name] = (statement, text)  # ``if strides == 2: conv_pad = "valid"``
+        elif name in first and id(statement) in either and id(first[name][0]) in either:
+            branch_if, in_body = either[id(statement)]
+            assigned, before = first[name]
+            if either[id(assigned)] != (branch_if, True) or in_body:
+                continue
+            if any(read not in found and read in bound for read in _reads(branch_if.test)):
+                continue
+            if any(
+                isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Load)
+                for n in ast.walk(branch_if)
+            ):
+                continue  # read in the ``if`` itself, where it held one of them
+            condition = _text(source, branch_if.test)
+            if condition is not None:  # ``else: conv_pad = "same"``: one expression for both
+                taken, otherwise = _wrapped(before, assigned.value), _wrapped(text, value)
+                found[name] = f"{taken} if {_wrapped(condition, branch_if.test)} else {otherwise}"
         elif name in first and id(statement) in branches:
             test = branches[id(statement)][0].test
             if all(read in found or read not in bound for read in _reads(test)):
@@ -130,6 +149,25 @@ def _if_branches(
                 found[id(child)] = (statement, statement.body, statement.orelse, True)
             for child in statement.orelse:
                 found[id(child)] = (statement, statement.orelse, statement.body, False)
+    return found
+
+
+def _either_branch(body: list[ast.stmt]) -> dict[int, tuple[ast.If, bool]]:
+    """Each single-name assignment directly in a branch of an ``if`` (at any depth of ``if``s)
+    that has an ``else``: the ``if``, and whether it is in its body (not its ``else``)."""
+    found: dict[int, tuple[ast.If, bool]] = {}
+    pending = list(body)
+    while pending:
+        statement = pending.pop()
+        if not isinstance(statement, ast.If):
+            continue
+        pending.extend([*statement.body, *statement.orelse])
+        if not statement.orelse or isinstance(statement.orelse[0], ast.If):
+            continue  # no ``else``, or an ``elif``
+        for branch, mark in ((statement.body, True), (statement.orelse, False)):
+            for child in branch:
+                if _single_assignment(child) is not None:
+                    found[id(child)] = (statement, mark)
     return found
 
 

@@ -52,12 +52,19 @@ _LOOPS = (cst.For, cst.While, cst.ListComp, cst.GeneratorExp, cst.Match)
 
 def simple_if(statement: cst.If, function: cst.FunctionDef) -> bool:
     """An ``if`` directly in the function's body, holding plain statements, with no ``else`` or
-    one that only names what is there (``else: shortcut = x``, as ResNet's blocks write it)."""
+    one that only names what is there (``else: shortcut = x``, as ResNet's blocks write it).
+    Its body may hold ``if``s of its own that neither loop nor return (EfficientNet's ``if
+    drop_rate > 0:`` in its residual ``if``): they are no Condition, what they did is part of
+    the outer ``if``'s body, which the calls that took it must make alike to fold."""
     orelse = statement.orelse
     return (
         (orelse is None or (isinstance(orelse, cst.Else) and _only_names(orelse.body)))
         and any(s is statement for s in function.body.body)
-        and all(isinstance(s, cst.SimpleStatementLine) for s in statement.body.body)
+        and all(
+            isinstance(s, cst.SimpleStatementLine)
+            or (isinstance(s, cst.If) and not find_any_order(s, *_LOOPS, cst.Return))
+            for s in statement.body.body
+        )
     )
 
 
@@ -109,11 +116,16 @@ def branches(function: cst.FunctionDef) -> bool:
     if find_any_order(function.body, *_LOOPS):
         return True
     choices: list[cst.If | cst.IfExp] = find_any_order(function.body, cst.If, cst.IfExp)
+    simple = [
+        choice
+        for choice in choices
+        if isinstance(choice, cst.If)
+        and (simple_if(choice, function) or mirrored_if(choice, function))
+    ]
+    held = {id(inner) for choice in simple for inner in find_any_order(choice.body, cst.If)}
     for choice in choices:
-        if isinstance(choice, cst.If) and (
-            simple_if(choice, function) or mirrored_if(choice, function)
-        ):
-            continue
+        if any(choice is s for s in simple) or id(choice) in held:
+            continue  # an ``if`` inside a simple one is part of its body
         chosen = (choice.body, choice.orelse)  # the test may call (``image_data_format()``)
         if any(part is not None and find_any_order(part, cst.Call) for part in chosen):
             return True

@@ -50,6 +50,8 @@ READABLE = (
     "ResNet50",
     "MobileNetV2",
     "DenseNet121",
+    "EfficientNetB0",
+    "InceptionV3",
     "Xception",
 )
 

@@ -274,6 +274,8 @@ class Statements(InterpreterState):
                 self.exec_if(statement.orelse)
             elif statement.orelse is not None:
                 self.exec_nested(statement.orelse.body.body)
+                if condition is not None:
+                    self._given_otherwise(condition, statement.body)
             return
         where = f"the `if` at line {self.line(statement)}"
         if find_all(statement, cst.Break, cst.Continue, cst.Return):
@@ -344,6 +346,20 @@ class Statements(InterpreterState):
         )
         self.conditions.setdefault(call, []).append(condition)
         return condition.id
+
+    def _given_otherwise(self, condition_id: str, suite: cst.BaseSuite) -> None:
+        """A recorded ``if`` not taken whose ``else`` names what is there (``else: x =
+        inputs``): what the names its body assigns hold after the ``else``, as its ``held``."""
+        recorded = self.conditions.get(self.builder.within or "", [])
+        at = next((i for i, c in enumerate(recorded) if c.id == condition_id), None)
+        if at is None:
+            return
+        held = tuple(
+            (name, value.tensor_id)
+            for name in sorted(syntax.assigned_names(suite))
+            if isinstance(value := self.frame.vars.get(name), TensorVal)
+        )
+        recorded[at] = replace(recorded[at], held=held)
 
     def _unknown_test(self) -> str:
         """Why the test just evaluated has no value."""

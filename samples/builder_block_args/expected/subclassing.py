@@ -11,41 +11,42 @@ DEFAULT_BLOCKS = [
 ]
 
 
+class ConvBlock(layers.Layer):
+    def __init__(self, filters, strides, name, **kwargs):
+        super().__init__(name=name, **kwargs)
+        padding = "valid" if strides == (2, 2) else "same"
+        self.zero_padding2d = None
+        if strides == (2, 2):
+            self.zero_padding2d = layers.ZeroPadding2D(padding=1, name=f"{name}_pad")
+        self.conv2d = layers.Conv2D(
+            filters, 3, strides=strides, padding=padding, name=f"{name}_conv"
+        )
+        self.batch_normalization = layers.BatchNormalization(name=f"{name}_bn")
+        self.activation = layers.Activation("relu", name=f"{name}_relu")
+
+    def call(self, x, training=None):
+        if self.zero_padding2d is not None:
+            x = self.zero_padding2d(x)
+        x = self.conv2d(x)
+        x = self.batch_normalization(x, training=training)
+        return self.activation(x)
+
+
 class TinyNetModel(keras.Model):
     def __init__(self, classes, **kwargs):
         super().__init__(**kwargs)
         self.rescaling = layers.Rescaling(1.0 / 255, name="rescaling")
-        self.block1a_conv = layers.Conv2D(
-            16, 3, strides=(1, 1), padding="same", name="block1a_conv"
-        )
-        self.block1a_bn = layers.BatchNormalization(name="block1a_bn")
-        self.block1a_relu = layers.Activation("relu", name="block1a_relu")
-        self.block2a_pad = layers.ZeroPadding2D(padding=1, name="block2a_pad")
-        self.block2a_conv = layers.Conv2D(
-            32, 3, strides=(2, 2), padding="valid", name="block2a_conv"
-        )
-        self.block2a_bn = layers.BatchNormalization(name="block2a_bn")
-        self.block2a_relu = layers.Activation("relu", name="block2a_relu")
-        self.block2b_conv = layers.Conv2D(
-            32, 3, strides=(1, 1), padding="same", name="block2b_conv"
-        )
-        self.block2b_bn = layers.BatchNormalization(name="block2b_bn")
-        self.block2b_relu = layers.Activation("relu", name="block2b_relu")
+        self.block1a = ConvBlock(16, (1, 1), name="block1a")
+        self.block2a = ConvBlock(32, (2, 2), name="block2a")
+        self.block2b = ConvBlock(32, (1, 1), name="block2b")
         self.avg_pool = layers.GlobalAveragePooling2D(name="avg_pool")
         self.predictions = layers.Dense(classes, activation="softmax", name="predictions")
 
     def call(self, inputs, training=None):
         x = self.rescaling(inputs)
-        x = self.block1a_conv(x)
-        x = self.block1a_bn(x, training=training)
-        x = self.block1a_relu(x)
-        x = self.block2a_pad(x)
-        x = self.block2a_conv(x)
-        x = self.block2a_bn(x, training=training)
-        x = self.block2a_relu(x)
-        x = self.block2b_conv(x)
-        x = self.block2b_bn(x, training=training)
-        x = self.block2b_relu(x)
+        x = self.block1a(x, training=training)
+        x = self.block2a(x, training=training)
+        x = self.block2b(x, training=training)
         x = self.avg_pool(x)
         return self.predictions(x)
 

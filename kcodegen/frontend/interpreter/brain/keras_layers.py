@@ -317,15 +317,27 @@ class KerasLayers(InterpreterState):
         )
         name = syntax.string_literal(next((v for k, v in kwargs if k == "name"), None))
         short = qualname.rsplit(".", 1)[-1]
+        arguments = module_arguments((), kwargs)
+        # in a helper, as the helper writes them (``name=f"{name}add"``), like any layer's
+        scope = self.frame.block if self.is_function_block(self.frame.block) else ""
+        configuring = node.with_changes(args=[a for a in node.args[1:] if a.keyword is not None])
+        if scope:
+            local = self.block_frame()
+            arguments += (
+                self.argument_text(ArgScope.FUNCTION, configuring, lambda e: self.render(e, local)),
+            )
+        if self.in_loop_body():
+            arguments += (self.argument_text(ArgScope.LOOP, configuring, self.code),)
         spec = LayerSpec(
             layer_id,
             api.MERGE_FUNCTIONS[qualname],
             self.render(node.func),
-            module_arguments((), kwargs),
+            arguments,
             None,
             name,
             self.span(node),
             merge_function=short,
+            scope=scope,
         )
         self.builder.add_layer(spec, self.origin())
         self.layer_configs[layer_id] = shapes.Config(
