@@ -368,11 +368,68 @@ def test_a_class_no_one_call_holds_is_stitched_from_the_calls_that_took_each_if(
     ]
 
 
+CHOSEN = """def block(x, filters, stride=1, conv_shortcut=False, name=None):
+    preact = layers.BatchNormalization(name=f"{name}_preact_bn")(x)
+    if conv_shortcut:
+        shortcut = layers.Conv2D(filters, 1, strides=stride, name=f"{name}_0_conv")(preact)
+    else:
+        shortcut = layers.MaxPooling2D(1, strides=stride)(x) if stride > 1 else x
+    x = layers.Conv2D(filters, 3, strides=stride, padding="same", name=f"{name}_1_conv")(preact)
+    return layers.Add(name=f"{name}_out")([shortcut, x])
+
+
+inputs = keras.Input(shape=(8, 8, 4))
+x = block(inputs, 4, conv_shortcut=True, name="b1")
+x = block(x, 4, name="b2")
+x = block(x, 4, stride=2, name="b3")
+model = keras.Model(inputs, x)
+"""
+
+
+def test_an_else_that_builds_in_a_conditional_expression_is_an_if_of_its_own() -> None:
+    """ResNetV2's shortcut: projected, pooled where the block strides, else the input. No call
+    takes both: the class is stitched, each layer under its own test, the pooling's under the
+    ``else``'s too, and reads the input where neither holds."""
+    output = subclass(CHOSEN)
+    assert output.count("(layers.Layer):") == 1
+    assert "        if conv_shortcut:\n            self.conv2d = layers.Conv2D(" in output
+    assert "        if not conv_shortcut and stride > 1:\n" in output
+    assert "            self.max_pooling2d = layers.MaxPooling2D(1, strides=stride)" in output
+    call = output.split("    def call(self, x, training=None):\n")[1].split("class MyModel")[0]
+    assert (
+        "        shortcut = x\n"
+        "        if self.conv2d is not None:\n"
+        "            shortcut = self.conv2d(preact)\n"
+        "        if self.max_pooling2d is not None:\n"
+        "            shortcut = self.max_pooling2d(x)\n"
+    ) in call
+    assert output.count("layers.Conv2D(") == 2  # the class's two: nothing pasted per call
+
+
+PICKED_EXPRESSION = """def block(x, units, project=False):
+    x = layers.Dense(units)(x) if project else x
+    return layers.ReLU()(x)
+
+
+inputs = keras.Input(shape=(4,))
+x = block(inputs, 4, project=True)
+x = block(x, 4)
+model = keras.Model(inputs, x)
+"""
+
+
+def test_a_conditional_expression_choosing_a_layer_or_the_input_is_an_if() -> None:
+    output = subclass(PICKED_EXPRESSION)
+    assert "        if project:\n            self.dense = layers.Dense(units)" in output
+    assert "        if self.dense is not None:\n            x = self.dense(x)" in output
+    assert output.count("layers.Dense(") == 1
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize(
     "source",
-    [RESIDUAL, PROJECTED, PICKED.lstrip(), SHORTCUT.lstrip(), INVERTED],
-    ids=["build", "init", "picked", "else", "stitched"],
+    [RESIDUAL, PROJECTED, PICKED.lstrip(), SHORTCUT.lstrip(), INVERTED, CHOSEN, PICKED_EXPRESSION],
+    ids=["build", "init", "picked", "else", "stitched", "chosen", "expression"],
 )
 def test_blocks_with_an_if_compute_what_the_helper_did(source: str) -> None:
     pytest.importorskip("tensorflow")

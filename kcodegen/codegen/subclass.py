@@ -146,7 +146,7 @@ def _class_context(
     block ``built`` from its input's shape makes its layers in ``build()``, in the same order;
     it assigns the names of its helper (``derived``) its layers read, as the helper did."""
     if graph.style == "functional":
-        order = functional_layer_order(graph)
+        order = _with_unreached(graph, functional_layer_order(graph))
     else:
         order = [layer.id for layer in graph.layers]
     inliner = Inliner(graph)
@@ -326,6 +326,26 @@ def _class_context(
         "nested": nested,
         "trains": trains,
     }
+
+
+def _with_unreached(graph: ModelGraph, order: list[str]) -> list[str]:
+    """``order`` with the layers no output reaches, each before the first reached layer the
+    graph makes after it: a block's layer under an ``if`` whose result the class reads only
+    where a later ``if`` is not taken (ResNetV2's projected shortcut, which an ``if`` that pools
+    the input in its place follows)."""
+    reached = set(order)
+    if len(reached) == len(graph.layers):
+        return order
+    placed = list(order)
+    waiting: list[str] = []
+    for layer in graph.layers:
+        if layer.id not in reached:
+            waiting.append(layer.id)
+        elif waiting:
+            at = placed.index(layer.id)
+            placed[at:at] = waiting
+            waiting = []
+    return placed + waiting
 
 
 def _conditional_layers(

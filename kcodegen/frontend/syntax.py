@@ -82,6 +82,92 @@ def mirrored_if(statement: cst.If, function: cst.FunctionDef) -> bool:
     )
 
 
+def conditional_assignment(
+    statement: cst.CSTNode,
+) -> tuple[str, cst.IfExp, cst.BaseExpression] | None:
+    """``name = A if test else B`` where one of ``A`` and ``B`` calls something (builds) and the
+    other calls nothing (``shortcut = layers.MaxPooling2D(1, strides=stride)(x) if stride > 1 else
+    x``, as ResNetV2 writes it): the name, the expression and the part that builds. It is an
+    ``if test: name = A`` whose variable holds ``B`` when not taken."""
+    if not isinstance(statement, cst.SimpleStatementLine) or len(statement.body) != 1:
+        return None
+    small = statement.body[0]
+    if not (
+        isinstance(small, cst.Assign)
+        and len(small.targets) == 1
+        and isinstance(small.targets[0].target, cst.Name)
+        and isinstance(small.value, cst.IfExp)
+    ):
+        return None
+    value = small.value
+    calls = [
+        bool(find_any_order(part, cst.Call, cst.Lambda)) for part in (value.body, value.orelse)
+    ]
+    if calls == [True, False]:
+        return small.targets[0].target.value, value, value.body
+    if calls == [False, True]:
+        return small.targets[0].target.value, value, value.orelse
+    return None
+
+
+def chosen_if(statement: cst.If, function: cst.FunctionDef) -> bool:
+    """An ``if`` directly in the function's body, holding plain statements that call something,
+    whose ``else`` builds only through ``conditional_assignment``s (``else: shortcut =
+    layers.MaxPooling2D(...)(x) if stride > 1 else x``, as ResNetV2 writes it): its body is one
+    ``if``, each expression in the ``else`` another, under ``not test and`` its own test."""
+    orelse = statement.orelse
+    if not (
+        isinstance(orelse, cst.Else)
+        and isinstance(orelse.body, cst.IndentedBlock)
+        and any(s is statement for s in function.body.body)
+        and all(isinstance(s, cst.SimpleStatementLine) for s in statement.body.body)
+        and find_any_order(statement.body, cst.Call)
+    ):
+        return False
+    chosen = [conditional_assignment(s) is not None for s in orelse.body.body]
+    plain = [
+        isinstance(s, cst.SimpleStatementLine) and not find_any_order(s, cst.Call, cst.Lambda)
+        for s in orelse.body.body
+    ]
+    return any(chosen) and all(c or p for c, p in zip(chosen, plain, strict=True))
+
+
+def chosen_context(
+    statement: cst.BaseStatement, function: cst.FunctionDef
+) -> tuple[cst.If | None, bool] | None:
+    """Where a ``conditional_assignment`` is recorded as an ``if``: directly in the function's
+    body (None), or in the ``else`` of a ``chosen_if`` (that ``if``; its test is negated and
+    joined to the expression's); None elsewhere, where it is no ``if`` of the helper."""
+    if any(s is statement for s in function.body.body):
+        return None, False
+    for outer in function.body.body:
+        if (
+            isinstance(outer, cst.If)
+            and isinstance(outer.orelse, cst.Else)
+            and any(s is statement for s in outer.orelse.body.body)
+            and chosen_if(outer, function)
+        ):
+            return outer, True
+    return None
+
+
+def conjoined(first: str, second: str) -> str:
+    """``first and second``, each in parentheses where ``and`` would otherwise split it."""
+
+    def operand(text: str) -> str:
+        node = parse_expression(text)
+        loose = node is None or (
+            not node.lpar
+            and (
+                isinstance(node, (cst.IfExp, cst.Lambda, cst.NamedExpr))
+                or (isinstance(node, cst.BooleanOperation) and isinstance(node.operator, cst.Or))
+            )
+        )
+        return f"({text})" if loose else text
+
+    return f"{operand(first)} and {operand(second)}"
+
+
 def negated(test: cst.BaseExpression, code: str) -> str:
     """The text of ``not test`` (``code`` is its text), as a person writes it: ``a != b`` for
     ``a == b``, ``a is not None`` for ``a is None``."""
@@ -96,6 +182,8 @@ def negated(test: cst.BaseExpression, code: str) -> str:
                 return f"{left} {text} {right}"
     if isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
         return cst.Module([]).code_for_node(test.expression)
+    if isinstance(test, (cst.Name, cst.Attribute, cst.Call, cst.Subscript)):
+        return f"not {code}"  # ``not conv_shortcut``
     return f"not ({code})"
 
 
@@ -109,23 +197,35 @@ def _only_names(suite: cst.BaseSuite) -> bool:
 
 @lru_cache(maxsize=1024)  # asked at every call of a helper; a loop calls the same one often
 def branches(function: cst.FunctionDef) -> bool:
-    """Control flow one block class cannot follow: loops, and ``if``s that are not simple and
-    call something in a branch. An ``if`` or ``x if c else y`` that only picks values
-    (``bn_axis = 3 if channels_last else 1``) is no branch: what it picked is in each call's
-    layer arguments and wiring, which must agree for the calls to fold."""
+    """Control flow one block class cannot follow: loops, and ``if``s that call something in a
+    branch and are not simple, mirrored or chosen, nor a ``conditional_assignment`` where one is
+    an ``if``. An ``if`` or ``x if c else y`` that only picks values (``bn_axis = 3 if
+    channels_last else 1``) is no branch: what it picked is in each call's layer arguments and
+    wiring, which must agree for the calls to fold."""
     if find_any_order(function.body, *_LOOPS):
         return True
     choices: list[cst.If | cst.IfExp] = find_any_order(function.body, cst.If, cst.IfExp)
+    lines: list[cst.CSTNode] = list(function.body.body)
+    for outer in function.body.body:
+        if isinstance(outer, cst.If) and chosen_if(outer, function):
+            lines += outer.orelse.body.body  # type: ignore[union-attr]
+    conditional = {id(found[1]) for s in lines if (found := conditional_assignment(s))}
     simple = [
         choice
         for choice in choices
         if isinstance(choice, cst.If)
-        and (simple_if(choice, function) or mirrored_if(choice, function))
+        and (
+            simple_if(choice, function)
+            or mirrored_if(choice, function)
+            or chosen_if(choice, function)
+        )
     ]
     held = {id(inner) for choice in simple for inner in find_any_order(choice.body, cst.If)}
     for choice in choices:
         if any(choice is s for s in simple) or id(choice) in held:
             continue  # an ``if`` inside a simple one is part of its body
+        if id(choice) in conditional:  # ``x = layers.X()(x) if test else x``: an ``if`` too
+            continue
         chosen = (choice.body, choice.orelse)  # the test may call (``image_data_format()``)
         if any(part is not None and find_any_order(part, cst.Call) for part in chosen):
             return True

@@ -225,7 +225,8 @@ class CallArgument:
 
 @dataclass(frozen=True)
 class Condition:
-    """An ``if`` (no ``else``) in a helper's own body, as one call of the helper met it.
+    """An ``if`` (no ``else``, or one ``syntax`` reads as ifs of their own: mirrored, chosen, a
+    conditional assignment) in a helper's own body, as one call of the helper met it.
 
     What its body made names ``id`` in ``within``; its parent is the call.
     """

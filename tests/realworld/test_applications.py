@@ -48,6 +48,7 @@ READABLE = (
     "VGG19",
     "MobileNet",
     "ResNet50",
+    "ResNet50V2",
     "MobileNetV2",
     "DenseNet121",
     "EfficientNetB0",

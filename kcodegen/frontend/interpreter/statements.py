@@ -184,6 +184,8 @@ class Statements(InterpreterState):
 
     def exec_statement(self, statement: cst.BaseStatement | cst.BaseSmallStatement) -> None:
         if isinstance(statement, cst.SimpleStatementLine):
+            if self._conditional_assignment(statement):
+                return
             for small in statement.body:
                 self.exec_small(small)
         elif isinstance(statement, cst.FunctionDef):
@@ -261,6 +263,8 @@ class Statements(InterpreterState):
         if isinstance(test, Const):
             if self._mirrored(statement, taken=not test.value):
                 return
+            if self._chosen(statement, taken=bool(test.value)):
+                return
             condition = self._condition(statement, taken=bool(test.value))
             if test.value and condition is not None:
                 self.builder.calling.append(condition)  # what the body makes is conditional
@@ -306,35 +310,151 @@ class Statements(InterpreterState):
                 self.builder.calling.pop()
         return True
 
-    def _condition(
-        self,
-        statement: cst.If,
-        taken: bool,
-        suite: cst.BaseSuite | None = None,
-        test: str | None = None,
-    ) -> str | None:
-        """Record an ``if`` of a helper's own body (see ``Condition``), ``suite`` its body and
-        ``test`` its test's text (those of a mirrored ``if``'s ``else``); its id, when recorded."""
+    def _chosen(self, statement: cst.If, taken: bool) -> bool:
+        """Run an ``if`` whose ``else`` builds only through conditional expressions
+        (``syntax.chosen_if``) as ifs of its own: its body under its test, each expression's
+        layers under ``not test and`` the expression's test (``_conditional_assignment``). Where
+        the body is not taken, what it assigns holds what the ``else`` gives without its layers
+        (``x``, for ResNetV2's ``shortcut``); where it is, each expression is not taken, and its
+        variable holds what the body made. False, running nothing, for any other ``if``."""
         call = self.builder.within
         body = self.helper_bodies.get(call or "")
-        suite = statement.body if suite is None else suite
+        if call is None or body is None or self.block_frame() is not self.frame:
+            return False
+        if not syntax.chosen_if(statement, body):
+            return False
+        condition = self._condition(statement, taken, test=self.code(statement.test))
+        assert isinstance(statement.orelse, cst.Else) and condition is not None
+        recorded = self.conditions[call]
+        index = len(recorded) - 1
+        if taken:
+            self.builder.calling.append(condition)
+            try:
+                self.exec_nested(statement.body.body)
+            finally:
+                self.builder.calling.pop()
+            for line in statement.orelse.body.body:
+                found = syntax.conditional_assignment(line)  # type: ignore[arg-type]
+                if found is not None:
+                    self._record_assignment(line, found, statement, taken=False)  # type: ignore[arg-type]
+            return True
+        before = {
+            value.tensor_id for value in self.frame.vars.values() if isinstance(value, TensorVal)
+        }
+        self.exec_nested(statement.orelse.body.body)
+        given = {name: tensor for c in recorded[index + 1 :] for name, tensor in c.held}
+        for name in syntax.assigned_names(statement.orelse.body):
+            value = self.frame.vars.get(name)
+            if name not in given and isinstance(value, TensorVal) and value.tensor_id in before:
+                given[name] = value.tensor_id  # ``else: shortcut = x``
+        wanted = syntax.assigned_names(statement.body)
+        held = tuple((name, given[name]) for name in sorted(given) if name in wanted)
+        recorded[index] = replace(recorded[index], held=held)
+        return True
+
+    def _conditional_assignment(self, statement: cst.SimpleStatementLine) -> bool:
+        """Run ``name = A if test else B`` (``syntax.conditional_assignment``) directly in a
+        helper's body, or in a chosen ``if``'s ``else``, as ``if test: name = A`` whose variable
+        holds ``B`` when it is not taken. False, running nothing, for any other statement."""
+        call = self.builder.within
+        body = self.helper_bodies.get(call or "")
+        found = syntax.conditional_assignment(statement)
+        if call is None or body is None or found is None or self.block_frame() is not self.frame:
+            return False
+        where = syntax.chosen_context(statement, body)
+        if where is None:
+            return False
+        outer, _ = where
+        value = self._record_assignment(statement, found, outer)
+        if value is None:
+            return False
+        small = statement.body[0]
+        assert isinstance(small, cst.Assign)
+        self.bind(small.targets[0].target, value, small)
+        return True
+
+    def _record_assignment(
+        self,
+        statement: cst.SimpleStatementLine,
+        found: tuple[str, cst.IfExp, cst.BaseExpression],
+        outer: cst.If | None,
+        taken: bool | None = None,
+    ) -> Value | None:
+        """Record a conditional assignment as a ``Condition`` at its line, under ``not`` the test
+        of the chosen ``if`` it is in (``outer``); and, unless ``taken`` is given (False: that
+        ``if``'s body ran, and its variable holds what the body made), what it assigns. None,
+        recording nothing, where its test is only known at run time."""
+        name, expression, builds = found
+        text = self.code(expression.test)
+        if builds is expression.orelse:
+            text = syntax.negated(expression.test, text)
+        tests = [expression.test]
+        if outer is not None:
+            text = syntax.conjoined(syntax.negated(outer.test, self.code(outer.test)), text)
+            tests.append(outer.test)
+        other = expression.orelse if builds is expression.body else expression.body
+        if taken is not None:
+            value = self.frame.vars.get(name)
+            held = ((name, value.tensor_id),) if isinstance(value, TensorVal) else ()
+            self._condition(
+                outer or statement, taken, builds, text, self.line(statement), tests, held
+            )
+            return None
+        decided = truth(self.eval(expression.test))
+        if not isinstance(decided, Const):
+            return None
+        taken = bool(decided.value) == (builds is expression.body)
+        fallback = self.eval(other)  # it calls nothing
+        held = ((name, fallback.tensor_id),) if isinstance(fallback, TensorVal) else ()
+        anchor = outer or statement
+        condition = self._condition(anchor, taken, builds, text, self.line(statement), tests, held)
+        if not taken:
+            return fallback
+        if condition is None:
+            return self.eval(builds)
+        self.builder.calling.append(condition)
+        try:
+            return self.eval(builds)
+        finally:
+            self.builder.calling.pop()
+
+    def _condition(
+        self,
+        statement: cst.If | cst.SimpleStatementLine,
+        taken: bool,
+        suite: cst.CSTNode | None = None,
+        test: str | None = None,
+        line: int | None = None,
+        tests: Sequence[cst.BaseExpression] = (),
+        held: tuple[tuple[str, str], ...] | None = None,
+    ) -> str | None:
+        """Record an ``if`` of a helper's own body (see ``Condition``), ``suite`` its body and
+        ``test`` its test's text (those of a mirrored ``if``'s ``else``, or of a conditional
+        assignment at ``line``, whose test reads ``tests`` and whose variables hold ``held``
+        when it is not taken); its id, when recorded. ``statement`` is the helper's own."""
+        call = self.builder.within
+        body = self.helper_bodies.get(call or "")
         if call is None or body is None:
             return None
-        if test is None and not syntax.simple_if(statement, body):
-            return None
-        if not find_any_order(suite, cst.Call):
+        if isinstance(statement, cst.If):
+            suite = statement.body if suite is None else suite
+            tests = tests or [statement.test]
+            if test is None and not syntax.simple_if(statement, body):
+                return None
+            test = self.code(statement.test) if test is None else test
+        if suite is None or test is None or not find_any_order(suite, cst.Call):
             return None  # it only picks values, which the calls' keys compare
         if self.block_frame() is not self.frame:
             return None  # a function inside the helper, or the helper calling itself
-        line = self.line(statement)
-        read = self.names_in(statement.test) & self.frame.vars.keys()
+        line = self.line(statement) if line is None else line
+        read = set().union(*(self.names_in(t) for t in tests)) & self.frame.vars.keys()
         before = body.body.body[: next(i for i, s in enumerate(body.body.body) if s is statement)]
         rebound = set().union(*(syntax.assigned_names(s) for s in before))
         parameters = {p.name.value for p in [*body.params.params, *body.params.kwonly_params]}
         condition = Condition(
             f"{call}:if{line}",
             line,
-            self.code(statement.test) if test is None else test,
+            test,
             taken,
             tuple(sorted(read & parameters - rebound)),
             reads_locals=bool(read - (parameters - rebound)),
@@ -342,7 +462,9 @@ class Statements(InterpreterState):
                 (name, value.tensor_id)
                 for name in sorted(syntax.assigned_names(suite))
                 if isinstance(value := self.frame.vars.get(name), TensorVal)
-            ),
+            )
+            if held is None
+            else held,
         )
         self.conditions.setdefault(call, []).append(condition)
         return condition.id
