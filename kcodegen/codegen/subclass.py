@@ -427,27 +427,27 @@ def _layer_list(graph: ModelGraph, plan: ImportPlan, kept: KeptLoop, attr: str) 
             for layer in kept.layers
         ]
 
+    def wrapped() -> str:
+        """One constructor a line, each wrapped as needed."""
+        if len(kept.layers) == 1:
+            return ctors(len(INDENT * 3))[0]
+        lines = "".join(f"{INDENT}{indented(c, INDENT)},\n" for c in ctors(len(INDENT * 4)))
+        return f"(\n{lines})"
+
     flat = ctors(0)
     item = flat[0] if len(flat) == 1 else f"({', '.join(flat)})"
     loop = f"for {kept.loop.target} in {kept.loop.iterable}"
     if kept.assignments:  # names each pass computes first: a loop that appends, not a comprehension
         if len(item) + len(f"{INDENT * 3}self.{attr}.append()") > WIDTH:
-            wrapped = ctors(len(INDENT * 4))
-            item = "(\n" + "".join(f"{INDENT}{indented(c, INDENT)},\n" for c in wrapped) + ")"
-            if len(wrapped) == 1:
-                item = ctors(len(INDENT * 3))[0]
+            item = wrapped()
         body = [*kept.assignments, f"self.{attr}.append({item})"]
         inner = "\n".join(INDENT + indented(line, INDENT) for line in body)
         return f"self.{attr} = []\n{loop}:\n{inner}"
     line = f"self.{attr} = [{item} {loop}]"
     if len(line) + len(INDENT * 2) <= WIDTH:
         return line
-    if len(item) + len(INDENT * 3) > WIDTH:  # one constructor a line, each wrapped as needed
-        if len(flat) == 1:
-            item = ctors(len(INDENT * 3))[0]
-        else:
-            wrapped = ctors(len(INDENT * 4))
-            item = "(\n" + "".join(f"{INDENT}{indented(c, INDENT)},\n" for c in wrapped) + ")"
+    if len(item) + len(INDENT * 3) > WIDTH:
+        item = wrapped()
     return f"self.{attr} = [\n{INDENT}{indented(item, INDENT)}\n{INDENT}{loop}\n]"
 
 
