@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import ast
+import importlib.util
 from pathlib import Path
 
 import libcst as cst
 import pytest
 from libcst.metadata import MetadataWrapper, PositionProvider
 
+from kcodegen.frontend.ast_positions import SourceText, names, pair_statement
 from kcodegen.frontend.positions import LazyPositions
+from kcodegen.frontend.python_ast import same_statements
 
 ROOT = Path(__file__).parents[1]
 # Whitespace nodes can be shared between places in a tree; nothing asks for their positions.
@@ -149,3 +153,37 @@ def test_a_node_of_another_module_is_not_found() -> None:
     lazy = LazyPositions(cst.parse_module("x = 1\n"), "x = 1\n")
     with pytest.raises(KeyError):
         lazy[cst.parse_module("y = 2\n").body[0]]
+
+
+def _keras_sources(folder: str) -> list[Path]:
+    spec = importlib.util.find_spec("keras")  # found, not imported
+    assert spec is not None and spec.origin is not None
+    return sorted((Path(spec.origin).parent / "src" / folder).glob("*.py"))
+
+
+@pytest.mark.parametrize("folder", ["applications", "layers/convolutional"])
+def test_expressions_paired_with_the_stdlib_ast_have_libcst_positions_text_and_names(folder):
+    """Real code no one here wrote: each expression paired with its ``ast`` node has the position
+    libcst's provider gives, ``code_for_node``'s text (where given) and its ``Name`` nodes."""
+    paired = 0
+    for path in _keras_sources(folder):
+        source = path.read_text(encoding="utf-8")
+        module = cst.parse_module(source)
+        expected = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
+        text = SourceText(source)
+        groups = same_statements(module.body, ast.parse(source).body)
+        assert groups is not None
+        for statement, group in zip(module.body, groups, strict=True):
+            for node, tree, indented in pair_statement(statement, group):
+                where = f"{path.name}: {module.code_for_node(node)[:60]!r}"
+                assert text.range(node, tree) in (None, expected[node]), where
+                assert text.text(node, tree, indented) in (None, module.code_for_node(node)), where
+                assert names(tree) == {n.value for n in _nodes(node) if isinstance(n, cst.Name)}
+                paired += 1
+    assert paired > 5000
+
+
+def test_a_tuple_in_parentheses_and_text_that_is_not_ascii() -> None:
+    source = 'x = ( 1, "é" )\ny = ("ü" + z)\nw = f(\n    (a),\n)\n'
+    assert_same_positions(source)
+    assert_same_text(source)

@@ -24,7 +24,7 @@ def rewrite(
     """The module (parsed from ``source``) with every graph in ``graphs`` rewritten in style
     ``to``; and the helpers removed, since nothing calls them any more."""
     plan = ImportPlan(module)
-    taken = identifiers(source)
+    taken = identifiers(source) if to == "subclassing" else set()  # class and attribute names
     edits = Edits()
     pieces = Pieces(source)
     dropped: set[str] = set()

@@ -1,5 +1,9 @@
 """Line and column of a module's nodes, computed one top-level statement at a time, when asked.
 
+Expressions come from the stdlib ``ast`` first (``ast_positions``): pairing a statement's nodes with
+its ``ast`` nodes costs a fraction of generating its code. The nodes that cannot be paired
+(statements, parameters, the parts of an f-string) come from libcst's code generation, as follows.
+
 libcst computes positions by generating the code of the whole module while recording where every
 node starts and ends: several times the cost of parsing. The interpreter asks for the positions of
 the few nodes it reports on, mostly in the statement it is running, so each top-level statement's
@@ -15,6 +19,7 @@ several times the code generation itself. The same tokens give a node's text (wh
 
 from __future__ import annotations
 
+import ast
 import bisect
 import itertools
 import re
@@ -26,6 +31,8 @@ import libcst as cst
 from libcst._nodes.internal import CodegenState  # what libcst's own providers extend
 from libcst.metadata import CodePosition, CodeRange
 
+from kcodegen.frontend.ast_positions import Paired, SourceText, pair_statement
+from kcodegen.frontend.ast_positions import names as ast_names
 from kcodegen.frontend.python_ast import parsed, same_statements
 
 
@@ -35,18 +42,25 @@ class LazyPositions:
     def __init__(self, module: cst.Module, source: str) -> None:
         self.module = module
         self.near = 0  # the top-level statement being run: searched first
-        self._source = source
+        self._source: str | None = source
         # By ``id``: hashing a libcst node calls Python code, a cost on every node generated.
         # Each span holds its node, so no id is reused while it is a key.
         self._spans: dict[int, _Span] = {}
         self._generated: dict[int, _Span] = {}  # all a node generates, whitespace included
         self._pending = set(range(len(module.body)))
-        self._lines: list[int] | None = None  # each top-level statement's first line
+        self._groups: list[list[ast.stmt]] | None = None  # each top-level statement's ast
+        self._paired: dict[int, Paired] = {}  # by ``id``, as spans; each holds its node
+        self._unpaired = set(range(len(module.body)))
+        self._source_text = SourceText(source)
 
     def __getitem__(self, node: cst.CSTNode) -> CodeRange:
         found = self._spans.get(id(node))
+        if found is None and (paired := self._pairing(node)) is not None:
+            where = self._source_text.range(node, paired[1])
+            if where is not None:
+                return where
         if found is None:
-            for index in self._search_order():
+            for index in self._search_order(self._pending):
                 self._compute(index)
                 found = self._spans.get(id(node))
                 if found is not None:
@@ -59,6 +73,9 @@ class LazyPositions:
     def text(self, node: cst.CSTNode) -> str | None:
         """``module.code_for_node(node)`` from the tokens already generated, when the node is in
         the statement being run (or one done before); else None."""
+        paired = self._pairing(node)
+        if paired is not None:
+            return self._source_text.text(node, paired[1], paired[2])
         found = self._generated_span(node)
         if found is None:
             return None
@@ -70,6 +87,9 @@ class LazyPositions:
     def names(self, node: cst.CSTNode) -> frozenset[str] | None:
         """The values of the ``Name`` nodes of an expression, from its tokens (a ``Name`` is one
         token; the other identifier-like tokens are keywords), when they are at hand."""
+        paired = self._pairing(node)
+        if paired is not None:
+            return ast_names(paired[1])
         found = self._generated_span(node)
         if found is None:
             return None
@@ -91,20 +111,37 @@ class LazyPositions:
             found = self._generated.get(id(node))
         return found
 
-    def _search_order(self) -> Iterator[int]:
+    def _pairing(self, node: cst.CSTNode) -> Paired | None:
+        """The node's ``ast`` pair, pairing top-level statements in search order until found."""
+        found = self._paired.get(id(node))
+        if found is None and self._unpaired:
+            groups = self._statement_groups()
+            for index in self._search_order(self._unpaired):
+                self._unpaired.discard(index)
+                if groups is None:
+                    self._unpaired.clear()
+                    break
+                for pair in pair_statement(self.module.body[index], groups[index]):
+                    self._paired[id(pair[0])] = pair
+                found = self._paired.get(id(node))
+                if found is not None:
+                    break
+        return found
+
+    def _search_order(self, pending: set[int]) -> Iterator[int]:
         """The statement being run, then those before it (where what it calls is defined), nearest
         first, then those after it."""
         near = min(self.near, len(self.module.body) - 1)
         before = range(near, -1, -1)
         after = range(near + 1, len(self.module.body))
         for index in itertools.chain(before, after):  # lazily: most searches end at `near`
-            if index in self._pending:
+            if index in pending:
                 yield index
 
     def _compute(self, index: int) -> None:
         self._pending.discard(index)
-        lines = self._statement_lines()
-        if lines is None:  # the stdlib cannot parse what libcst could: do the whole module once
+        groups = self._statement_groups()
+        if groups is None:  # the stdlib cannot parse what libcst could: do the whole module once
             _TokenSpans.generate(self.module, self._spans, self._generated, first_line=1)
             self._pending.clear()
             return
@@ -112,18 +149,17 @@ class LazyPositions:
         alone = self.module.with_changes(body=[statement], header=(), footer=())
         tokens = _TokenSpans.generate(alone, self._spans, self._generated, first_line=1)
         start = tokens.position(self._spans[id(statement)][0]).line
-        tokens.first_line = lines[index] - start + 1
+        tokens.first_line = groups[index][0].lineno - start + 1
         del self._spans[id(alone)], self._generated[id(alone)]
 
-    def _statement_lines(self) -> list[int] | None:
-        """The line each top-level statement starts on (a decorated definition: its ``def``)."""
-        if self._lines is None:
+    def _statement_groups(self) -> list[list[ast.stmt]] | None:
+        """Each top-level statement's ``ast`` statements (its line: the first's, a decorated
+        definition's ``def``), or None where the stdlib reads the module otherwise."""
+        if self._groups is None and self._source is not None:
             tree = parsed(self._source)
-            groups = same_statements(self.module.body, tree.body) if tree else None
-            if groups is None:  # let the caller do without
-                return None
-            self._lines = [group[0].lineno for group in groups]
-        return self._lines
+            self._groups = same_statements(self.module.body, tree.body) if tree else None
+            self._source = None  # asked once
+        return self._groups
 
 
 class _Tokens:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import ast
 import operator
 from collections.abc import Callable, Sequence
+from functools import lru_cache
 from typing import Any
 
 import libcst as cst
@@ -77,7 +78,7 @@ class Expressions(InterpreterState):
             node, (cst.Integer, cst.Float, cst.Imaginary, cst.SimpleString, cst.ConcatenatedString)
         ):
             try:
-                return Const(ast.literal_eval(self.code(node)), self.code(node))
+                return Const(_literal(self.code(node)), self.code(node))
             except (ValueError, SyntaxError):
                 return Opaque(self.code(node))
         if isinstance(node, cst.FormattedString):
@@ -370,3 +371,9 @@ class Expressions(InterpreterState):
 
 
 _CONVERSIONS: dict[str, Callable[[object], str]] = {"r": repr, "s": str, "a": ascii}  # f"{x!r}"
+
+
+@lru_cache(maxsize=1024)
+def _literal(text: str) -> object:
+    """A number or string literal's value (immutable, so one per text: a model repeats them)."""
+    return ast.literal_eval(text)
