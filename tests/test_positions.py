@@ -10,7 +10,7 @@ import libcst as cst
 import pytest
 from libcst.metadata import MetadataWrapper, PositionProvider
 
-from kcodegen.frontend.ast_positions import SourceText, names, pair_statement
+from kcodegen.frontend.ast_positions import SourceText, pair_statement
 from kcodegen.frontend.positions import LazyPositions
 from kcodegen.frontend.python_ast import same_statements
 
@@ -178,7 +178,9 @@ def test_expressions_paired_with_the_stdlib_ast_have_libcst_positions_text_and_n
                 where = f"{path.name}: {module.code_for_node(node)[:60]!r}"
                 assert text.range(node, tree) in (None, expected[node]), where
                 assert text.text(node, tree, indented) in (None, module.code_for_node(node)), where
-                assert names(tree) == {n.value for n in _nodes(node) if isinstance(n, cst.Name)}
+                assert text.names(tree) == {
+                    n.value for n in _nodes(node) if isinstance(n, cst.Name)
+                }
                 paired += 1
     assert paired > 5000
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import ast
 import re
 from collections.abc import Callable, Iterator, Sequence
+from keyword import iskeyword
 from typing import Any
 
 import libcst as cst
@@ -28,6 +29,8 @@ Paired = tuple[cst.CSTNode, ast.AST, bool]
 _Statement = tuple[cst.CSTNode, Sequence[ast.stmt], bool]  # the same for a statement
 
 _LINE_BREAK = re.compile("\r\n|\r|\n")
+# A number is matched whole (``1e5``, ``0x1F``, ``.5j``) so that no part of it reads as a word.
+_WORD_OR_NUMBER = re.compile(r"\.?\d[\w.]*|([^\W\d]\w*)")
 _NAMED_CONSTANTS = frozenset({"None", "True", "False"})  # libcst Names, ast Constants
 
 
@@ -59,9 +62,8 @@ class SourceText:
         line, end_line = tree.lineno, tree.end_lineno  # type: ignore[attr-defined]
         if indented and line != end_line:
             return None
-        start = self._starts[line - 1] + self._column(line, tree.col_offset)  # type: ignore[attr-defined]
-        end = self._starts[end_line - 1] + self._column(end_line, tree.end_col_offset)  # type: ignore[attr-defined]
-        text = self.source[start:end]
+        start = self._offset(line, tree.col_offset)  # type: ignore[attr-defined]
+        text = self.source[start : self._offset(end_line, tree.end_col_offset)]  # type: ignore[attr-defined]
         if "\r" in text:
             return None
         lpar: Sequence[cst.LeftParen] = getattr(node, "lpar", ())
@@ -75,6 +77,25 @@ class SourceText:
         if None in opening or None in closing:
             return None
         return "".join(opening) + text + "".join(closing)  # type: ignore[arg-type]
+
+    def names(self, tree: ast.AST) -> frozenset[str]:
+        """What libcst's ``Name`` nodes under the expression spell: its words that are neither
+        keywords nor parts of numbers, where it has no string or comment to hold other words."""
+        text = self.source[
+            self._offset(tree.lineno, tree.col_offset) : self._offset(
+                tree.end_lineno, tree.end_col_offset
+            )
+        ]  # type: ignore[attr-defined]
+        if any(mark in text for mark in "'\"#"):
+            return _names_walked(tree)
+        return frozenset(
+            word
+            for word in _WORD_OR_NUMBER.findall(text)
+            if word and (word in _NAMED_CONSTANTS or not iskeyword(word))
+        )
+
+    def _offset(self, line: int, byte: int) -> int:
+        return self._starts[line - 1] + self._column(line, byte)
 
     def _column(self, line: int, byte: int) -> int:
         """ast counts a column in UTF-8 bytes, libcst in characters."""
@@ -115,7 +136,7 @@ def pair_statement(statement: cst.BaseStatement, trees: list[ast.stmt]) -> Itera
             expressions.extend((c, t, indented) for c, t in children(node, tree))
 
 
-def names(tree: ast.AST) -> frozenset[str]:
+def _names_walked(tree: ast.AST) -> frozenset[str]:
     """What libcst's ``Name`` nodes under an expression spell (``ast``'s names, attributes,
     keywords and parameters, and the named constants)."""
     found: set[str] = set()

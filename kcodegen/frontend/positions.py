@@ -32,7 +32,6 @@ from libcst._nodes.internal import CodegenState  # what libcst's own providers e
 from libcst.metadata import CodePosition, CodeRange
 
 from kcodegen.frontend.ast_positions import Paired, SourceText, pair_statement
-from kcodegen.frontend.ast_positions import names as ast_names
 from kcodegen.frontend.python_ast import parsed, same_statements
 
 
@@ -89,7 +88,7 @@ class LazyPositions:
         token; the other identifier-like tokens are keywords), when they are at hand."""
         paired = self._pairing(node)
         if paired is not None:
-            return ast_names(paired[1])
+            return self._source_text.names(paired[1])
         found = self._generated_span(node)
         if found is None:
             return None
