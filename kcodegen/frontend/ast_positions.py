@@ -22,10 +22,10 @@ from libcst.metadata import CodePosition, CodeRange
 
 from kcodegen.frontend.python_ast import same_statements
 
-_Pair = tuple[cst.CSTNode, ast.AST]
+_Pair = tuple[cst.CSTNode, ast.expr]
 # libcst node, its ast node, and whether it is inside an indented block (its continuation lines are
 # indented there, and ``code_for_node`` writes them without the block's indentation).
-Paired = tuple[cst.CSTNode, ast.AST, bool]
+Paired = tuple[cst.CSTNode, ast.expr, bool]
 _Statement = tuple[cst.CSTNode, Sequence[ast.stmt], bool]  # the same for a statement
 
 _LINE_BREAK = re.compile("\r\n|\r|\n")
@@ -43,11 +43,11 @@ class SourceText:
         # Python's line breaks only: ``str.splitlines`` also breaks at form feeds and the like.
         self._starts = [0, *(match.end() for match in _LINE_BREAK.finditer(source))]
 
-    def range(self, node: cst.CSTNode, tree: ast.AST) -> CodeRange | None:
+    def range(self, node: cst.CSTNode, tree: ast.expr) -> CodeRange | None:
         """libcst's syntactic range of ``node``: ``tree``'s span, inside a tuple's parentheses."""
-        start = CodePosition(tree.lineno, self._column(tree.lineno, tree.col_offset))  # type: ignore[attr-defined]
-        end_line = tree.end_lineno  # type: ignore[attr-defined]
-        end = CodePosition(end_line, self._column(end_line, tree.end_col_offset))  # type: ignore[attr-defined]
+        end_line = tree.end_lineno or tree.lineno
+        start = CodePosition(tree.lineno, self._column(tree.lineno, tree.col_offset))
+        end = CodePosition(end_line, self._column(end_line, tree.end_col_offset or 0))
         if isinstance(node, cst.Tuple) and node.lpar:
             opening, closing = _code(node.lpar[-1]), _code(node.rpar[0])
             if opening is None or closing is None:
@@ -56,20 +56,18 @@ class SourceText:
             end = CodePosition(end.line, end.column - len(closing))
         return CodeRange(start, end)
 
-    def text(self, node: cst.CSTNode, tree: ast.AST, indented: bool) -> str | None:
+    def text(self, node: cst.CSTNode, tree: ast.expr, indented: bool) -> str | None:
         """``code_for_node(node)``, where the source holds it as written: a one-line span, or one
         outside any indented block, without carriage returns (libcst writes its own newline)."""
-        line, end_line = tree.lineno, tree.end_lineno  # type: ignore[attr-defined]
-        if indented and line != end_line:
+        if indented and tree.lineno != tree.end_lineno:
             return None
-        start = self._offset(line, tree.col_offset)  # type: ignore[attr-defined]
-        text = self.source[start : self._offset(end_line, tree.end_col_offset)]  # type: ignore[attr-defined]
+        text = self._span(tree)
         if "\r" in text:
             return None
         lpar: Sequence[cst.LeftParen] = getattr(node, "lpar", ())
         if not lpar:
             return text
-        rpar: Sequence[cst.RightParen] = node.rpar  # type: ignore[attr-defined]
+        rpar: Sequence[cst.RightParen] = getattr(node, "rpar", ())
         if isinstance(node, cst.Tuple):  # the span holds the innermost parentheses
             lpar, rpar = lpar[:-1], rpar[1:]
         opening = [_code(paren) for paren in lpar]
@@ -78,14 +76,10 @@ class SourceText:
             return None
         return "".join(opening) + text + "".join(closing)  # type: ignore[arg-type]
 
-    def names(self, tree: ast.AST) -> frozenset[str]:
+    def names(self, tree: ast.expr) -> frozenset[str]:
         """What libcst's ``Name`` nodes under the expression spell: its words that are neither
         keywords nor parts of numbers, where it has no string or comment to hold other words."""
-        text = self.source[
-            self._offset(tree.lineno, tree.col_offset) : self._offset(
-                tree.end_lineno, tree.end_col_offset
-            )
-        ]  # type: ignore[attr-defined]
+        text = self._span(tree)
         if any(mark in text for mark in "'\"#"):
             return _names_walked(tree)
         return frozenset(
@@ -93,6 +87,10 @@ class SourceText:
             for word in _WORD_OR_NUMBER.findall(text)
             if word and (word in _NAMED_CONSTANTS or not iskeyword(word))
         )
+
+    def _span(self, tree: ast.expr) -> str:
+        start = self._offset(tree.lineno, tree.col_offset)
+        return self.source[start : self._offset(tree.end_lineno or 0, tree.end_col_offset or 0)]
 
     def _offset(self, line: int, byte: int) -> int:
         return self._starts[line - 1] + self._column(line, byte)
