@@ -425,11 +425,55 @@ def test_a_conditional_expression_choosing_a_layer_or_the_input_is_an_if() -> No
     assert output.count("layers.Dense(") == 1
 
 
+SCOPED = """def block(x, filters, strides=1, block_id=None):
+    with keras.name_scope(f"block_{block_id}"):
+        x = layers.ReLU()(x)
+        if strides == 2:
+            with keras.name_scope("pad"):
+                x = layers.ZeroPadding2D(1, name=f"pad_{block_id}")(x)
+            padding = "valid"
+        else:
+            padding = "same"
+        x = layers.Conv2D(filters, 3, strides=strides, padding=padding, name=f"conv_{block_id}")(x)
+    return x
+
+
+inputs = keras.Input(shape=(8, 8, 3))
+x = block(inputs, 4, strides=2, block_id="a")
+x = block(x, 4, block_id="b")
+model = keras.Model(inputs, x)
+"""
+
+
+def test_a_with_that_only_names_a_scope_is_part_of_the_block_and_not_written() -> None:
+    """NASNet's cells wrap their bodies in ``with backend.name_scope(...)``: the scope prefixes
+    variable paths only (layers keep their ``name=``, which loading weights by name matches), so
+    the helper folds as if its statements were the body's own, and the class writes no ``with``."""
+    output = subclass(SCOPED)
+    assert output.count("(layers.Layer):") == 1
+    assert "name_scope" not in output
+    assert (
+        "        if strides == 2:\n            self.zero_padding2d = layers.ZeroPadding2D("
+        in output
+    )
+    assert 'name=f"conv_{block_id}"' in output
+    assert output.count("layers.Conv2D(") == 1
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize(
     "source",
-    [RESIDUAL, PROJECTED, PICKED.lstrip(), SHORTCUT.lstrip(), INVERTED, CHOSEN, PICKED_EXPRESSION],
-    ids=["build", "init", "picked", "else", "stitched", "chosen", "expression"],
+    [
+        RESIDUAL,
+        PROJECTED,
+        PICKED.lstrip(),
+        SHORTCUT.lstrip(),
+        INVERTED,
+        CHOSEN,
+        PICKED_EXPRESSION,
+        SCOPED,
+    ],
+    ids=["build", "init", "picked", "else", "stitched", "chosen", "expression", "scoped"],
 )
 def test_blocks_with_an_if_compute_what_the_helper_did(source: str) -> None:
     pytest.importorskip("tensorflow")

@@ -25,7 +25,7 @@ def derived_locals(code: str) -> tuple[tuple[str, str], ...]:
     expression reads no other name of the helper, makes no object (a call of a capitalized name,
     ``layers.Dense(...)``) and binds nothing. A parameter counts where the body rebinds it so
     before anything else reads it (MobileNet's ``filters = int(filters * alpha)``)."""
-    tree = ast.parse(textwrap.dedent(code)).body[0]
+    tree = _Unscoped().visit(ast.parse(textwrap.dedent(code)).body[0])
     if not isinstance(tree, ast.FunctionDef | ast.AsyncFunctionDef):
         return ()
     parameters = {a.arg for a in ast.walk(tree.args) if isinstance(a, ast.arg)}
@@ -94,7 +94,7 @@ def loop_derived(code: str) -> tuple[tuple[str, str], ...]:
     assigns once, on its own level, from the loop's targets, names it assigned so before and
     names from outside the loop: Xception's ``prefix = f"block{i + 5}"``. A loop kept as a loop
     reads such a name through its expression, the same in every pass."""
-    tree = ast.parse(textwrap.dedent(code)).body[0]
+    tree = _Unscoped().visit(ast.parse(textwrap.dedent(code)).body[0])
     if not isinstance(tree, ast.For):
         return ()
     bound: dict[str, int] = {}
@@ -122,6 +122,25 @@ def loop_derived(code: str) -> tuple[tuple[str, str], ...]:
         ):
             found[name] = text
     return tuple(found.items())
+
+
+class _Unscoped(ast.NodeTransformer):
+    """Each ``with ...name_scope(...):`` replaced by its statements: they run once, where it is,
+    and the scope names nothing a block class writes (``syntax.names_scope``)."""
+
+    def visit_With(self, node: ast.With) -> ast.AST | list[ast.stmt]:
+        self.generic_visit(node)
+        scopes = all(
+            item.optional_vars is None
+            and isinstance(item.context_expr, ast.Call)
+            and "name_scope"
+            in (
+                getattr(item.context_expr.func, "attr", None),
+                getattr(item.context_expr.func, "id", None),
+            )
+            for item in node.items
+        )
+        return node.body if scopes else node
 
 
 def _single_assignment(statement: ast.stmt) -> tuple[str, ast.expr] | None:

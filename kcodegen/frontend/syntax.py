@@ -8,6 +8,7 @@ from the tree alone, so they live here, where they can be read and tested withou
 from __future__ import annotations
 
 import ast
+from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any
 
@@ -50,6 +51,51 @@ def parse_expression(text: str) -> cst.BaseExpression | None:
 _LOOPS = (cst.For, cst.While, cst.ListComp, cst.GeneratorExp, cst.Match)
 
 
+def names_scope(statement: cst.CSTNode) -> bool:
+    """``with backend.name_scope(...):`` (NASNet's cells), binding nothing: it only prefixes the
+    paths of the variables made in it. A Layer's name, which loading weights by name matches, is
+    its ``name=`` or one Keras makes unique, never the scope's; what the layers compute is the
+    same. Its statements count as the enclosing block's, and no output writes the ``with``."""
+    return (
+        isinstance(statement, cst.With)
+        and isinstance(statement.body, cst.IndentedBlock)
+        and all(
+            item.asname is None
+            and isinstance(item.item, cst.Call)
+            and isinstance(item.item.func, (cst.Name, cst.Attribute))
+            and (
+                item.item.func.value
+                if isinstance(item.item.func, cst.Name)
+                else item.item.func.attr.value
+            )
+            == "name_scope"
+            for item in statement.items
+        )
+    )
+
+
+def unscoped(statements: Sequence[cst.CSTNode]) -> tuple[cst.CSTNode, ...]:
+    """``statements``, each ``names_scope`` ``with`` replaced by its own statements."""
+    found: list[cst.CSTNode] = []
+    for statement in statements:
+        if names_scope(statement):
+            found += unscoped(statement.body.body)  # type: ignore[attr-defined]
+        else:
+            found.append(statement)
+    return tuple(found)
+
+
+def own_statements(function: cst.FunctionDef) -> tuple[cst.CSTNode, ...]:
+    """The statements directly in the function's body, a ``names_scope`` ``with``'s among them."""
+    return unscoped(function.body.body)
+
+
+def statements_before(function: cst.FunctionDef, statement: cst.CSTNode) -> tuple[cst.CSTNode, ...]:
+    """The ``own_statements`` of the function before ``statement``, one of them."""
+    own = own_statements(function)
+    return own[: next(i for i, s in enumerate(own) if s is statement)]
+
+
 def simple_if(statement: cst.If, function: cst.FunctionDef) -> bool:
     """An ``if`` directly in the function's body, holding plain statements, with no ``else`` or
     one that only names what is there (``else: shortcut = x``, as ResNet's blocks write it).
@@ -59,11 +105,11 @@ def simple_if(statement: cst.If, function: cst.FunctionDef) -> bool:
     orelse = statement.orelse
     return (
         (orelse is None or (isinstance(orelse, cst.Else) and _only_names(orelse.body)))
-        and any(s is statement for s in function.body.body)
+        and any(s is statement for s in own_statements(function))
         and all(
             isinstance(s, cst.SimpleStatementLine)
             or (isinstance(s, cst.If) and not find_any_order(s, *_LOOPS, cst.Return))
-            for s in statement.body.body
+            for s in unscoped(statement.body.body)
         )
     )
 
@@ -76,9 +122,9 @@ def mirrored_if(statement: cst.If, function: cst.FunctionDef) -> bool:
     return (
         isinstance(orelse, cst.Else)
         and _only_names(statement.body)
-        and any(s is statement for s in function.body.body)
+        and any(s is statement for s in own_statements(function))
         and isinstance(orelse.body, cst.IndentedBlock)
-        and all(isinstance(s, cst.SimpleStatementLine) for s in orelse.body.body)
+        and all(isinstance(s, cst.SimpleStatementLine) for s in unscoped(orelse.body.body))
     )
 
 
@@ -119,15 +165,16 @@ def chosen_if(statement: cst.If, function: cst.FunctionDef) -> bool:
     if not (
         isinstance(orelse, cst.Else)
         and isinstance(orelse.body, cst.IndentedBlock)
-        and any(s is statement for s in function.body.body)
-        and all(isinstance(s, cst.SimpleStatementLine) for s in statement.body.body)
+        and any(s is statement for s in own_statements(function))
+        and all(isinstance(s, cst.SimpleStatementLine) for s in unscoped(statement.body.body))
         and find_any_order(statement.body, cst.Call)
     ):
         return False
-    chosen = [conditional_assignment(s) is not None for s in orelse.body.body]
+    lines = unscoped(orelse.body.body)
+    chosen = [conditional_assignment(s) is not None for s in lines]
     plain = [
         isinstance(s, cst.SimpleStatementLine) and not find_any_order(s, cst.Call, cst.Lambda)
-        for s in orelse.body.body
+        for s in lines
     ]
     return any(chosen) and all(c or p for c, p in zip(chosen, plain, strict=True))
 
@@ -138,13 +185,13 @@ def chosen_context(
     """Where a ``conditional_assignment`` is recorded as an ``if``: directly in the function's
     body (None), or in the ``else`` of a ``chosen_if`` (that ``if``; its test is negated and
     joined to the expression's); None elsewhere, where it is no ``if`` of the helper."""
-    if any(s is statement for s in function.body.body):
+    if any(s is statement for s in own_statements(function)):
         return None, False
-    for outer in function.body.body:
+    for outer in own_statements(function):
         if (
             isinstance(outer, cst.If)
             and isinstance(outer.orelse, cst.Else)
-            and any(s is statement for s in outer.orelse.body.body)
+            and any(s is statement for s in unscoped(outer.orelse.body.body))
             and chosen_if(outer, function)
         ):
             return outer, True
@@ -205,10 +252,10 @@ def branches(function: cst.FunctionDef) -> bool:
     if find_any_order(function.body, *_LOOPS):
         return True
     choices: list[cst.If | cst.IfExp] = find_any_order(function.body, cst.If, cst.IfExp)
-    lines: list[cst.CSTNode] = list(function.body.body)
-    for outer in function.body.body:
+    lines: list[cst.CSTNode] = list(own_statements(function))
+    for outer in own_statements(function):
         if isinstance(outer, cst.If) and chosen_if(outer, function):
-            lines += outer.orelse.body.body  # type: ignore[union-attr]
+            lines += unscoped(outer.orelse.body.body)  # type: ignore[union-attr]
     conditional = {id(found[1]) for s in lines if (found := conditional_assignment(s))}
     simple = [
         choice

@@ -333,7 +333,7 @@ class Statements(InterpreterState):
                 self.exec_nested(statement.body.body)
             finally:
                 self.builder.calling.pop()
-            for line in statement.orelse.body.body:
+            for line in syntax.unscoped(statement.orelse.body.body):
                 found = syntax.conditional_assignment(line)  # type: ignore[arg-type]
                 if found is not None:
                     self._record_assignment(line, found, statement, taken=False)  # type: ignore[arg-type]
@@ -448,7 +448,7 @@ class Statements(InterpreterState):
             return None  # a function inside the helper, or the helper calling itself
         line = self.line(statement) if line is None else line
         read = set().union(*(self.names_in(t) for t in tests)) & self.frame.vars.keys()
-        before = body.body.body[: next(i for i, s in enumerate(body.body.body) if s is statement)]
+        before = syntax.statements_before(body, statement)
         rebound = set().union(*(syntax.assigned_names(s) for s in before))
         parameters = {p.name.value for p in [*body.params.params, *body.params.kwonly_params]}
         condition = Condition(
