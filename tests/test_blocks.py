@@ -536,10 +536,8 @@ def through(x, layer):
             "the class would ignore `units`: a helper written out inside made the layer with it",
             """\
 def maybe_dense(x, units):
-    if units > 4:
+    for _ in range(1):  # a loop: no class stands for it
         x = layers.Dense(units)(x)
-    else:
-        x = layers.Dense(units, use_bias=False)(x)
     return x
 
 
@@ -549,7 +547,8 @@ def wrapped(x, units):
             "x = wrapped(inputs, 8)\nx = wrapped(x, 8)",
         ),
         (
-            "an if with an else: which layers exist is not one optional piece",
+            "calls that take each branch of an if with an else: each branch's class would "
+            "stand for one call",
             """\
 def block(x, units):
     if units > 4:

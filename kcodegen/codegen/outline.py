@@ -8,8 +8,10 @@ same way, taking tensors only through its parameters and giving exactly one back
 becomes one layer of the caller (``self.conv_bn_2 = ConvBn(32, strides=2)``), and the steps of one
 call become the graph of the class. Helpers called inside helpers fold first, so a block may hold
 blocks. Calls may differ in the ``if``s of the helper's body they took (a shortcut projected only
-where the shape changes): the class keeps such an ``if`` (``conditions``). A helper whose calls
-differ otherwise stays inlined, written as before; the blocks it calls still fold.
+where the shape changes): the class keeps such an ``if`` (``conditions``). Where an
+``if``/``elif`` chain picks what the helper builds, the calls that took the same branches fold
+into a class of their own (``_kind``). A helper whose calls differ otherwise stays inlined,
+written as before; the blocks it calls still fold.
 """
 
 from __future__ import annotations
@@ -63,6 +65,9 @@ class Block:
     conditions: tuple[BlockCondition, ...] = ()
     built: bool = False  # a layer reads the input's shape: all are made in build(), in order
     derived: tuple[tuple[str, str], ...] = ()  # the helper's names its layers may read
+    # Parameters only the tests of its ``if``/``elif`` chains read: the class is the branch they
+    # chose, and neither takes them nor is passed them (``BlockWide(8)``, not ``Block(8, "wide")``)
+    deciding: frozenset[str] = frozenset()
 
 
 def outline(graph: ModelGraph, taken: set[str]) -> tuple[ModelGraph, list[Block]]:
@@ -71,29 +76,39 @@ def outline(graph: ModelGraph, taken: set[str]) -> tuple[ModelGraph, list[Block]
     Class names are added to ``taken``.
     """
     blocks: list[Block] = []
-    functions = list(dict.fromkeys(call.function for call in graph.invocations))
-    decided: set[str] = set()
+    kinds = list(dict.fromkeys(_kind(call) for call in graph.invocations))
+    decided: set[tuple] = set()
     while True:
         calls = {call.id: call for call in graph.invocations}
         ready = [
-            function
-            for function in functions
-            if function not in decided
+            kind
+            for kind in kinds
+            if kind not in decided
             and all(
-                calls[child].function in decided
+                _kind(calls[child]) in decided
                 for call in graph.invocations
-                if call.function == function
+                if _kind(call) == kind
                 for child in _children(graph, call.id)
             )
         ]
         if not ready:
             return graph, blocks
-        for function in ready:
-            decided.add(function)
-            folded = _fold(graph, [c for c in graph.invocations if c.function == function], taken)
+        for kind in ready:
+            decided.add(kind)
+            siblings = [other for other in kinds if other[0] == kind[0]]
+            ordinal = siblings.index(kind) + 1 if len(siblings) > 1 else 0
+            folded = _fold(
+                graph, [c for c in graph.invocations if _kind(c) == kind], taken, ordinal
+            )
             if folded is not None:
                 graph, block = folded
                 blocks.append(block)
+
+
+def _kind(call: Invocation) -> tuple:
+    """What one class may stand for: the calls of a helper that took the same branches of its
+    ``if``/``elif`` chains."""
+    return call.function, tuple((line, taken) for line, _, taken in call.arms)
 
 
 def _children(graph: ModelGraph, call_id: str) -> list[str]:
@@ -101,11 +116,12 @@ def _children(graph: ModelGraph, call_id: str) -> list[str]:
 
 
 def _fold(
-    graph: ModelGraph, invocations: list[Invocation], taken: set[str]
+    graph: ModelGraph, invocations: list[Invocation], taken: set[str], ordinal: int = 0
 ) -> tuple[ModelGraph, Block] | None:
     """The graph with the helper's calls folded, and its block; None when one class cannot
     stand for every call. The class is written from the call that took every ``if``, or where no
-    call did, stitched from several (``composite``)."""
+    call did, stitched from several (``composite``). ``ordinal`` (from 1) tells the classes of
+    a helper whose calls took other branches of its chains apart where no string does."""
     first = invocations[0]
     if len(invocations) < 2 or first.parameters is None or first.branches:
         return None
@@ -138,10 +154,11 @@ def _fold(
     block = _block(graph, fullest, "", read_instead, given)
     if block is None or not block.reads_all_parameters:
         return None  # a class that ignored an argument would build what its caller did not ask
-    name = _class_name(first.function, taken)
+    arm = (_arm_name(first) or str(ordinal)) if ordinal else ""  # one of the helper's classes
+    name = _class_name(first.function, taken, arm)
     block = replace(block, class_name=name, graph=replace(block.graph, class_name=name))
     for call in checked:
-        graph = _replace_call(graph, call, name, passed.get(call.invocation.id, ()))
+        graph = _replace_call(graph, call, name, passed.get(call.invocation.id, ()), block.deciding)
     return graph, block
 
 
@@ -262,8 +279,12 @@ def _rebound_input(graph: ModelGraph, call: Call, line: int) -> str | None:
     return held if held in in_call else None  # not one the graph has: a layer nothing reads
 
 
-def _class_name(function: str, taken: set[str]) -> str:
-    base = "".join(part[:1].upper() + part[1:] for part in re.split(r"_+", function) if part)
+def _class_name(function: str, taken: set[str], arm: str = "") -> str:
+    base = _camel(function)
+    words = re.findall(r"[A-Z][a-z]*|[a-z]+|\d+", base)
+    if arm and words and arm.startswith(words[-1]):
+        arm = arm[len(words[-1]) :]  # ``InceptionResnetBlock`` for "block35": ``...Block35``
+    base += arm
     name, counter = base or "Block", 1
     if name in taken:
         name = f"{base}Block"
@@ -272,6 +293,18 @@ def _class_name(function: str, taken: set[str]) -> str:
         name = f"{base}Block{counter}"
     taken.add(name)
     return name
+
+
+def _camel(text: str) -> str:
+    return "".join(part[:1].upper() + part[1:] for part in re.split(r"[_\W]+", text) if part)
+
+
+def _arm_name(call: Invocation) -> str:
+    """What tells the class of a chain's branch from its siblings: the string the test it took
+    compares with (``block_type == "block17"``: ``Block17``); empty when none does."""
+    taken = [test for _, test, took in call.arms if took]
+    found = re.fullmatch(r"""\s*\w+\s*==\s*(['"])(\w+)\1\s*""", taken[-1]) if taken else None
+    return _camel(found.group(2)) if found else ""
 
 
 # --- the block's own graph ------------------------------------------------------------------------
@@ -351,6 +384,8 @@ def _block(
                 inputs.get(tensor, tensor),
             )
         )
+    deciding = frozenset(names_in([test for _, test, _ in invocation.arms]) & parameters - read)
+    parameters -= deciding
     block_graph = ModelGraph(
         name=invocation.function,
         keras_name=None,
@@ -381,12 +416,12 @@ def _block(
     written = [
         name if default is None else f"{name}={default}"
         for name, default in invocation.parameters or ()
-        if name not in call.tensors and name not in invocation.keyword_only
+        if name not in {*call.tensors, *deciding} and name not in invocation.keyword_only
     ]
     keyword_only = [
         name if default is None else f"{name}={default}"
         for name, default in invocation.parameters or ()
-        if name not in call.tensors and name in invocation.keyword_only
+        if name not in {*call.tensors, *deciding} and name in invocation.keyword_only
     ]
     written += [f"{name}=None" for name in passed]
     if keyword_only:  # ``def block(x, *, units=8)`` takes its configuration by keyword only
@@ -405,6 +440,7 @@ def _block(
             for t in texts.values()
         ),
         derived=invocation.derived,
+        deciding=deciding,
     )
 
 
@@ -450,7 +486,11 @@ def _argument_texts(written: list[CallArgument]) -> tuple[ArgumentText, ...]:
 
 
 def _replace_call(
-    graph: ModelGraph, call: Call, class_name: str, passed: tuple[tuple[str, str], ...] = ()
+    graph: ModelGraph,
+    call: Call,
+    class_name: str,
+    passed: tuple[tuple[str, str], ...] = (),
+    deciding: frozenset[str] = frozenset(),
 ) -> ModelGraph:
     invocation = call.invocation
     calls = {call.id: call for call in graph.invocations}
@@ -458,7 +498,13 @@ def _replace_call(
     while within is not None and within not in calls:
         within = graph.parents.get(within)
     parent = calls.get(within) if within is not None else None
-    written = [a for a in invocation.arguments if a.tensor is None]
+    order = [name for name, _ in invocation.parameters or ()]
+    written = [
+        a
+        for index, a in enumerate(invocation.arguments)
+        if a.tensor is None
+        and (a.keyword or (order[index] if index < len(order) else None)) not in deciding
+    ]
     written += [CallArgument(keyword, value, value, None) for keyword, value in passed]
     named = next((a.text for a in written if a.keyword == "name"), None)
     name_literal = _string(named) if named is not None else None

@@ -242,12 +242,52 @@ def _only_names(suite: cst.BaseSuite) -> bool:
     )
 
 
+def chain_if(statement: cst.If, function: cst.FunctionDef) -> bool:
+    """An ``if`` directly in the function's body with an ``else`` or ``elif``s, that is not
+    simple, mirrored or chosen, each branch plain statements or ``if``s that neither loop nor
+    return, one calling something (InceptionResNetV2's ``if block_type == "block35": ...`` /
+    ``elif block_type == "block17": ...``). Each call takes one of its branches: calls that took
+    the same ones make alike what they made from the same code, and fold into a class of their
+    own."""
+    if statement.orelse is None or not any(s is statement for s in own_statements(function)):
+        return False
+    if simple_if(statement, function) or mirrored_if(statement, function):
+        return False
+    if chosen_if(statement, function):
+        return False
+    suites: list[cst.BaseSuite] = []
+    link: cst.If | cst.Else | None = statement
+    while isinstance(link, cst.If):
+        suites.append(link.body)
+        link = link.orelse
+    if link is not None:
+        suites.append(link.body)
+    return any(find_any_order(suite, cst.Call) for suite in suites) and all(
+        isinstance(suite, cst.IndentedBlock)
+        and not find_any_order(suite, *_LOOPS, cst.Return, cst.FunctionDef, cst.ClassDef)
+        for suite in suites
+    )
+
+
+@lru_cache(maxsize=1024)  # asked at every ``if`` a helper runs
+def chain_links(function: cst.FunctionDef) -> frozenset[int]:
+    """The ids of the ``if`` nodes of the function's ``chain_if``s: each ``if``, each ``elif``."""
+    found: set[int] = set()
+    for statement in own_statements(function):
+        if isinstance(statement, cst.If) and chain_if(statement, function):
+            link: cst.If | cst.Else | None = statement
+            while isinstance(link, cst.If):
+                found.add(id(link))
+                link = link.orelse
+    return frozenset(found)
+
+
 @lru_cache(maxsize=1024)  # asked at every call of a helper; a loop calls the same one often
 def branches(function: cst.FunctionDef) -> bool:
     """Control flow one block class cannot follow: loops, and ``if``s that call something in a
-    branch and are not simple, mirrored or chosen, nor a ``conditional_assignment`` where one is
-    an ``if``. An ``if`` or ``x if c else y`` that only picks values (``bn_axis = 3 if
-    channels_last else 1``) is no branch: what it picked is in each call's layer arguments and
+    branch and are not simple, mirrored, chosen or a chain, nor a ``conditional_assignment``
+    where one is an ``if``. An ``if`` or ``x if c else y`` that only picks values (``bn_axis = 3
+    if channels_last else 1``) is no branch: what it picked is in each call's layer arguments and
     wiring, which must agree for the calls to fold."""
     if find_any_order(function.body, *_LOOPS):
         return True
@@ -265,12 +305,19 @@ def branches(function: cst.FunctionDef) -> bool:
             simple_if(choice, function)
             or mirrored_if(choice, function)
             or chosen_if(choice, function)
+            or chain_if(choice, function)
         )
     ]
-    held = {id(inner) for choice in simple for inner in find_any_order(choice.body, cst.If)}
+    held = {  # ``if``s in a simple one's body, or in a chain's branches, are part of them
+        id(inner)
+        for choice in simple
+        for part in (choice.body, choice.orelse)
+        if part is not None
+        for inner in find_any_order(part, cst.If)
+    }
     for choice in choices:
         if any(choice is s for s in simple) or id(choice) in held:
-            continue  # an ``if`` inside a simple one is part of its body
+            continue
         if id(choice) in conditional:  # ``x = layers.X()(x) if test else x``: an ``if`` too
             continue
         chosen = (choice.body, choice.orelse)  # the test may call (``image_data_format()``)

@@ -274,6 +274,9 @@ class Invocation:
     # Names the body computes from its parameters alone, with their expressions
     # (``bn_name = None if name is None else f"{name}_bn"``): a block class writes those.
     derived: tuple[tuple[str, str], ...] = ()
+    # The tests of its body's ``if``/``elif`` chains (``syntax.chain_if``) as this call decided
+    # them: (line, test as written, taken). Calls that decided them alike took the same branches.
+    arms: tuple[tuple[int, str, bool], ...] = ()
 
 
 @dataclass(frozen=True)

@@ -261,8 +261,20 @@ class Calls(InterpreterState):
             keyword_only=tuple(p.name.value for p in params.kwonly_params),
             rebound=syntax.rebound_parameters(func.node),
             derived=derived_locals(self.code(func.node)),
+            arms=tuple(self.arms.pop(invocation_id, ())),
         )
         return returned
+
+    def note_arm(self, statement: cst.If, taken: bool) -> None:
+        """Record how the running helper call decided an ``if`` or ``elif`` of a chain of its
+        body (``syntax.chain_if``): its calls fold by the branches they took."""
+        call = self.builder.within
+        body = self.helper_bodies.get(call or "")
+        if call is None or body is None or self.block_frame() is not self.frame:
+            return
+        if id(statement) in syntax.chain_links(body):
+            decided = (self.line(statement), self.code(statement.test), taken)
+            self.arms.setdefault(call, []).append(decided)
 
     def _call_argument(
         self, arg: cst.Arg, value: Value, local: Frame, in_loop: bool

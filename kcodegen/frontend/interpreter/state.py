@@ -111,6 +111,7 @@ class InterpreterState:
         self.loop_frames: dict[str, Frame] = {}  # loop id -> the frame that runs it
         self.helper_bodies: dict[str, cst.FunctionDef] = {}  # helper call id -> its function
         self.conditions: dict[str, list[Condition]] = {}  # helper call id -> its ifs, so far
+        self.arms: dict[str, list[tuple[int, str, bool]]] = {}  # helper call id -> its chains'
         self._commented: set[cst.CSTNode] = set()  # nested statements whose comments are placed
         self.class_of_block: dict[int, ClassVal] = {}  # id(SelfVal) of a followed layer
         self.positions = LazyPositions(module, source)
@@ -289,6 +290,7 @@ class InterpreterState:
         ) -> None: ...
         def invoke(self, func: FunctionVal, frame: Frame, nested: bool = False) -> Value: ...
         def eval_text_in_module(self, text: str) -> Value: ...
+        def note_arm(self, statement: cst.If, taken: bool) -> None: ...
 
         # the Keras plugin, as the core calls it
         def call_keras(

@@ -261,6 +261,7 @@ class Statements(InterpreterState):
         self.shape_problem = None
         test = truth(self.eval(statement.test)) or Opaque(self.code(statement.test))
         if isinstance(test, Const):
+            self.note_arm(statement, bool(test.value))
             if self._mirrored(statement, taken=not test.value):
                 return
             if self._chosen(statement, taken=bool(test.value)):
