@@ -30,6 +30,10 @@ VALID = {
     "from a name found before": ("wide = filters * 2\ndeep = int(wide * 1.5)", "deep"),
     "inside an if": ("if filters:\n        half = filters // 2", "half"),
     "a parameter rebound first": ("filters = int(filters * 2)", "filters"),
+    "the input's shape before it is rebound": (
+        "width = x.shape[-1]\nx = layers.ReLU()(x)",
+        "width",
+    ),
 }
 
 INVALID = {
@@ -39,6 +43,11 @@ INVALID = {
     "a comprehension": ("sizes = [f * 2 for f in (filters,)]", "sizes"),
     "from a loop's name": ("for i in range(2):\n        pass\nlast = i", "last"),
     "a parameter read before it is rebound": ("half = filters // 2\nfilters = half", "filters"),
+    "the input's shape after it is rebound": (
+        "x = layers.ReLU()(x)\nwidth = x.shape[-1]",
+        "width",
+    ),
+    "the input itself before it is rebound": ("skip = x\nx = layers.ReLU()(x)", "skip"),
     "a parameter rebound in an if": ("if name:\n        filters = filters * 2", "filters"),
     "read before the if rebinds it": ('p = "a"\nq = p\nif name:\n        p = "b"', "p"),
     "read in the if before it rebinds it": (

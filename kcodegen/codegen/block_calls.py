@@ -78,10 +78,11 @@ def read_call(graph: ModelGraph, invocation: Invocation) -> Call | None:
                     return None  # the caller calls it too
                 layers[layer.id] = layer
                 numbered.setdefault(line, []).append(layer.id)
+                through = made_through(layer, invocation.function)
                 key.append(
                     (
                         "layer",
-                        layer.cls,
+                        ("parameter", through) if through else layer.cls,
                         *constructor(layer, invocation, parameters - set(invocation.rebound)),
                     )
                 )
@@ -134,6 +135,12 @@ def read_call(graph: ModelGraph, invocation: Invocation) -> Call | None:
         {ref: tensor for tensor, ref in local.items()},
         entries,
     )
+
+
+def made_through(layer: LayerSpec, function: str) -> str | None:
+    """The parameter of ``function`` the layer was made through (``activation(x)``), if it was:
+    what each call passes there, not the layer's class, is what its block class makes."""
+    return layer.through if layer.scope == function else None
 
 
 def within_of(step: Node | Op | InputSpec) -> str | None:

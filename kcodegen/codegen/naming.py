@@ -5,6 +5,7 @@ from __future__ import annotations
 import keyword
 import re
 from collections import Counter
+from collections.abc import Set as AbstractSet
 from dataclasses import replace
 
 from kcodegen.frontend.keras_api import snake_case
@@ -61,12 +62,14 @@ def identifier(text: str) -> str:
     return name
 
 
-def layer_attributes(graph: ModelGraph, order: list[str]) -> dict[str, str]:
+def layer_attributes(
+    graph: ModelGraph, order: list[str], reserved: AbstractSet[str] = frozenset()
+) -> dict[str, str]:
     """Layer id -> attribute name for a subclass: author's variable, then ``name=``, then class name.
     A variable that held several of the layers (a helper's ``layer``, written out call by call)
     gives way to their ``name=`` where each has its own: ``self.block_1_identity``, not
-    ``self.layer_1``."""
-    taken = _Unique(set())
+    ``self.layer_1``. Names in ``reserved`` are other attributes of the class."""
+    taken = _Unique(set(reserved))
     names: dict[str, str] = {}
     held = Counter(graph.layer_by_id[layer_id].var_name for layer_id in order)
     for layer_id in order:

@@ -17,11 +17,17 @@ written as before; the blocks it calls still fold.
 from __future__ import annotations
 
 import ast
-import re
 from dataclasses import dataclass, replace
 from typing import Any, Literal
 
-from kcodegen.codegen.block_calls import Call, constructor, read_call, with_tensors_renamed
+from kcodegen.codegen.block_calls import (
+    Call,
+    constructor,
+    made_through,
+    read_call,
+    with_tensors_renamed,
+)
+from kcodegen.codegen.block_names import class_name
 from kcodegen.codegen.composite import composite
 from kcodegen.codegen.conditions import (
     BlockCondition,
@@ -30,6 +36,7 @@ from kcodegen.codegen.conditions import (
 )
 from kcodegen.codegen.helper_locals import read_through
 from kcodegen.codegen.keys import names_in
+from kcodegen.codegen.passed_classes import Passed, defaults, passed_classes, through, with_classes
 from kcodegen.frontend.syntax import is_literal
 from kcodegen.ir import (
     ArgScope,
@@ -76,6 +83,7 @@ def outline(graph: ModelGraph, taken: set[str]) -> tuple[ModelGraph, list[Block]
     Class names are added to ``taken``.
     """
     blocks: list[Block] = []
+    classes: dict[str, str] = {}  # helper -> the class it folded into (the last, for a chain)
     kinds = list(dict.fromkeys(_kind(call) for call in graph.invocations))
     decided: set[tuple] = set()
     while True:
@@ -97,12 +105,12 @@ def outline(graph: ModelGraph, taken: set[str]) -> tuple[ModelGraph, list[Block]
             decided.add(kind)
             siblings = [other for other in kinds if other[0] == kind[0]]
             ordinal = siblings.index(kind) + 1 if len(siblings) > 1 else 0
-            folded = _fold(
-                graph, [c for c in graph.invocations if _kind(c) == kind], taken, ordinal
-            )
+            its_calls = [c for c in graph.invocations if _kind(c) == kind]
+            folded = _fold(graph, its_calls, taken, classes, ordinal)
             if folded is not None:
                 graph, block = folded
                 blocks.append(block)
+                classes[kind[0]] = block.class_name
 
 
 def _kind(call: Invocation) -> tuple:
@@ -112,11 +120,21 @@ def _kind(call: Invocation) -> tuple:
 
 
 def _children(graph: ModelGraph, call_id: str) -> list[str]:
-    return [call.id for call in graph.invocations if call.parent == call_id]
+    """The helper calls made inside the call, under its ``if``s and loops too (MobileNetV3's
+    ``_se_block``, called where ``se_ratio`` is set): they fold first."""
+    return [
+        call.id
+        for call in graph.invocations
+        if call.id != call_id and graph.made_inside(call.parent, call_id)
+    ]
 
 
 def _fold(
-    graph: ModelGraph, invocations: list[Invocation], taken: set[str], ordinal: int = 0
+    graph: ModelGraph,
+    invocations: list[Invocation],
+    taken: set[str],
+    classes: dict[str, str],
+    ordinal: int = 0,
 ) -> tuple[ModelGraph, Block] | None:
     """The graph with the helper's calls folded, and its block; None when one class cannot
     stand for every call. The class is written from the call that took every ``if``, or where no
@@ -134,6 +152,9 @@ def _fold(
         return None
     checked = [call for call in calls if call is not None]
     if any(set(call.branches) != set(checked[0].branches) for call in checked):
+        return None
+    given_classes = passed_classes(checked, classes)
+    if given_classes is None:
         return None
     checked, given, passed = _given_by_calls(graph, checked)
     fullest = next((c for c in checked if all(b is not None for b in c.branches.values())), None)
@@ -154,11 +175,15 @@ def _fold(
     block = _block(graph, fullest, "", read_instead, given)
     if block is None or not block.reads_all_parameters:
         return None  # a class that ignored an argument would build what its caller did not ask
-    arm = (_arm_name(first) or str(ordinal)) if ordinal else ""  # one of the helper's classes
-    name = _class_name(first.function, taken, arm)
-    block = replace(block, class_name=name, graph=replace(block.graph, class_name=name))
+    name = class_name(first, taken, ordinal)
+    parameters = defaults(block.parameters, given_classes[first.id], classes)
+    graph_named = replace(block.graph, class_name=name)
+    block = replace(block, class_name=name, graph=graph_named, parameters=parameters)
     for call in checked:
-        graph = _replace_call(graph, call, name, passed.get(call.invocation.id, ()), block.deciding)
+        invocation = call.invocation
+        passed_here = passed.get(invocation.id, ())
+        given_here = given_classes[invocation.id]
+        graph = _replace_call(graph, call, name, passed_here, given_here, block.deciding)
     return graph, block
 
 
@@ -279,34 +304,6 @@ def _rebound_input(graph: ModelGraph, call: Call, line: int) -> str | None:
     return held if held in in_call else None  # not one the graph has: a layer nothing reads
 
 
-def _class_name(function: str, taken: set[str], arm: str = "") -> str:
-    base = _camel(function)
-    words = re.findall(r"[A-Z][a-z]*|[a-z]+|\d+", base)
-    if arm and words and arm.startswith(words[-1]):
-        arm = arm[len(words[-1]) :]  # ``InceptionResnetBlock`` for "block35": ``...Block35``
-    base += arm
-    name, counter = base or "Block", 1
-    if name in taken:
-        name = f"{base}Block"
-    while name in taken:
-        counter += 1
-        name = f"{base}Block{counter}"
-    taken.add(name)
-    return name
-
-
-def _camel(text: str) -> str:
-    return "".join(part[:1].upper() + part[1:] for part in re.split(r"[_\W]+", text) if part)
-
-
-def _arm_name(call: Invocation) -> str:
-    """What tells the class of a chain's branch from its siblings: the string the test it took
-    compares with (``block_type == "block17"``: ``Block17``); empty when none does."""
-    taken = [test for _, test, took in call.arms if took]
-    found = re.fullmatch(r"""\s*\w+\s*==\s*(['"])(\w+)\1\s*""", taken[-1]) if taken else None
-    return _camel(found.group(2)) if found else ""
-
-
 # --- the block's own graph ------------------------------------------------------------------------
 def _block(
     graph: ModelGraph,
@@ -336,6 +333,12 @@ def _block(
     renamed: dict[str, str] = {}  # layer id -> the attribute name it gets
     read = {"name"}  # a ``name`` parameter is the block's own name
     texts: dict[str, ArgumentText] = {}  # the arguments the class writes, where it keeps text
+    through_parameter = {
+        layer.id: parameter
+        for layer in call.layers
+        if (parameter := made_through(layer, invocation.function)) is not None
+    }
+    read |= set(through_parameter.values())  # ``self.activation = activation()``
     for layer in call.layers:
         args, kwargs, kept = constructor(layer, invocation, parameters - set(invocation.rebound))
         if layer.id in by_calls:  # what each call passes
@@ -396,8 +399,9 @@ def _block(
         layers=tuple(
             replace(
                 layer,
+                callee=through_parameter.get(layer.id, layer.callee),
                 name=None if layer.id in local else layer.name,
-                var_name=renamed.get(layer.id, layer.var_name),
+                var_name=renamed.get(layer.id, through_parameter.get(layer.id, layer.var_name)),
                 arguments=_with_text(layer.arguments, texts.get(layer.id)),
             )
             for layer in call.layers
@@ -489,7 +493,8 @@ def _replace_call(
     graph: ModelGraph,
     call: Call,
     class_name: str,
-    passed: tuple[tuple[str, str], ...] = (),
+    passed: tuple[tuple[str, str], ...],
+    classes: Passed,
     deciding: frozenset[str] = frozenset(),
 ) -> ModelGraph:
     invocation = call.invocation
@@ -501,7 +506,7 @@ def _replace_call(
     order = [name for name, _ in invocation.parameters or ()]
     written = [
         a
-        for index, a in enumerate(invocation.arguments)
+        for index, a in enumerate(with_classes(invocation, classes))
         if a.tensor is None
         and (a.keyword or (order[index] if index < len(order) else None)) not in deciding
     ]
@@ -518,6 +523,7 @@ def _replace_call(
         invocation.span,
         scope=parent.function if parent is not None else graph.site.function,
         within=invocation.parent,
+        through=through(invocation, parent),
     )
     returned = invocation.returned[0]
     name = invocation.result_name

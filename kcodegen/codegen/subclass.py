@@ -158,7 +158,10 @@ def _class_context(
         for step in map(graph.step_by_id.get, kept.steps)
         if isinstance(step, Node)
     }
-    attributes = layer_attributes(graph, [layer_id for layer_id in order if layer_id not in looped])
+    # a block made in build() keeps its parameters as attributes: its layers take other names
+    reserved = (parameters or set()) if built else set()
+    unlooped = [layer_id for layer_id in order if layer_id not in looped]
+    attributes = layer_attributes(graph, unlooped, reserved)
     lists = loop_attributes([kept.layers for kept in loops.values()], set(attributes.values()))
     listed = {kept.layers[0].id: (kept, *lists[i]) for i, kept in enumerate(loops.values())}
     init_lines: list[str] = []

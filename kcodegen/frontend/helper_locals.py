@@ -24,17 +24,22 @@ def derived_locals(code: str) -> tuple[tuple[str, str], ...]:
     outside loops, from its parameters, names it assigned so before, and module names: the
     expression reads no other name of the helper, makes no object (a call of a capitalized name,
     ``layers.Dense(...)``) and binds nothing. A parameter counts where the body rebinds it so
-    before anything else reads it (MobileNet's ``filters = int(filters * alpha)``)."""
+    before anything else reads it (MobileNet's ``filters = int(filters * alpha)``), and where
+    only its shape is read before the body first rebinds it (MobileNetV3's ``infilters =
+    x.shape[channel_axis]``, ``x`` the block's input)."""
     tree = _Unscoped().visit(ast.parse(textwrap.dedent(code)).body[0])
     if not isinstance(tree, ast.FunctionDef | ast.AsyncFunctionDef):
         return ()
     parameters = {a.arg for a in ast.walk(tree.args) if isinstance(a, ast.arg)}
     bound: dict[str, int] = {}
+    first_bound: dict[str, int] = {}  # the line each name is first bound on
     for node in ast.walk(tree):
         if isinstance(node, ast.Global | ast.Nonlocal):
             return ()
         for name in _binds(node):
             bound[name] = bound.get(name, 0) + 1
+            line = getattr(node, "lineno", tree.lineno)
+            first_bound[name] = min(first_bound.get(name, line), line)
     source = textwrap.dedent(code)
     found: dict[str, str] = {}
     first: dict[str, tuple[ast.Assign, str]] = {}  # names assigned twice: the first time
@@ -49,10 +54,17 @@ def derived_locals(code: str) -> tuple[tuple[str, str], ...]:
         if name in parameters and (bound[name] != 1 or not _rebound_first(tree, statement, name)):
             continue
 
-        def allowed(read: str, rebinding: str = name) -> bool:
-            """A parameter as the call passed it (the one rebound, here), a name found so
-            before, or a module name."""
-            return read in found or read == rebinding or read not in bound
+        end = statement.end_lineno or statement.lineno
+        shapes = {  # parameters whose shape it reads, not yet rebound
+            read
+            for read in _shapes_read(value) & parameters
+            if first_bound.get(read, end + 1) > end
+        }
+
+        def allowed(read: str, rebinding: str = name, shapes: set[str] = shapes) -> bool:
+            """A parameter as the call passed it (the one rebound, here, or one whose shape is
+            read before it is rebound), a name found so before, or a module name."""
+            return read in found or read == rebinding or read not in bound or read in shapes
 
         text = _text(source, value)
         if text is None or not all(allowed(read) for read in _reads(value)):
@@ -234,6 +246,17 @@ def _text(source: str, node: ast.expr) -> str | None:
 def _wrapped(text: str, node: ast.expr) -> str:
     """``text`` in parentheses where it binds more loosely than a conditional's parts."""
     return f"({text})" if isinstance(node, ast.IfExp | ast.Lambda | ast.NamedExpr) else text
+
+
+def _shapes_read(node: ast.AST) -> set[str]:
+    """The names ``node`` reads only as ``name.shape``."""
+    shaped = {
+        id(n.value)
+        for n in ast.walk(node)
+        if isinstance(n, ast.Attribute) and n.attr == "shape" and isinstance(n.value, ast.Name)
+    }
+    names = [n for n in ast.walk(node) if isinstance(n, ast.Name)]
+    return {n.id for n in names} - {n.id for n in names if id(n) not in shaped}
 
 
 def _reads(node: ast.AST) -> set[str]:

@@ -442,6 +442,22 @@ def rebound_parameters(function: cst.FunctionDef) -> tuple[str, ...]:
     return tuple(name for name in names if name in assigned)
 
 
+@lru_cache(maxsize=1024)  # asked at every call of a helper
+def called_parameters(function: cst.FunctionDef) -> tuple[str, ...]:
+    """The function's parameters its body reads only as what it calls (``activation(x)``): a
+    block class may take, in their place, the class a helper it is given folded into. Any other
+    reading or binding of the name (``activation.__name__``, ``layers.Activation(activation)``,
+    a nested function's parameter) leaves the value itself in use."""
+    params = function.params
+    names = {p.name.value for p in [*params.posonly_params, *params.params, *params.kwonly_params]}
+    called = {id(call.func) for call in find_any_order(function.body, cst.Call)}
+    found: dict[str, bool] = {}
+    for name in find_any_order(function.body, cst.Name):
+        if name.value in names:
+            found[name.value] = found.get(name.value, True) and id(name) in called
+    return tuple(sorted(name for name, only in found.items() if only))
+
+
 def changed_objects(node: cst.CSTNode) -> set[str]:
     """Names whose objects a statement changes: ``model.add(...)``, ``base.trainable = ...``."""
     changed = set()

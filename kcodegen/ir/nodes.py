@@ -101,6 +101,9 @@ class LayerSpec:
     # (```filters` (`x.shape[3]` here)``), and why: code that creates the layer where there are
     # no tensors (``__init__``) cannot write it.
     reads_tensor: tuple[str, str] | None = None
+    # A block layer the helper of ``scope`` made by calling its parameter (``activation(x)``,
+    # the caller passing ``relu``): that parameter. Its class, folded, takes the block class.
+    through: str | None = None
 
     @property
     def args(self) -> tuple[str, ...]:
@@ -277,6 +280,11 @@ class Invocation:
     # The tests of its body's ``if``/``elif`` chains (``syntax.chain_if``) as this call decided
     # them: (line, test as written, taken). Calls that decided them alike took the same branches.
     arms: tuple[tuple[int, str, bool], ...] = ()
+    # The function as the call names it (``activation`` for ``activation(x)``), and the
+    # parameters the function's body only calls: a helper called through one of those is a
+    # layer the caller's block class makes from what it is given.
+    callee: str | None = None
+    called: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

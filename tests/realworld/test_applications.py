@@ -54,6 +54,7 @@ READABLE = (
     "EfficientNetB0",
     "InceptionV3",
     "Xception",
+    "MobileNetV3Small",
 )
 
 # Refused as Sequential first for its residual sum written as an operator (``inputs +

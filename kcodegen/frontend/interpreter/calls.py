@@ -22,6 +22,7 @@ from kcodegen.frontend.interpreter.state import (
     InterpreterState,
     unknown_used,
 )
+from kcodegen.frontend.interpreter.substitute import calls_local_function
 from kcodegen.frontend.values import (
     STRING_METHODS,
     ClassVal,
@@ -262,6 +263,8 @@ class Calls(InterpreterState):
             rebound=syntax.rebound_parameters(func.node),
             derived=derived_locals(self.code(func.node)),
             arms=tuple(self.arms.pop(invocation_id, ())),
+            callee=node.func.value if isinstance(node.func, cst.Name) else None,
+            called=syntax.called_parameters(func.node),
         )
         return returned
 
@@ -281,16 +284,15 @@ class Calls(InterpreterState):
     ) -> CallArgument:
         """A helper call's argument as the caller's code writes it; its value where it reads a
         tensor's shape (``x.shape[channel_axis]``), since a block class is made where there are
-        no tensors."""
+        no tensors, or calls a function local to a function (MobileNetV3's ``depth(16)``)."""
         keyword = arg.keyword.value if arg.keyword else None
         source = self.code(arg.value) if in_loop else None
         tensor = tensor_of(value)
-        reads_tensor = False
-        if tensor is None and self.reads_tensor(arg.value):
-            written = literal_text(value)
+        reads_tensor = tensor is None and self.reads_tensor(arg.value)
+        if reads_tensor or (tensor is None and calls_local_function(arg.value, self.frame)):
+            written = literal_text(value)  # a block class's caller cannot call ``depth(16)``
             if written is not None:
                 return CallArgument(keyword, written, written, None, source)
-            reads_tensor = True
         text, local_text = self.render(arg.value), self.render(arg.value, local)
         return CallArgument(keyword, text, local_text, tensor, source, reads_tensor=reads_tensor)
 
