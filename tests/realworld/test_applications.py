@@ -55,6 +55,7 @@ READABLE = (
     "InceptionV3",
     "Xception",
     "MobileNetV3Small",
+    "InceptionResNetV2",
 )
 
 # Refused as Sequential first for its residual sum written as an operator (``inputs +
