@@ -91,3 +91,35 @@ def test_comments_inside_a_loop_go_to_its_first_pass_only() -> None:
     assert lines.count("x = self.re_lu(x)  # not after the last one") == 1
     assert "x = self.re_lu_1(x)" in lines
     assert lines[lines.index("x = self.dense(inputs)") - 1] == "# the hidden stack"
+
+
+LOOP_WITH_COMMENTS = """\
+import keras
+from keras import layers
+
+
+def block(x, units):
+    y = layers.Dense(units, activation="relu")(x)
+    return layers.Add()([x, y])
+
+
+inputs = keras.Input(shape=(8,))
+x = layers.Dense(8)(inputs)
+# three residual blocks
+for _ in range(3):
+    # one block
+    x = block(x, 8)
+outputs = layers.Dense(1)(x)
+model = keras.Model(inputs, outputs)
+"""
+
+
+def test_a_comment_above_a_kept_loop_stays_above_it() -> None:
+    """The loop's comment goes above its ``for``, the body's own comment inside it."""
+    lines = [
+        line.strip() for line in convert(LOOP_WITH_COMMENTS, "subclassing").output.splitlines()
+    ]
+    loop = next(i for i, line in enumerate(lines) if line.startswith("for ") and "self." in line)
+    assert lines[loop - 1] == "# three residual blocks"
+    assert lines[loop + 1] == "# one block"
+    assert lines.count("# three residual blocks") == 1

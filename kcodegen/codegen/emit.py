@@ -5,7 +5,7 @@ Subclassing one, with its block classes, is ``subclass``."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 
@@ -308,7 +308,8 @@ def emit_functional(graph: ModelGraph, plan: ImportPlan) -> Generated:
             lines.extend(before)
             inside = [Line(assignment) for assignment in kept.assignments]
             inside += [line for s in kept.body for line in step_lines(s, {kept.body_out: carry})]
-            lines.append(loop_statement(f"for {kept.loop.target} in {iterable}:", inside))
+            header = f"for {kept.loop.target} in {iterable}:"
+            lines.append(loop_statement(header, inside, kept.loop.comments))
             carry_out(names, kept, carry)
         elif step_id not in looped:
             lines.extend(step_lines(step, {}))
@@ -362,14 +363,19 @@ def carry_out(names: TensorNames, kept: KeptLoop, carry: str) -> None:
     names.alias.pop(kept.carried_in, None)
 
 
-def loop_statement(header: str, body: list[Line]) -> Line:
-    """``for target in iterable:`` with ``body`` under it, as one multi-line statement."""
+def loop_statement(header: str, body: list[Line], above: tuple[str, ...] = ()) -> Line:
+    """``for target in iterable:`` with ``body`` under it, as one multi-line statement. The loop's
+    own comments (``above``), which its first step carries, go above its header."""
+    if body and above and body[0].comments[: len(above)] == above:
+        body = [replace(body[0], comments=body[0].comments[len(above) :]), *body[1:]]
+    else:
+        above = ()
     statements: list[str] = []
     for line in body:
         statements.extend(line.comments)
         statements.append(line.code + (f"  {line.trailing}" if line.trailing else ""))
     inner = "\n".join(INDENT + indented(text, INDENT) for text in statements)
-    return Line(f"{header}\n{inner}")
+    return Line(f"{header}\n{inner}", above)
 
 
 # --- sequential ---------------------------------------------------------------------------------

@@ -292,8 +292,8 @@ def _class_context(
             if len(header) + len(INDENT * 2) > WIDTH:  # one name a line, as black writes it
                 listed_names = "".join(f"{INDENT}{item},\n" for item in items)
                 header = f"for (\n{listed_names}) in self.{attr}:"
-            loop = loop_statement(header, written)
-            pending.append(Line(indented(loop.code, INDENT * 2)))
+            loop = loop_statement(header, written, kept.loop.comments)
+            pending.append(Line(indented(loop.code, INDENT * 2), loop.comments))
             carry_out(names, kept, carry)
         elif isinstance(step, Node | Op) and step_id not in in_loops:
             found = entry(step, own, {})

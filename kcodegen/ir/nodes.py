@@ -310,6 +310,9 @@ class Loop:
     # Names of the body computed alike in every pass, with their expressions as written
     # (``prefix = f"block{i + 5}"``): a kept loop assigns those its layers read.
     derived: tuple[tuple[str, str], ...] = ()
+    # The comments above the ``for``, which its first step carries: a kept loop writes them above
+    # its header, not inside its body.
+    comments: tuple[str, ...] = ()
 
     def pass_id(self, index: int) -> str:
         return f"{self.id}:{index}"

@@ -518,6 +518,7 @@ class Statements(InterpreterState):
             frozenset(body_names - targets),
             frozenset(self.function_names() - targets),
             loop_derived(self.code(statement)) if body_names - targets else (),
+            () if self.frame.commented else self.frame.comments,
         )
         self.loop_frames[loop.id] = self.frame
         try:
