@@ -46,7 +46,9 @@ class GraphBuilder:
         return self.calling[-1] if self.calling else None
 
     def add_layer(self, layer: LayerSpec, origin: Origin) -> None:
-        self.layers[layer.id] = replace(layer, within=self.within)
+        if layer.within != self.within:
+            layer = replace(layer, within=self.within)
+        self.layers[layer.id] = layer
         self.origins[layer.id] = origin
         self.touch(origin, {layer.id})
 

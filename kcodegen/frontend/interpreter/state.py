@@ -126,8 +126,9 @@ class InterpreterState:
         self.backbone_io: dict[tuple[str, str], str] = {}
         self.classes: dict[str, ClassVal] = {}
         self.record_of_self: dict[int, ModelRecord] = {}
-        # By node (identity): substituted copies are short-lived, and an id can be reused.
-        self._code: dict[cst.CSTNode, str] = {}
+        # By ``id``, each entry holding its node: substituted copies are short-lived, and an id is
+        # not reused while its node lives (hashing a libcst node runs Python code).
+        self._code: dict[int, tuple[cst.CSTNode, str]] = {}
         self._names: dict[cst.CSTNode, frozenset[str]] = {}
         self.layer_configs: dict[str, shapes.Config] = {}  # by layer id, for ``self.shapes``
         self.shapes = shapes.Inference(self.builder, self.layer_configs)
@@ -143,10 +144,12 @@ class InterpreterState:
 
     def code(self, node: cst.CSTNode) -> str:
         """Source text of a node of the module (cached: unrolled loops ask for the same nodes often)."""
-        if node not in self._code:
+        found = self._code.get(id(node))
+        if found is None:
             text = self.positions.text(node)
-            self._code[node] = self.module.code_for_node(node) if text is None else text
-        return self._code[node]
+            found = node, self.module.code_for_node(node) if text is None else text
+            self._code[id(node)] = found
+        return found[1]
 
     def render(self, node: cst.BaseExpression, keep: Frame | None = None) -> str:
         """Source text of an expression, with names local to an inlined function replaced.

@@ -221,6 +221,7 @@ class KerasLayers(InterpreterState):
             self.span(node),
             scope=scope,
             reads_tensor=reads_tensor,
+            within=self.builder.within,
         )
         self.builder.add_layer(spec, self.origin())
         self.layer_configs[layer_id] = self.layer_config(node, values)
