@@ -12,7 +12,6 @@ from kcodegen.codegen.identifiers import identifiers, identifiers_in, words
 from kcodegen.codegen.imports import ImportPlan, apply_imports
 from kcodegen.codegen.pieces import Pieces
 from kcodegen.codegen.splice import Edits, apply, plan_model
-from kcodegen.codegen.subclass import emit_subclassing
 from kcodegen.codegen.unused_helpers import without_unused_helpers
 from kcodegen.frontend.python_ast import parsed, same_statements
 from kcodegen.ir import ModelGraph, Style
@@ -68,6 +67,8 @@ def _emit(graph: ModelGraph, to: Style, plan: ImportPlan, taken: set[str]) -> Ge
         return emit_functional(graph, plan)
     if to == "sequential":
         return emit_sequential(graph, plan)
+    from kcodegen.codegen.subclass import emit_subclassing  # with its block classes: only here
+
     return emit_subclassing(graph, plan, taken)
 
 
