@@ -5,8 +5,6 @@ when plain layer calls lead to it from the input, and refuses, with the line, wh
 
 from __future__ import annotations
 
-import textwrap
-
 import pytest
 from preservation import assert_preserved
 
@@ -79,25 +77,33 @@ def test_anything_but_plain_layer_calls_before_it_is_refused_with_its_line(
     assert not convert(source, "functional").refusals  # only the subclass has the problem
 
 
-def test_a_normalization_in_a_helper_is_refused_as_its_block_class_would_build_it_late() -> None:
-    source = textwrap.dedent(
-        """\
-        import keras
-        from keras import layers
+HELPER = """\
+import keras
+from keras import layers
 
 
-        def stem(x):
-            return layers.Normalization(mean=0.5, variance=0.25)(x)
+def stem(x):
+    return layers.Normalization(mean=0.5, variance=0.25)(x)
 
 
-        inputs = keras.Input((4,))
-        model = keras.Model(inputs, layers.Dense(2)(stem(inputs)))
-        """
-    )
+inputs = keras.Input((4,))
+model = keras.Model(inputs, layers.Dense(2)({calls}))
+"""
 
-    found = reasons(source, "subclassing")
+
+def test_a_normalization_in_a_helper_called_twice_is_refused_as_its_block_class_would_build_it_late() -> (
+    None
+):
+    found = reasons(HELPER.format(calls="stem(stem(inputs))"), "subclassing")
 
     assert found and found[0].startswith("6: `Normalization` makes its mean and variance")
+
+
+def test_a_normalization_in_a_helper_called_once_is_built_first_as_the_model_writes_it() -> None:
+    """A helper called once becomes no block class: its layers are the model's own."""
+    output = convert(HELPER.format(calls="stem(inputs)"), "subclassing").output
+
+    assert "        self.normalization.build(input_shape)\n" in output, output
 
 
 @pytest.mark.parametrize("normalization", ["", ", mean=[0.1, 0.2, 0.3], variance=[1.0, 2.0, 4.0]"])

@@ -9,6 +9,8 @@ between the input and it.
 
 from __future__ import annotations
 
+from collections import Counter
+
 from kcodegen.ir import InputSpec, ModelGraph, Node, TensorRef
 
 
@@ -19,6 +21,7 @@ def chain_from_input(graph: ModelGraph, node: Node) -> tuple[Node, ...] | None:
     if graph.input_structure.kind != "single":
         return None
     passes = {loop.pass_id(k) for loop in graph.loops for k in range(loop.passes)}
+    passes |= _block_calls(graph)
     chain: list[Node] = []
     step: Node = node
     while True:
@@ -35,7 +38,8 @@ def chain_from_input(graph: ModelGraph, node: Node) -> tuple[Node, ...] | None:
 
 def _plain_call(graph: ModelGraph, node: Node, passes: set[str]) -> bool:
     """A built-in layer called once, on one tensor, by the model's own code (not a helper's or a
-    loop's, whose layers the subclass keeps in a block class or a list)."""
+    loop's, whose layers the subclass keeps in a block class or a list). ``passes``: the loop
+    passes and the helper calls that may become a block class."""
     layer = graph.layer_by_id[node.layer]
     return (
         len(node.args) == 1
@@ -48,9 +52,20 @@ def _plain_call(graph: ModelGraph, node: Node, passes: set[str]) -> bool:
     )
 
 
+def _block_calls(graph: ModelGraph) -> set[str]:
+    """The calls of helpers called more than once, which ``outline`` may fold into a block class:
+    a helper called once is written in the model's own code (ConvNeXt's ``PreStem``)."""
+    counts = Counter(call.function for call in graph.invocations)
+    return {
+        call.id
+        for call in graph.invocations
+        if call.id in graph.helper_calls and counts[call.function] > 1
+    }
+
+
 def _in_helper_or_loop(graph: ModelGraph, within: str | None, passes: set[str]) -> bool:
     while within is not None:
-        if within in graph.helper_calls or within in passes:
+        if within in passes:
             return True
         within = graph.parents.get(within)
     return False

@@ -9,7 +9,7 @@ import re
 from kcodegen.ir import Invocation
 
 
-def class_name(call: Invocation, taken: set[str], ordinal: int = 0) -> str:
+def block_class_name(call: Invocation, taken: set[str], ordinal: int = 0) -> str:
     """A name not in ``taken`` (and added to it) for the class of ``call``'s helper; ``ordinal``
     (from 1) numbers the classes of one helper where no string tells their branches apart."""
     base = _camel(call.function)
@@ -18,12 +18,15 @@ def class_name(call: Invocation, taken: set[str], ordinal: int = 0) -> str:
     if arm and words and arm.startswith(words[-1]):
         arm = arm[len(words[-1]) :]  # ``InceptionResnetBlock`` for "block35": ``...Block35``
     base += arm
+    # Taken (by the helper itself, say): ``ConvBlock`` for conv, ``ConvNeXtBlockLayer`` for
+    # ConvNeXtBlock, then numbered.
+    suffix = "Layer" if base.endswith("Block") else "Block"
     name, counter = base or "Block", 1
     if name in taken:
-        name = f"{base}Block"
+        name = f"{base}{suffix}"
     while name in taken:
         counter += 1
-        name = f"{base}Block{counter}"
+        name = f"{base}{suffix}{counter}"
     taken.add(name)
     return name
 

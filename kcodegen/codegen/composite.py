@@ -19,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from kcodegen.codegen.block_calls import Call, with_tensors_renamed
-from kcodegen.ir import ModelGraph, Node, Op
+from kcodegen.ir import Condition, ModelGraph, Node, Op
 
 _FAIL = object()
 Ref = tuple  # ("parameter", name), ("step", line, index, position) or ("phi", line)
@@ -46,6 +46,7 @@ def composite(graph: ModelGraph, calls: list[Call]) -> tuple[Call, dict[int, str
         line
         for line in lines
         if all(c.results[line] == c.invocation.returned[0] for c in takers[line])
+        and _condition(takers[line][0], line).returns
     }
     helds = [_held(call, lines, variables, returning) for call in calls]
     merged: dict[int | None, tuple] = {}
@@ -90,7 +91,7 @@ def composite(graph: ModelGraph, calls: list[Call]) -> tuple[Call, dict[int, str
         return None
     conditions = tuple(
         replace(
-            next(c for c in chosen[line].invocation.conditions if c.line == line),
+            _condition(chosen[line], line),
             taken=True,
             held=((variables[line] or "", read_instead[line]),),
         )
@@ -111,6 +112,10 @@ def composite(graph: ModelGraph, calls: list[Call]) -> tuple[Call, dict[int, str
     return made, read_instead
 
 
+def _condition(call: Call, line: int) -> Condition:
+    return next(c for c in call.invocation.conditions if c.line == line)
+
+
 def _variable(graph: ModelGraph, takers: list[Call], line: int) -> str | None:
     """The variable the ``if`` rebinds, as every call that took it names its result."""
     names = {graph.tensor_by_id[call.results[line]].name_hint for call in takers}
@@ -128,8 +133,7 @@ def _held(
     before: dict[int, Ref] = {}
     for line in lines:
         variable = variables[line]
-        condition = next(c for c in call.invocation.conditions if c.line == line)
-        tensor = dict(condition.held).get(variable or "")
+        tensor = dict(_condition(call, line).held).get(variable or "")
         if line in returning:  # ``if ...: return layers.Add()([inputs, x])``, then ``return x``
             variable, tensor = "", None if call.branches[line] else call.invocation.returned[0]
         if variable is None or tensor is None:

@@ -27,7 +27,7 @@ from kcodegen.codegen.block_calls import (
     read_call,
     with_tensors_renamed,
 )
-from kcodegen.codegen.block_names import class_name
+from kcodegen.codegen.block_names import block_class_name
 from kcodegen.codegen.composite import composite
 from kcodegen.codegen.conditions import (
     BlockCondition,
@@ -68,7 +68,10 @@ class Block:
     graph: ModelGraph  # the helper's tensor parameters are its inputs; its site is the helper
     parameters: tuple[str, ...]  # the helper's other parameters as written: "strides=1"
     local: frozenset[str]  # ids of the layers written with the helper's parameter names
-    reads_all_parameters: bool  # each of those parameters is read by a layer of the class
+    # the helper's parameters nothing of the class reads (ConvNeXt's ``drop_path_rate``, read
+    # only by the test of an ``if`` every call took alike): neither the class nor its calls
+    # write them
+    unread: frozenset[str]
     conditions: tuple[BlockCondition, ...] = ()
     built: bool = False  # a layer reads the input's shape: all are made in build(), in order
     derived: tuple[tuple[str, str], ...] = ()  # the helper's names its layers may read
@@ -156,6 +159,7 @@ def _fold(
     given_classes = passed_classes(checked, classes)
     if given_classes is None:
         return None
+    checked, decided = _without_untaken(checked)
     checked, given, passed = _given_by_calls(graph, checked)
     fullest = next((c for c in checked if all(b is not None for b in c.branches.values())), None)
     if fullest is None:
@@ -173,18 +177,54 @@ def _fold(
                 return None
         read_instead = {line: fullest.refs[r] for line, r in otherwise.items()}
     block = _block(graph, fullest, "", read_instead, given)
-    if block is None or not block.reads_all_parameters:
-        return None  # a class that ignored an argument would build what its caller did not ask
-    name = class_name(first, taken, ordinal)
+    if block is None or not _honest(block, first, decided):
+        return None
+    name = block_class_name(first, taken, ordinal)
     parameters = defaults(block.parameters, given_classes[first.id], classes)
     graph_named = replace(block.graph, class_name=name)
     block = replace(block, class_name=name, graph=graph_named, parameters=parameters)
+    unwritten = block.unread | block.deciding  # parameters the calls no longer pass
     for call in checked:
         invocation = call.invocation
         passed_here = passed.get(invocation.id, ())
         given_here = given_classes[invocation.id]
-        graph = _replace_call(graph, call, name, passed_here, given_here, block.deciding)
+        graph = _replace_call(graph, call, name, passed_here, given_here, unwritten)
     return graph, block
+
+
+def _honest(block: Block, invocation: Invocation, decided: set[str]) -> bool:
+    """Whether the class takes no argument it would ignore: each parameter nothing of it reads
+    is one only the tests of ``if``s it does not write read (``decided``: those no call took;
+    and the tests of ``if``s that pick what a call builds, which the class writes one way,
+    ``syntax.picking_if``), and none of those picking tests reads a parameter it does take:
+    ``MaybeDense(units)`` that builds ``Dense(units)`` as every call did would ignore ``units >
+    4``."""
+    _, picked = read_through(invocation.picks, invocation.derived)
+    if block.unread - decided - picked:
+        return False  # a class that ignored an argument would build what its caller did not ask
+    taken = {name for name, _ in invocation.parameters or ()} - block.unread - block.deciding
+    return not picked & (taken - set(invocation.tensor_parameters))
+
+
+def _without_untaken(calls: list[Call]) -> tuple[list[Call], set[str]]:
+    """The calls without the ``if``s none of them took (ConvNeXt's ``if name is None: name =
+    ...`` where each call gives a name), and the parameters their tests read: a class made with
+    a call's arguments skips them too, as the call did, so it need not write them."""
+    untaken = {line for line in calls[0].branches if all(c.branches[line] is None for c in calls)}
+    if not untaken:
+        return calls, set()
+    read = {name for c in calls[0].invocation.conditions if c.line in untaken for name in c.names}
+    return [
+        replace(
+            call,
+            invocation=replace(
+                call.invocation,
+                conditions=tuple(c for c in call.invocation.conditions if c.line not in untaken),
+            ),
+            branches={line: b for line, b in call.branches.items() if line not in untaken},
+        )
+        for call in calls
+    ], read
 
 
 def _given_by_calls(
@@ -417,15 +457,21 @@ def _block(
             c for c in graph.invocations if graph.made_inside(c.parent, invocation.id)
         ),
     )
+    unread = parameters - read
+    taken = [
+        (name, default)
+        for name, default in invocation.parameters or ()
+        if name not in {*call.tensors, *unread, *deciding}
+    ]
     written = [
         name if default is None else f"{name}={default}"
-        for name, default in invocation.parameters or ()
-        if name not in {*call.tensors, *deciding} and name not in invocation.keyword_only
+        for name, default in taken
+        if name not in invocation.keyword_only
     ]
     keyword_only = [
         name if default is None else f"{name}={default}"
-        for name, default in invocation.parameters or ()
-        if name not in {*call.tensors, *deciding} and name in invocation.keyword_only
+        for name, default in taken
+        if name in invocation.keyword_only
     ]
     written += [f"{name}=None" for name in passed]
     if keyword_only:  # ``def block(x, *, units=8)`` takes its configuration by keyword only
@@ -435,7 +481,7 @@ def _block(
         block_graph,
         tuple(written),
         frozenset(local),
-        parameters <= read,
+        frozenset(unread),
         tuple(conditions),
         # a layer that reads the input's shape: the class makes its layers in build()
         built=len(call.tensors) == 1
@@ -495,7 +541,7 @@ def _replace_call(
     class_name: str,
     passed: tuple[tuple[str, str], ...],
     classes: Passed,
-    deciding: frozenset[str] = frozenset(),
+    unwritten: frozenset[str] = frozenset(),
 ) -> ModelGraph:
     invocation = call.invocation
     calls = {call.id: call for call in graph.invocations}
@@ -508,7 +554,7 @@ def _replace_call(
         a
         for index, a in enumerate(with_classes(invocation, classes))
         if a.tensor is None
-        and (a.keyword or (order[index] if index < len(order) else None)) not in deciding
+        and (a.keyword or (order[index] if index < len(order) else None)) not in unwritten
     ]
     written += [CallArgument(keyword, value, value, None) for keyword, value in passed]
     named = next((a.text for a in written if a.keyword == "name"), None)

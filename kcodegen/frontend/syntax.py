@@ -282,12 +282,44 @@ def chain_links(function: cst.FunctionDef) -> frozenset[int]:
     return frozenset(found)
 
 
+def picking_if(statement: cst.If, function: cst.FunctionDef) -> bool:
+    """An ``if`` directly in the function's body with an ``else`` (no ``elif``), each holding
+    plain statements and ``if``s that neither loop nor return (ConvNeXt's ``if drop_path_rate:
+    layer = StochasticDepth(...)`` / ``else: layer = layers.Activation("linear")``): it picks
+    what one call builds, which is in the call's key; calls that built alike fold, whichever
+    way each went."""
+    orelse = statement.orelse
+    return (
+        isinstance(orelse, cst.Else)
+        and any(s is statement for s in own_statements(function))
+        and all(
+            isinstance(s, cst.SimpleStatementLine | cst.If)
+            for suite in (statement.body, orelse.body)
+            for s in suite.body
+        )
+        and not find_any_order(statement, *_LOOPS, cst.Return, cst.Break, cst.Continue)
+    )
+
+
+@lru_cache(maxsize=1024)  # asked at every call of a helper
+def picking_tests(function: cst.FunctionDef) -> tuple[cst.BaseExpression, ...]:
+    """The tests of the function's ``picking_if``s that are no other kind of ``if`` it has."""
+    return tuple(
+        s.test
+        for s in own_statements(function)
+        if isinstance(s, cst.If)
+        and picking_if(s, function)
+        and not (simple_if(s, function) or mirrored_if(s, function) or chosen_if(s, function))
+    )
+
+
 @lru_cache(maxsize=1024)  # asked at every call of a helper; a loop calls the same one often
 def branches(function: cst.FunctionDef) -> bool:
     """Control flow one block class cannot follow: loops, and ``if``s that call something in a
-    branch and are not simple, mirrored, chosen or a chain, nor a ``conditional_assignment``
-    where one is an ``if``. An ``if`` or ``x if c else y`` that only picks values (``bn_axis = 3
-    if channels_last else 1``) is no branch: what it picked is in each call's layer arguments and
+    branch and are not simple, mirrored, chosen, a chain or picking, nor a
+    ``conditional_assignment`` where one is an ``if``. An ``if`` or ``x if c else y`` that only
+    picks values (``bn_axis = 3 if channels_last else 1``) is no branch: what it picked is in each
+    call's layer arguments and
     wiring, which must agree for the calls to fold."""
     if find_any_order(function.body, *_LOOPS):
         return True
@@ -306,6 +338,7 @@ def branches(function: cst.FunctionDef) -> bool:
             or mirrored_if(choice, function)
             or chosen_if(choice, function)
             or chain_if(choice, function)
+            or picking_if(choice, function)
         )
     ]
     held = {  # ``if``s in a simple one's body, or in a chain's branches, are part of them

@@ -243,6 +243,7 @@ class Condition:
     # The tensors the names its body assigns held when the ``if`` started: what they hold
     # after it when it is not taken.
     held: tuple[tuple[str, str], ...] = ()
+    returns: bool = False  # its body returns (``if ...: return layers.Add()([inputs, x])``)
 
 
 @dataclass(frozen=True)
@@ -285,6 +286,9 @@ class Invocation:
     # layer the caller's block class makes from what it is given.
     callee: str | None = None
     called: tuple[str, ...] = ()
+    # The tests of its ``if``s that pick what a call builds (``syntax.picking_if``), as written:
+    # a block class writes one way of each, and takes none of the names they read.
+    picks: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

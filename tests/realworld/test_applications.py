@@ -52,10 +52,12 @@ READABLE = (
     "MobileNetV2",
     "DenseNet121",
     "EfficientNetB0",
+    "EfficientNetV2B0",
     "InceptionV3",
     "Xception",
     "MobileNetV3Small",
     "InceptionResNetV2",
+    "ConvNeXtTiny",
 )
 
 # Refused as Sequential first for its residual sum written as an operator (``inputs +

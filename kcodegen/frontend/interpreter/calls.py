@@ -7,11 +7,12 @@ written back as one block. Calls of Keras objects go to the Keras plugin (``call
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import replace
 
 import libcst as cst
 
-from kcodegen.frontend import syntax
+from kcodegen.frontend import closures, syntax
 from kcodegen.frontend.errors import Unsupported
 from kcodegen.frontend.helper_locals import derived_locals
 from kcodegen.frontend.interpreter.brain import numpy_values
@@ -54,7 +55,20 @@ class Calls(InterpreterState):
     """Calls functions, builtins and methods."""
 
     def eval_call(self, node: cst.Call) -> Value:
+        closure = self._closure_helper(node)
+        if closure is not None:
+            return self._call_closure(closure, node)
         func = self.eval(node.func)
+        evaluated = self._arguments(func, node)
+        if not isinstance(evaluated, tuple):
+            return evaluated
+        return self.call(func, *evaluated, node)
+
+    def _arguments(
+        self, func: Value, node: cst.Call
+    ) -> tuple[list[Value], dict[str, Value]] | Value:
+        """The call's arguments, positional and by keyword; what the call gives instead where
+        a ``*``/``**`` argument's contents are not known."""
         args: list[Value] = []
         kwargs: dict[str, Value] = {}
         for arg in node.args:
@@ -69,7 +83,47 @@ class Calls(InterpreterState):
                 kwargs[arg.keyword.value] = value
             else:
                 args.append(value)
-        return self.call(func, args, kwargs, node)
+        return args, kwargs
+
+    def _closure_helper(self, node: cst.Call) -> tuple[FunctionVal, tuple[str, ...]] | None:
+        """``Helper(...)(x)`` where ``Helper`` is a module-level function that returns the
+        function it defines (``closures``), called with each of its parameters once, none by
+        ``*``: the helper run as one function, and the inner function's parameters; else None."""
+        outer = node.func
+        if not isinstance(outer, cst.Call) or not isinstance(outer.func, cst.Name):
+            return None
+        helper = self.lookup(outer.func.value)
+        if not isinstance(helper, FunctionVal) or helper.closure is not self.module_frame:
+            return None
+        flat = closures.flattened(helper.node)
+        if flat is None:
+            return None
+        names = closures.inner_parameters(helper.node)
+        given = [a.keyword.value if a.keyword else None for a in node.args]
+        if any(a.star for a in node.args) or any(g is not None for g in given[: given.count(None)]):
+            return None
+        bound = [*names[: given.count(None)], *(g for g in given if g is not None)]
+        if sorted(bound) != sorted(names):
+            return None
+        return replace(helper, node=flat), names
+
+    def _call_closure(self, closure: tuple[FunctionVal, tuple[str, ...]], node: cst.Call) -> Value:
+        """Run ``Helper(...)(x)`` as one call of ``helper`` (flattened): the helper's arguments,
+        then the inner function's, each by keyword."""
+        helper, names = closure
+        outer = node.func
+        assert isinstance(outer, cst.Call)
+        evaluated = self._arguments(helper, outer)
+        if not isinstance(evaluated, tuple):
+            return evaluated
+        args, kwargs = evaluated
+        written = list(outer.args)
+        for position, arg in enumerate(node.args):
+            keyword = arg.keyword.value if arg.keyword else names[position]
+            kwargs[keyword] = self.eval(arg.value)
+            written.append(arg.with_changes(keyword=cst.Name(keyword), equal=cst.AssignEqual()))
+        self.called_functions.add(helper.node.name.value)
+        return self.call_helper(helper, args, kwargs, node, written)
 
     def _unknown_expansion(self, func: Value, arg: cst.Arg, node: cst.Call) -> Value:
         """``block(x, **args)`` with ``args`` not known: a call that may build layers is refused
@@ -185,6 +239,14 @@ class Calls(InterpreterState):
     def call_function(
         self, func: FunctionVal, args: list[Value], kwargs: dict[str, Value], explore: bool = False
     ) -> Value:
+        frame, nested = self.function_frame(func, args, kwargs)
+        return self.invoke(func, frame, nested)
+
+    def function_frame(
+        self, func: FunctionVal, args: list[Value], kwargs: dict[str, Value]
+    ) -> tuple[Frame, bool]:
+        """The frame a call of ``func`` runs in, its parameters bound; and whether the function
+        is nested in the running block (its statements count as the one that called it)."""
         if len(self.stack) > 50:
             raise Unsupported("recursion too deep to follow", self.line(func.node))
         outer = self.frame
@@ -196,19 +258,25 @@ class Calls(InterpreterState):
         nested = block == outer.block and not func.closure.is_module
         if nested:
             frame.statement = outer.statement
-        return self.invoke(func, frame, nested)
+        return frame, nested
 
     def call_helper(
-        self, func: FunctionVal, args: list[Value], kwargs: dict[str, Value], node: cst.Call
+        self,
+        func: FunctionVal,
+        args: list[Value],
+        kwargs: dict[str, Value],
+        node: cst.Call,
+        written: Sequence[cst.Arg] | None = None,
     ) -> Value:
         """A call of a module-level function: recorded as an Invocation, so that what it builds
-        can be written back as one block."""
+        can be written back as one block. ``written``: its arguments, where not ``node``'s."""
         builder = self.builder
         invocation_id = builder.new_id("c")
         parent = builder.within
         local = self.block_frame()
         in_loop = self.in_loop_body()
-        if any(arg.star for arg in node.args):  # ``block(x, **args)``: each item, as its value
+        written = node.args if written is None else written
+        if any(arg.star for arg in written):  # ``block(x, **args)``: each item, as its value
             keywords: list[str | None] = [None] * len(args) + list(kwargs)
             arguments = tuple(
                 CallArgument(keyword, text, text, tensor_of(value))
@@ -218,13 +286,14 @@ class Calls(InterpreterState):
         else:
             arguments = tuple(
                 self._call_argument(arg, value, local, in_loop)
-                for arg, value in zip(node.args, [*args, *kwargs.values()], strict=True)
+                for arg, value in zip(written, [*args, *kwargs.values()], strict=True)
             )
         builder.calling.append(invocation_id)
         self.helper_bodies[invocation_id] = func.node
         made_before = len(self.records)
         try:
-            returned = self.call_function(func, args, kwargs)
+            frame, _ = self.function_frame(func, args, kwargs)
+            returned = self.invoke(func, frame)
         except Unsupported as problem:
             # A model the function built before kcg lost track of it is not the whole story
             # (weights loaded after it, statements that change it): it is refused for this.
@@ -260,11 +329,12 @@ class Calls(InterpreterState):
             trailing_comment=trailing,
             conditions=tuple(self.conditions.pop(invocation_id, ())),
             keyword_only=tuple(p.name.value for p in params.kwonly_params),
-            rebound=syntax.rebound_parameters(func.node),
+            rebound=tuple(p for p in syntax.rebound_parameters(func.node) if p in frame.rebound),
             derived=derived_locals(self.code(func.node)),
             arms=tuple(self.arms.pop(invocation_id, ())),
             callee=node.func.value if isinstance(node.func, cst.Name) else None,
             called=syntax.called_parameters(func.node),
+            picks=tuple(self.code(test) for test in syntax.picking_tests(func.node)),
         )
         return returned
 

@@ -36,6 +36,9 @@ class Frame:
         self.loop_vars: set[str] = set()
         # A function's arguments as the call gave them (its parameters before its body runs).
         self.entry: dict[str, Value] = {}
+        # Its parameters the body assigned so far: a parameter no assignment ran for holds what
+        # the call passed (``if name is None: name = ...`` where the call gave a name).
+        self.rebound: set[str] = set()
 
     @property
     def is_module(self) -> bool:

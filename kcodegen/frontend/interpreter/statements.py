@@ -14,14 +14,14 @@ from dataclasses import replace
 import libcst as cst
 
 from kcodegen.frontend import syntax
-from kcodegen.frontend.cst_search import find_all, find_any_order
+from kcodegen.frontend.cst_search import find_all
 from kcodegen.frontend.errors import Unsupported
 from kcodegen.frontend.helper_locals import loop_derived
 from kcodegen.frontend.import_bindings import import_bindings
 from kcodegen.frontend.interpreter.frame import Break, Continue, Frame, Return
+from kcodegen.frontend.interpreter.helper_ifs import HelperIfs
 from kcodegen.frontend.interpreter.state import (
     MAX_UNROLL,
-    InterpreterState,
     unknown_used,
 )
 from kcodegen.frontend.names import canonical
@@ -43,7 +43,6 @@ from kcodegen.frontend.values import (
     written_out,
 )
 from kcodegen.ir import (
-    Condition,
     Loop,
 )
 
@@ -60,12 +59,14 @@ AUGMENTED: dict[type, type] = {
 }
 
 
-class Statements(InterpreterState):
+class Statements(HelperIfs):
     """Runs statements in the current frame."""
 
     def bind(self, target: cst.BaseExpression, value: Value, node: cst.CSTNode) -> None:
         frame = self.frame
         if isinstance(target, cst.Name):
+            if target.value in frame.entry:
+                frame.rebound.add(target.value)
             frame.vars[target.value] = value
             self.note_binding(target.value, value)
         elif isinstance(target, (cst.Tuple, cst.List)):
@@ -289,200 +290,6 @@ class Statements(InterpreterState):
                 self.line(statement),
             )
         self.taint(statement, f"under {where}, {self._unknown_test()}")
-
-    def _mirrored(self, statement: cst.If, taken: bool) -> bool:
-        """Run an ``if`` whose ``else`` builds (``syntax.mirrored_if``) as ``if not test:``, its
-        ``else`` recorded as the Condition; False, running nothing, for any other ``if``."""
-        body = self.helper_bodies.get(self.builder.within or "")
-        if body is None or not syntax.mirrored_if(statement, body):
-            return False
-        assert isinstance(statement.orelse, cst.Else)
-        test = syntax.negated(statement.test, self.code(statement.test))
-        condition = self._condition(statement, taken, statement.orelse.body, test)
-        if not taken:
-            self.exec_nested(statement.body.body)
-            return True
-        if condition is not None:
-            self.builder.calling.append(condition)
-        try:
-            self.exec_nested(statement.orelse.body.body)  # type: ignore[union-attr]
-        finally:
-            if condition is not None:
-                self.builder.calling.pop()
-        return True
-
-    def _chosen(self, statement: cst.If, taken: bool) -> bool:
-        """Run an ``if`` whose ``else`` builds only through conditional expressions
-        (``syntax.chosen_if``) as ifs of its own: its body under its test, each expression's
-        layers under ``not test and`` the expression's test (``_conditional_assignment``). Where
-        the body is not taken, what it assigns holds what the ``else`` gives without its layers
-        (``x``, for ResNetV2's ``shortcut``); where it is, each expression is not taken, and its
-        variable holds what the body made. False, running nothing, for any other ``if``."""
-        call = self.builder.within
-        body = self.helper_bodies.get(call or "")
-        if call is None or body is None or self.block_frame() is not self.frame:
-            return False
-        if not syntax.chosen_if(statement, body):
-            return False
-        condition = self._condition(statement, taken, test=self.code(statement.test))
-        assert isinstance(statement.orelse, cst.Else) and condition is not None
-        recorded = self.conditions[call]
-        index = len(recorded) - 1
-        if taken:
-            self.builder.calling.append(condition)
-            try:
-                self.exec_nested(statement.body.body)
-            finally:
-                self.builder.calling.pop()
-            for line in syntax.unscoped(statement.orelse.body.body):
-                found = syntax.conditional_assignment(line)  # type: ignore[arg-type]
-                if found is not None:
-                    self._record_assignment(line, found, statement, taken=False)  # type: ignore[arg-type]
-            return True
-        before = {
-            value.tensor_id for value in self.frame.vars.values() if isinstance(value, TensorVal)
-        }
-        self.exec_nested(statement.orelse.body.body)
-        given = {name: tensor for c in recorded[index + 1 :] for name, tensor in c.held}
-        for name in syntax.assigned_names(statement.orelse.body):
-            value = self.frame.vars.get(name)
-            if name not in given and isinstance(value, TensorVal) and value.tensor_id in before:
-                given[name] = value.tensor_id  # ``else: shortcut = x``
-        wanted = syntax.assigned_names(statement.body)
-        held = tuple((name, given[name]) for name in sorted(given) if name in wanted)
-        recorded[index] = replace(recorded[index], held=held)
-        return True
-
-    def _conditional_assignment(self, statement: cst.SimpleStatementLine) -> bool:
-        """Run ``name = A if test else B`` (``syntax.conditional_assignment``) directly in a
-        helper's body, or in a chosen ``if``'s ``else``, as ``if test: name = A`` whose variable
-        holds ``B`` when it is not taken. False, running nothing, for any other statement."""
-        call = self.builder.within
-        body = self.helper_bodies.get(call or "")
-        found = syntax.conditional_assignment(statement)
-        if call is None or body is None or found is None or self.block_frame() is not self.frame:
-            return False
-        where = syntax.chosen_context(statement, body)
-        if where is None:
-            return False
-        outer, _ = where
-        value = self._record_assignment(statement, found, outer)
-        if value is None:
-            return False
-        small = statement.body[0]
-        assert isinstance(small, cst.Assign)
-        self.bind(small.targets[0].target, value, small)
-        return True
-
-    def _record_assignment(
-        self,
-        statement: cst.SimpleStatementLine,
-        found: tuple[str, cst.IfExp, cst.BaseExpression],
-        outer: cst.If | None,
-        taken: bool | None = None,
-    ) -> Value | None:
-        """Record a conditional assignment as a ``Condition`` at its line, under ``not`` the test
-        of the chosen ``if`` it is in (``outer``); and, unless ``taken`` is given (False: that
-        ``if``'s body ran, and its variable holds what the body made), what it assigns. None,
-        recording nothing, where its test is only known at run time."""
-        name, expression, builds = found
-        text = self.code(expression.test)
-        if builds is expression.orelse:
-            text = syntax.negated(expression.test, text)
-        tests = [expression.test]
-        if outer is not None:
-            text = syntax.conjoined(syntax.negated(outer.test, self.code(outer.test)), text)
-            tests.append(outer.test)
-        other = expression.orelse if builds is expression.body else expression.body
-        if taken is not None:
-            value = self.frame.vars.get(name)
-            held = ((name, value.tensor_id),) if isinstance(value, TensorVal) else ()
-            self._condition(
-                outer or statement, taken, builds, text, self.line(statement), tests, held
-            )
-            return None
-        decided = truth(self.eval(expression.test))
-        if not isinstance(decided, Const):
-            return None
-        taken = bool(decided.value) == (builds is expression.body)
-        fallback = self.eval(other)  # it calls nothing
-        held = ((name, fallback.tensor_id),) if isinstance(fallback, TensorVal) else ()
-        anchor = outer or statement
-        condition = self._condition(anchor, taken, builds, text, self.line(statement), tests, held)
-        if not taken:
-            return fallback
-        if condition is None:
-            return self.eval(builds)
-        self.builder.calling.append(condition)
-        try:
-            return self.eval(builds)
-        finally:
-            self.builder.calling.pop()
-
-    def _condition(
-        self,
-        statement: cst.If | cst.SimpleStatementLine,
-        taken: bool,
-        suite: cst.CSTNode | None = None,
-        test: str | None = None,
-        line: int | None = None,
-        tests: Sequence[cst.BaseExpression] = (),
-        held: tuple[tuple[str, str], ...] | None = None,
-    ) -> str | None:
-        """Record an ``if`` of a helper's own body (see ``Condition``), ``suite`` its body and
-        ``test`` its test's text (those of a mirrored ``if``'s ``else``, or of a conditional
-        assignment at ``line``, whose test reads ``tests`` and whose variables hold ``held``
-        when it is not taken); its id, when recorded. ``statement`` is the helper's own."""
-        call = self.builder.within
-        body = self.helper_bodies.get(call or "")
-        if call is None or body is None:
-            return None
-        if isinstance(statement, cst.If):
-            suite = statement.body if suite is None else suite
-            tests = tests or [statement.test]
-            if test is None and not syntax.simple_if(statement, body):
-                return None
-            test = self.code(statement.test) if test is None else test
-        if suite is None or test is None or not find_any_order(suite, cst.Call):
-            return None  # it only picks values, which the calls' keys compare
-        if self.block_frame() is not self.frame:
-            return None  # a function inside the helper, or the helper calling itself
-        line = self.line(statement) if line is None else line
-        read = set().union(*(self.names_in(t) for t in tests)) & self.frame.vars.keys()
-        before = syntax.statements_before(body, statement)
-        rebound = set().union(*(syntax.assigned_names(s) for s in before))
-        parameters = {p.name.value for p in [*body.params.params, *body.params.kwonly_params]}
-        condition = Condition(
-            f"{call}:if{line}",
-            line,
-            test,
-            taken,
-            tuple(sorted(read & parameters - rebound)),
-            reads_locals=bool(read - (parameters - rebound)),
-            held=tuple(
-                (name, value.tensor_id)
-                for name in sorted(syntax.assigned_names(suite))
-                if isinstance(value := self.frame.vars.get(name), TensorVal)
-            )
-            if held is None
-            else held,
-        )
-        self.conditions.setdefault(call, []).append(condition)
-        return condition.id
-
-    def _given_otherwise(self, condition_id: str, suite: cst.BaseSuite) -> None:
-        """A recorded ``if`` not taken whose ``else`` names what is there (``else: x =
-        inputs``): what the names its body assigns hold after the ``else``, as its ``held``."""
-        recorded = self.conditions.get(self.builder.within or "", [])
-        at = next((i for i, c in enumerate(recorded) if c.id == condition_id), None)
-        if at is None:
-            return
-        held = tuple(
-            (name, value.tensor_id)
-            for name in sorted(syntax.assigned_names(suite))
-            if isinstance(value := self.frame.vars.get(name), TensorVal)
-        )
-        recorded[at] = replace(recorded[at], held=held)
 
     def _unknown_test(self) -> str:
         """Why the test just evaluated has no value."""
