@@ -140,6 +140,8 @@ def class_name(graph: ModelGraph, taken: set[str]) -> str:
             base = "MyModel"
         elif not base.endswith("Model"):
             base += "Model"
+    if base in taken and not base.endswith("Model"):
+        base += "Model"  # ``InceptionV3Model`` beside the builder ``InceptionV3``, not ``...V32``
     name, counter = base, 1
     while name in taken:
         counter += 1
