@@ -105,16 +105,17 @@ def read_call(graph: ModelGraph, invocation: Invocation) -> Call | None:
             local[tensor] = ("step", line, len(key) - 1, position)
     made = {t for step in members for t in step.outputs}
     ids = {step.id for step in members}
-    returned = invocation.returned
-    if len(returned) != 1 or returned[0] not in made:
+    returned = made_returned(invocation, made, set(tensors.values()))
+    if returned is None:
         return None
-    for tensor in made - {returned[0]}:
+    for tensor in made - {returned}:
         if tensor in graph.output_structure.tensors or set(graph.consumers[tensor]) - ids:
             return None  # the caller reads a tensor the call does not return
-    keys[None].append(("returns", local[returned[0]]))
+    keys[None].append(("returns", local[returned]))
+    invocation = replace(invocation, returned=(returned,))  # the class gives what it made
     results: dict[int, str] = {}
     for line, made_under in conditional.items():
-        result = if_result(graph, made_under, ids, returned[0])
+        result = if_result(graph, made_under, ids, returned)
         if result is None:
             return None
         results[line] = result
@@ -135,6 +136,17 @@ def read_call(graph: ModelGraph, invocation: Invocation) -> Call | None:
         {ref: tensor for tensor, ref in local.items()},
         entries,
     )
+
+
+def made_returned(invocation: Invocation, made: set[str], passed: set[str]) -> str | None:
+    """The one tensor the call made among those it returned, or None. The others must be tensors
+    it was passed, given back unchanged (NASNet's cells ``return x, ip``): the caller reads
+    those as it did, so the class returns only what it made."""
+    returned = invocation.returned
+    new = [tensor for tensor in returned if tensor in made]
+    if len(new) != 1 or not set(returned) - {new[0]} <= passed:
+        return None
+    return new[0]
 
 
 def made_through(layer: LayerSpec, function: str) -> str | None:

@@ -10,7 +10,9 @@ call become the graph of the class. Helpers called inside helpers fold first, so
 blocks. Calls may differ in the ``if``s of the helper's body they took (a shortcut projected only
 where the shape changes): the class keeps such an ``if`` (``conditions``). Where an
 ``if``/``elif`` chain picks what the helper builds, the calls that took the same branches fold
-into a class of their own (``_kind``). A helper whose calls differ otherwise stays inlined,
+into a class of their own (``_kind``). Calls holding different classes of a helper they call
+fold into one class taking that class (``passed_by_calls``); where only some calls were given a
+tensor for a parameter, those fold apart. A helper whose calls differ otherwise stays inlined,
 written as before; the blocks it calls still fold.
 """
 
@@ -18,7 +20,7 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass, replace
-from typing import Any, Literal
+from typing import Literal
 
 from kcodegen.codegen.block_calls import (
     Call,
@@ -36,8 +38,8 @@ from kcodegen.codegen.conditions import (
 )
 from kcodegen.codegen.helper_locals import read_through
 from kcodegen.codegen.keys import names_in
+from kcodegen.codegen.passed_by_calls import alike_calls, chosen_classes, given_by_calls
 from kcodegen.codegen.passed_classes import Passed, defaults, passed_classes, through, with_classes
-from kcodegen.frontend.syntax import is_literal
 from kcodegen.ir import (
     ArgScope,
     ArgumentText,
@@ -109,11 +111,34 @@ def outline(graph: ModelGraph, taken: set[str]) -> tuple[ModelGraph, list[Block]
             siblings = [other for other in kinds if other[0] == kind[0]]
             ordinal = siblings.index(kind) + 1 if len(siblings) > 1 else 0
             its_calls = [c for c in graph.invocations if _kind(c) == kind]
-            folded = _fold(graph, its_calls, taken, classes, ordinal)
-            if folded is not None:
-                graph, block = folded
-                blocks.append(block)
-                classes[kind[0]] = block.class_name
+            made = {block.class_name for block in blocks}
+            graph, new = _fold_kind(graph, its_calls, taken, classes, made, ordinal)
+            blocks += new
+            if new:
+                classes[kind[0]] = new[-1].class_name
+
+
+def _fold_kind(
+    graph: ModelGraph,
+    calls: list[Invocation],
+    taken: set[str],
+    classes: dict[str, str],
+    made: set[str],
+    ordinal: int,
+) -> tuple[ModelGraph, list[Block]]:
+    """The graph with the calls folded into one class, or where they do not, each group of them
+    given tensors for the same parameters into one (NASNet's cells but the first, given
+    ``p=None``); and the classes."""
+    folded = _fold(graph, calls, taken, classes, made, ordinal)
+    if folded is not None:
+        return folded[0], [folded[1]]
+    found = []
+    for group in alike_calls(calls):
+        folded = _fold(graph, group, taken, classes, made, ordinal)
+        if folded is not None:
+            graph, block = folded
+            found.append(block)
+    return graph, found
 
 
 def _kind(call: Invocation) -> tuple:
@@ -137,6 +162,7 @@ def _fold(
     invocations: list[Invocation],
     taken: set[str],
     classes: dict[str, str],
+    made: set[str],
     ordinal: int = 0,
 ) -> tuple[ModelGraph, Block] | None:
     """The graph with the helper's calls folded, and its block; None when one class cannot
@@ -160,7 +186,10 @@ def _fold(
     if given_classes is None:
         return None
     checked, decided = _without_untaken(checked)
-    checked, given, passed = _given_by_calls(graph, checked)
+    checked, given, passed = given_by_calls(graph, checked, _RESERVED)
+    own = {name for name, _ in first.parameters} | {name for name, _ in first.derived}
+    own |= {p for by in given.values() for p in by.values()} | _RESERVED
+    checked, chosen, chose = chosen_classes(graph, checked, made, own)
     fullest = next((c for c in checked if all(b is not None for b in c.branches.values())), None)
     if fullest is None:
         stitched = composite(graph, checked)
@@ -176,7 +205,7 @@ def _fold(
             if not alike(fullest.key, call.key, otherwise):
                 return None
         read_instead = {line: fullest.refs[r] for line, r in otherwise.items()}
-    block = _block(graph, fullest, "", read_instead, given)
+    block = _block(graph, fullest, "", read_instead, given, chosen)
     if block is None or not _honest(block, first, decided):
         return None
     name = block_class_name(first, taken, ordinal)
@@ -186,7 +215,7 @@ def _fold(
     unwritten = block.unread | block.deciding  # parameters the calls no longer pass
     for call in checked:
         invocation = call.invocation
-        passed_here = passed.get(invocation.id, ())
+        passed_here = passed.get(invocation.id, ()) + chose.get(invocation.id, ())
         given_here = given_classes[invocation.id]
         graph = _replace_call(graph, call, name, passed_here, given_here, unwritten)
     return graph, block
@@ -227,97 +256,6 @@ def _without_untaken(calls: list[Call]) -> tuple[list[Call], set[str]]:
     ], read
 
 
-def _given_by_calls(
-    graph: ModelGraph, calls: list[Call]
-) -> tuple[list[Call], dict[str, dict[str, str]], dict[str, tuple[tuple[str, str], ...]]]:
-    """A layer argument the helper computes from a tensor (EfficientNet's ``padding=
-    correct_pad(x, kernel_size)``), written as its value, that differs between the calls: no
-    class computes it where it makes its layers, so each call passes it, by keyword, as the
-    class's own parameter. The calls with it as that parameter in their keys; per layer id, its
-    keyword -> the parameter; per call, what it passes."""
-    invocation = calls[0].invocation
-    taken = {name for name, _ in invocation.parameters or ()} | set(_RESERVED)
-    taken |= {name for name, _ in invocation.derived}
-    given: dict[str, dict[str, str]] = {}
-    passed: dict[str, list[tuple[str, str]]] = {}
-    keys: list[dict[int | None, Any]] = [  # each call's key, by part: None for outside its ifs
-        {part: (c.key if part is None else c.branches[part]) for part in (None, *c.branches)}
-        for c in calls
-    ]
-    for part in (None, *calls[0].branches):
-        having = [i for i, c in enumerate(calls) if keys[i][part] is not None]
-        if len({len(keys[i][part]) for i in having}) != 1:
-            continue
-        for index in range(len(keys[having[0]][part])):
-            entries = [keys[i][part][index] for i in having]
-            first = entries[0]
-            if not (isinstance(first, tuple) and first[:1] == ("layer",)) or all(
-                e == first for e in entries
-            ):
-                continue
-            if any(
-                e[:3] != first[:3] or [k for k, _ in e[3]] != [k for k, _ in first[3]]
-                for e in entries
-            ):
-                continue
-            layers = [_layer_at(graph, calls[i], part, index) for i in having]
-            for position, (keyword, _) in enumerate(first[3]):
-                values = [e[3][position][1] for e in entries]
-                if len(set(values)) == 1 or not all(
-                    _reads_a_tensor(graph, calls[i], layer, keyword)
-                    for i, layer in zip(having, layers, strict=True)
-                ):
-                    continue
-                if not all(is_literal(v) for v in values):
-                    continue
-                parameter = keyword if keyword not in taken else f"{keyword}_{index}"
-                while parameter in taken:
-                    parameter += "_"
-                taken.add(parameter)
-                for i, layer, value in zip(having, layers, values, strict=True):
-                    given.setdefault(layer.id, {})[keyword] = parameter
-                    passed.setdefault(calls[i].invocation.id, []).append((parameter, value))
-                    entry = keys[i][part][index]
-                    kwargs = tuple(
-                        (k, ("given", parameter) if k == keyword else v) for k, v in entry[3]
-                    )
-                    keys[i][part] = (
-                        *keys[i][part][:index],
-                        (*entry[:3], kwargs, *entry[4:]),
-                        *keys[i][part][index + 1 :],
-                    )
-    if not given:
-        return calls, {}, {}
-    renewed = [
-        replace(
-            call,
-            key=keys[i][None],
-            branches={line: keys[i][line] for line in call.branches},
-        )
-        for i, call in enumerate(calls)
-    ]
-    return renewed, given, {call: tuple(values) for call, values in passed.items()}
-
-
-def _layer_at(graph: ModelGraph, call: Call, part: int | None, index: int) -> LayerSpec:
-    """The layer whose entry is at ``index`` of the call's key part: the entry before its first
-    call's."""
-    step = next(
-        s for s in call.steps if isinstance(s, Node) and call.entries.get(s.id) == (part, index + 1)
-    )
-    return graph.layer_by_id[step.layer]
-
-
-def _reads_a_tensor(graph: ModelGraph, call: Call, layer: LayerSpec, keyword: str) -> bool:
-    """Whether the helper's text for the layer's ``keyword`` reads one of the call's tensors."""
-    written = layer.written_in(ArgScope.FUNCTION)
-    text = dict(written.kwargs).get(keyword) if written is not None else None
-    if text is None:
-        return False
-    made = {graph.tensor_by_id[t].name_hint for step in call.steps for t in step.outputs}
-    return bool(names_in([text]) & (made | set(call.tensors)) - {None})
-
-
 def _not_taken(
     graph: ModelGraph, call: Call, line: int, seen: dict[int, str], given: dict[int, str]
 ) -> str | None:
@@ -351,6 +289,7 @@ def _block(
     class_name: str,
     otherwise: dict[int, str],
     by_calls: dict[str, dict[str, str]] | None = None,
+    chosen: dict[str, tuple[str, str]] | None = None,
 ) -> Block | None:
     """The class's graph (``call``'s steps, its tensor parameters as inputs), or None when an
     ``if`` of it cannot be written in the class."""
@@ -378,6 +317,8 @@ def _block(
         for layer in call.layers
         if (parameter := made_through(layer, invocation.function)) is not None
     }
+    chosen = chosen or {}  # layer id -> the parameter giving its class, and its default
+    through_parameter.update({layer: parameter for layer, (parameter, _) in chosen.items()})
     read |= set(through_parameter.values())  # ``self.activation = activation()``
     for layer in call.layers:
         args, kwargs, kept = constructor(layer, invocation, parameters - set(invocation.rebound))
@@ -474,6 +415,7 @@ def _block(
         if name in invocation.keyword_only
     ]
     written += [f"{name}=None" for name in passed]
+    written += [f"{name}={default}" for name, default in dict(chosen.values()).items()]
     if keyword_only:  # ``def block(x, *, units=8)`` takes its configuration by keyword only
         written += ["*", *keyword_only]
     return Block(

@@ -40,25 +40,9 @@ CONVERTED = {
     ),
 }
 
-# Subclassing output that writes each layer of the source about once (at most 1.5 times the
-# source's layer constructor calls): helpers became classes and loops stayed loops. The others
-# still write some helper out call by call (the closing notes of issue 13 list why).
-READABLE = (
-    "VGG16",
-    "VGG19",
-    "MobileNet",
-    "ResNet50",
-    "ResNet50V2",
-    "MobileNetV2",
-    "DenseNet121",
-    "EfficientNetB0",
-    "EfficientNetV2B0",
-    "InceptionV3",
-    "Xception",
-    "MobileNetV3Small",
-    "InceptionResNetV2",
-    "ConvNeXtTiny",
-)
+# Every architecture's Subclassing output writes each layer of the source about once (at most
+# 1.5 times the source's layer constructor calls): helpers became classes and loops stayed loops.
+READABLE = tuple(architecture.builder for architecture in ADAPTED)
 
 # Refused as Sequential first for its residual sum written as an operator (``inputs +
 # layer(x)``: "an operation on tensors, not a layer"), then at the merges.
