@@ -7,6 +7,7 @@ from __future__ import annotations
 import textwrap
 
 import pytest
+from subclass_verified import assert_subclass_computes_the_same
 
 from kcodegen.convert import convert
 
@@ -102,12 +103,4 @@ def test_a_parameter_only_the_chain_reads_is_the_class_not_an_argument() -> None
 @pytest.mark.slow
 @pytest.mark.parametrize("source", [CHAIN, CHOSEN_ONLY], ids=["chain", "chosen-only"])
 def test_a_class_per_branch_computes_what_the_helper_did(source: str) -> None:
-    pytest.importorskip("tensorflow")
-    from kcodegen.verify.conversion import verify_conversion
-
-    original = HEADER + source
-    conversion = convert(original, "subclassing")
-    ((_, result),) = verify_conversion(
-        original, conversion.output, conversion.models, path="blocks.py", binds={}
-    )
-    assert result.equivalent, result.details()  # type: ignore[union-attr]
+    assert_subclass_computes_the_same(HEADER + source)

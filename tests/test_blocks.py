@@ -6,6 +6,7 @@ from __future__ import annotations
 import textwrap
 
 import pytest
+from subclass_verified import assert_subclass_computes_the_same
 
 from kcodegen.convert import convert
 
@@ -476,15 +477,7 @@ def test_a_with_that_only_names_a_scope_is_part_of_the_block_and_not_written() -
     ids=["build", "init", "picked", "else", "stitched", "chosen", "expression", "scoped"],
 )
 def test_blocks_with_an_if_compute_what_the_helper_did(source: str) -> None:
-    pytest.importorskip("tensorflow")
-    from kcodegen.verify.conversion import verify_conversion
-
-    original = HEADER + source
-    conversion = convert(original, "subclassing")
-    ((_, result),) = verify_conversion(
-        original, conversion.output, conversion.models, path="blocks.py", binds={}
-    )
-    assert result.equivalent, result.details()  # type: ignore[union-attr]
+    assert_subclass_computes_the_same(HEADER + source)
 
 
 @pytest.mark.parametrize(

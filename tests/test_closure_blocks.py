@@ -7,6 +7,7 @@ from __future__ import annotations
 import textwrap
 
 import pytest
+from subclass_verified import assert_subclass_computes_the_same
 
 from kcodegen.convert import convert
 
@@ -83,12 +84,4 @@ def test_the_block_kept_to_be_called_later_stays_written_out() -> None:
 
 @pytest.mark.slow
 def test_the_class_computes_what_the_helper_did() -> None:
-    pytest.importorskip("tensorflow")
-    from kcodegen.verify.conversion import verify_conversion
-
-    original = HEADER + BLOCK.replace("{calls}", NAMED)
-    conversion = convert(original, "subclassing")
-    ((_, result),) = verify_conversion(
-        original, conversion.output, conversion.models, path="blocks.py", binds={}
-    )
-    assert result.equivalent, result.details()  # type: ignore[union-attr]
+    assert_subclass_computes_the_same(HEADER + BLOCK.replace("{calls}", NAMED))
