@@ -189,3 +189,23 @@ def test_a_tuple_in_parentheses_and_text_that_is_not_ascii() -> None:
     source = 'x = ( 1, "é" )\ny = ("ü" + z)\nw = f(\n    (a),\n)\n'
     assert_same_positions(source)
     assert_same_text(source)
+
+
+@pytest.mark.parametrize(
+    "expression",
+    [
+        "1.0.real + x",
+        "1e5 * y",
+        "0x1F + z",
+        ".5j - w",
+        "1_000 + v",
+        "1e-5+u",
+        "a1.b2[3].c",
+        "f(1.)",
+    ],
+)
+def test_the_names_of_an_expression_read_from_its_words_skip_numbers(expression: str) -> None:
+    source = f"r = {expression}\n"
+    tree = ast.parse(source).body[0].value  # type: ignore[attr-defined]
+    names = {n.value for n in _nodes(cst.parse_expression(expression)) if isinstance(n, cst.Name)}
+    assert SourceText(source).names(tree) == names

@@ -29,8 +29,11 @@ Paired = tuple[cst.CSTNode, ast.expr, bool]
 _Statement = tuple[cst.CSTNode, Sequence[ast.stmt], bool]  # the same for a statement
 
 _LINE_BREAK = re.compile("\r\n|\r|\n")
-# A number is matched whole (``1e5``, ``0x1F``, ``.5j``) so that no part of it reads as a word.
-_WORD_OR_NUMBER = re.compile(r"\.?\d[\w.]*|([^\W\d]\w*)")
+# A number is matched whole (``1e5``, ``0x1F``, ``.5j``) so that no part of it reads as a word,
+# and only the number (``1.0.real`` reads ``real``).
+_WORD_OR_NUMBER = re.compile(
+    r"0[xXoObB][\w]+|(?:\d[\d_]*)?\.?\d[\d_]*(?:[eE][+-]?\d[\d_]*)?[jJ]?|([^\W\d]\w*)"
+)
 _NAMED_CONSTANTS = frozenset({"None", "True", "False"})  # libcst Names, ast Constants
 
 
