@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import re
 
+from kcodegen.codegen.naming import camel
 from kcodegen.ir import Invocation
 
 
 def block_class_name(call: Invocation, taken: set[str], ordinal: int = 0) -> str:
     """A name not in ``taken`` (and added to it) for the class of ``call``'s helper; ``ordinal``
     (from 1) numbers the classes of one helper where no string tells their branches apart."""
-    base = _camel(call.function)
+    base = camel(call.function)
     arm = (_arm_name(call) or str(ordinal)) if ordinal else ""
     words = re.findall(r"[A-Z][a-z]*|[a-z]+|\d+", base)
     if arm and words and arm.startswith(words[-1]):
@@ -31,13 +32,9 @@ def block_class_name(call: Invocation, taken: set[str], ordinal: int = 0) -> str
     return name
 
 
-def _camel(text: str) -> str:
-    return "".join(part[:1].upper() + part[1:] for part in re.split(r"[_\W]+", text) if part)
-
-
 def _arm_name(call: Invocation) -> str:
     """What tells the class of a chain's branch from its siblings: the string the test it took
     compares with (``block_type == "block17"``: ``Block17``); empty when none does."""
     taken = [test for _, test, took in call.arms if took]
     found = re.fullmatch(r"""\s*\w+\s*==\s*(['"])(\w+)\1\s*""", taken[-1]) if taken else None
-    return _camel(found.group(2)) if found else ""
+    return camel(found.group(2)) if found else ""

@@ -132,10 +132,10 @@ class _Unique:
 def class_name(graph: ModelGraph, taken: set[str]) -> str:
     """``model`` -> ``MyModel``, ``encoder`` -> ``EncoderModel``, ``name="clf"`` -> ``Clf``."""
     if graph.keras_name and graph.keras_name.isidentifier():
-        base = _camel(graph.keras_name)
+        base = camel(graph.keras_name)
     else:
         stem = re.sub(r"^(build|make|create|get)_", "", graph.name)
-        base = _camel(stem)
+        base = camel(stem)
         if base == "Model":
             base = "MyModel"
         elif not base.endswith("Model"):
@@ -149,7 +149,8 @@ def class_name(graph: ModelGraph, taken: set[str]) -> str:
     return name
 
 
-def _camel(text: str) -> str:
+def camel(text: str) -> str:
+    """``conv_block`` -> ``ConvBlock``: a class name from a Python name."""
     return (
         "".join(part[:1].upper() + part[1:] for part in re.split(r"[_\W]+", text) if part)
         or "Generated"
