@@ -23,6 +23,7 @@ from kcodegen.verify.runner import (
     VerifyUnavailable,
     verify_batch,
 )
+from kcodegen.verify.saved import verify_saved
 from kcodegen.verify.signature import InputError, InputSignature
 from kcodegen.verify.slice import NeedsData, SliceError, model_slice
 
@@ -51,4 +52,5 @@ __all__ = [
     "model_slice",
     "result_json",
     "verify_batch",
+    "verify_saved",
 ]

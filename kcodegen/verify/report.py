@@ -165,9 +165,31 @@ class VerifyReport:
 
 
 # Why no verdict was reached. A user can act on all but "crash": bind data, give a shape, fix code.
-FAILURE_KINDS = ("needs-data", "slice", "input", "build", "run", "weights", "timeout", "crash")
+# "load" and "correspondence" are a saved model's: it cannot be loaded, or the module generated
+# from it has layers that do not match its layers by name.
+FAILURE_KINDS = (
+    "needs-data",
+    "slice",
+    "input",
+    "build",
+    "run",
+    "weights",
+    "load",
+    "correspondence",
+    "timeout",
+    "crash",
+)
 # Their messages start with the path.
-LOCATED_FAILURES = ("needs-data", "slice", "input", "build", "run", "weights")
+LOCATED_FAILURES = (
+    "needs-data",
+    "slice",
+    "input",
+    "build",
+    "run",
+    "weights",
+    "load",
+    "correspondence",
+)
 
 
 @dataclass(frozen=True)

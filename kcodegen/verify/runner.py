@@ -2,7 +2,7 @@
 
 API (stable: the property tests build on it)::
 
-    from kcodegen.verify import ModelSource, VerifyCase, VerifySession, verify_batch
+    from kcodegen.verify import ModelSource, VerifyCase, VerifySession, verify_batch, verify_saved
 
     case = VerifyCase(
         ModelSource(original_text, original_graph, path="a.py"),  # graph: parse_models(text).models[i]
@@ -12,6 +12,7 @@ API (stable: the property tests build on it)::
         results = session.verify([case, ...])  # one result per case, in order
     results = verify_batch(cases, timeout=60)  # the same, with a session of its own
     case = case_from_texts(original_text, converted_text)  # parses both, pairs the models
+    result = verify_saved("model.keras", generated_text, path="model.py", session=session)
 
 Each result is a ``VerifyReport`` (both models ran: ``.equivalent``, ``.summary()``, ``.details()``,
 ``.outputs``, ``.first_difference``) or a ``VerifyFailure`` (no verdict: ``.kind`` is one of
@@ -188,6 +189,12 @@ class VerifySession:
             return VerifyFailure("slice", str(error))
         except InputError as error:
             return VerifyFailure("input", f"{case.original.path}: {error}")
+        return self.send(request)
+
+    def send(self, request: dict[str, Any]) -> VerifyResult:
+        """Run one prepared request (``prepare``'s, or another kind the worker knows) in the
+        worker, started if need be; ``atol`` and ``rtol`` come with it."""
+        require_tensorflow()
         try:
             if self._worker is None:
                 self._worker = _Worker.launch()
@@ -198,7 +205,7 @@ class VerifySession:
             return VerifyFailure(gone.kind, gone.message)
         if "failure" in answer:
             return VerifyFailure(answer["failure"]["kind"], answer["failure"]["message"])
-        return VerifyReport.from_dict(answer["report"], atol=case.atol, rtol=case.rtol)
+        return VerifyReport.from_dict(answer["report"], atol=request["atol"], rtol=request["rtol"])
 
 
 def prepare(case: VerifyCase) -> dict[str, Any]:

@@ -4,14 +4,14 @@ Runs as ``python -m kcodegen.verify.worker``. It imports Keras once, says ``{"re
 reads one JSON request per line on stdin and answers each with one JSON line on stdout:
 ``{"report": ...}`` or ``{"failure": {"kind": ..., "message": ...}}``. Whatever user code prints
 goes to stderr, so it cannot corrupt the answers. Each case starts from a clear Keras session and
-default settings, and leaves ``sys.path`` and ``sys.modules`` as it found them.
+default settings, and leaves ``sys.path`` and ``sys.modules`` as it found them. A request with
+``"kind": "saved"`` is a module generated from a saved model, against that model (``saved_case.py``).
 """
 
 from __future__ import annotations
 
 import json
 import os
-import re
 import sys
 import traceback
 from collections.abc import Iterator
@@ -27,31 +27,15 @@ import keras
 import numpy as np
 
 from kcodegen.verify.compare import compare_arrays, compare_outputs, flatten, no_output
+from kcodegen.verify.execution import Failed, error_text, fresh_keras, guard, save_weights, to_numpy
 from kcodegen.verify.feed import make_inputs
 from kcodegen.verify.locate import Located, locate
 from kcodegen.verify.report import BY_NAME
+from kcodegen.verify.saved_case import SavedCase, saved_folders
 from kcodegen.verify.slice import TARGET_NAME
 from kcodegen.verify.transfer import copy_weights
 
-_ANSI = re.compile(r"\x1b\[[0-9;]*m")
 ROLES = ("original", "converted")
-# Global Keras settings a slice may change (the slicer keeps `set_floatx` and the like); each slice
-# starts from the defaults so the original's settings never leak into the converted model.
-_CONFIG_DEFAULTS = {
-    "set_floatx": keras.config.floatx(),
-    "set_epsilon": keras.config.epsilon(),
-    "set_image_data_format": keras.config.image_data_format(),
-    "set_dtype_policy": keras.config.dtype_policy().name,
-}
-
-
-class Failed(Exception):
-    """No verdict for this case: user code raised, or the models cannot be compared at all."""
-
-    def __init__(self, kind: str, message: str) -> None:
-        super().__init__(message)
-        self.kind = kind
-        self.message = message
 
 
 def main() -> None:
@@ -77,7 +61,10 @@ def _answer(out: TextIO, message: dict[str, Any]) -> None:
 
 def run_case(request: dict[str, Any]) -> dict[str, Any]:
     try:
-        with _isolated(request):
+        if request.get("kind") == "saved":  # a generated module against its saved model
+            with _isolated(saved_folders(request)):
+                return {"report": SavedCase(request).run()}
+        with _isolated(_folders(request)):
             return {"report": _Case(request).run()}
     except Failed as failure:
         return {"failure": {"kind": failure.kind, "message": failure.message}}
@@ -89,14 +76,18 @@ def run_case(request: dict[str, Any]) -> dict[str, Any]:
         }
 
 
-@contextmanager
-def _isolated(request: dict[str, Any]) -> Iterator[None]:
-    """The user's folders on sys.path for the case; their modules forgotten after it."""
-    folders = {
+def _folders(request: dict[str, Any]) -> set[str]:
+    """The folders of both modules, where the user's own imports are found."""
+    return {
         str(Path(request[role]["path"]).parent.resolve())
         for role in ROLES
         if Path(request[role]["path"]).parent.is_dir()
     }
+
+
+@contextmanager
+def _isolated(folders: set[str]) -> Iterator[None]:
+    """The user's folders on sys.path for the case; their modules forgotten after it."""
     path_before, modules_before = list(sys.path), set(sys.modules)
     sys.path[:0] = sorted(folders)
     try:
@@ -126,7 +117,7 @@ class _Case:
         self._call("original", original, inputs, "building")
         if request["weights"] is not None:
             path = request["weights"]
-            _guard(path, "weights", "loading trained weights into", original.load_weights, path)
+            guard(path, "weights", "loading trained weights into", original.load_weights, path)
         converted, converted_namespace = self._build("converted")
         self._call("converted", converted, inputs, "building")
         found = {
@@ -155,8 +146,8 @@ class _Case:
             with found[role].recording():
                 results[role] = self._call(role, model, inputs, "running")
         report["outputs"] = compare_outputs(
-            _numpy(results["original"]),
-            _numpy(results["converted"]),
+            to_numpy(results["original"]),
+            to_numpy(results["converted"]),
             atol=self.atol,
             rtol=self.rtol,
         )
@@ -166,24 +157,16 @@ class _Case:
         if any(output["problem"] for output in report["outputs"]):
             report["first_difference"] = self._first_difference(found, inputs)
         elif request["weights_out"] is not None and report["outputs"]:
-            report["weights_written"] = _save_weights(converted, request["weights_out"])
+            report["weights_written"] = save_weights(converted, request["weights_out"])
         return report
 
     def _build(self, role: str) -> tuple[Any, dict[str, Any]]:
         """Execute a slice in a fresh namespace; its model and the namespace."""
         source = self.request[role]
-        # Fresh global state: names, config set by the other slice. Without a full garbage
-        # collection each time, which costs more than building a small model; Python's own
-        # collector still frees what the last case left.
-        keras.backend.clear_session(free_memory=False)
-        for name, value in _CONFIG_DEFAULTS.items():
-            getattr(keras.config, name)(value)
-        for name, value in self.request["settings"].items():  # what the conversion assumed
-            if name != "backend":  # verification runs on TensorFlow, the only backend assumed
-                getattr(keras.config, f"set_{name}")(value)
+        fresh_keras(self.request["settings"])  # names and config the other slice set: gone
         namespace: dict[str, Any] = {"__name__": "__kcg_slice__", "__file__": source["path"]}
         code = compile(source["source"], source["path"], "exec")  # the slicer checked the syntax
-        _guard(source["path"], "build", "building", exec, code, namespace)
+        guard(source["path"], "build", "building", exec, code, namespace)
         model = namespace[TARGET_NAME]
         if not isinstance(model, keras.Model):
             raise Failed(
@@ -204,20 +187,22 @@ class _Case:
         try:
             got = converted(by_name, training=False)
         except Exception as exc:
-            message = " ".join(_message(exc).split())
+            message = " ".join(error_text(exc).split())
             problem = (
                 f"the original accepts its inputs as a dict keyed by name ({names}), the "
                 f"converted model does not: {type(exc).__name__}: {message}"
             )
             return [no_output(f"{BY_NAME}inputs", problem)]
-        compared = compare_outputs(_numpy(expected), _numpy(got), atol=self.atol, rtol=self.rtol)
+        compared = compare_outputs(
+            to_numpy(expected), to_numpy(got), atol=self.atol, rtol=self.rtol
+        )
         return [{**output, "name": f"{BY_NAME}{output['name']}"} for output in compared]
 
     def _call(self, role: str, model: Any, inputs: Any, doing: str) -> Any:
         # A subclassed model creates its weights on its first call, even after `model.build(shape)`.
         kind = "build" if doing == "building" else "run"
         path = self.request[role]["path"]
-        return _guard(path, kind, doing, model, inputs, training=False)
+        return guard(path, kind, doing, model, inputs, training=False)
 
     def _first_difference(self, found: dict[str, Located], inputs: Any) -> dict[str, Any] | None:
         """The first paired call, in the original's order, whose outputs differ beyond tolerance.
@@ -232,8 +217,8 @@ class _Case:
         for ours, theirs in self.request["pairs"]["nodes"]:
             if ours not in values["original"] or theirs not in values["converted"]:
                 continue
-            a = [array for _, array in flatten(_numpy(values["original"][ours]))]
-            b = [array for _, array in flatten(_numpy(values["converted"][theirs]))]
+            a = [array for _, array in flatten(to_numpy(values["original"][ours]))]
+            b = [array for _, array in flatten(to_numpy(values["converted"][theirs]))]
             if len(a) != len(b):
                 problem, max_abs = f"{len(a)} outputs vs {len(b)}", None
             else:
@@ -266,55 +251,6 @@ class _Case:
         label = self.request[role]["plan"]["labels"][layer_id]
         named = f" `{label['name']}`" if label["name"] else ""
         return f"{label['cls']}{named} ({self.request[role]['path']}:{label['line']})"
-
-
-def _save_weights(model: Any, path: str) -> str:
-    """Save atomically: a temporary file beside ``path``, then renamed over it."""
-    folder, name = os.path.split(path)
-    temporary = os.path.join(folder, f".{name}.{os.getpid()}.weights.h5")
-    try:
-        model.save_weights(temporary)
-        os.replace(temporary, path)
-    except Exception as exc:
-        if os.path.exists(temporary):
-            os.remove(temporary)
-        raise Failed("weights", f"{path}: cannot write the converted weights: {exc}") from exc
-    return path
-
-
-def _numpy(value: Any) -> Any:
-    return keras.tree.map_structure(keras.ops.convert_to_numpy, value)
-
-
-def _guard(path: str, kind: str, doing: str, func: Any, *args: Any, **kwargs: Any) -> Any:
-    """Call `func`; turn an exception into a one-line failure at the user's file, line and column."""
-    try:
-        return func(*args, **kwargs)
-    except Exception as exc:
-        where = _user_position(exc, path)
-        position = f"{path}:{where[0]}:{where[1]}" if where else path
-        message = " ".join(_message(exc).split())
-        raise Failed(
-            kind, f"{position}: {type(exc).__name__} while {doing} the model: {message}"
-        ) from exc
-
-
-def _message(exc: Exception) -> str:
-    """The exception's text without Keras's colour codes and call-context wrapper."""
-    parts = [p.strip() for p in _ANSI.sub("", str(exc)).split("\n\n") if p.strip()]
-    if len(parts) > 1 and parts[0].startswith("Exception encountered when calling"):
-        return f"{parts[1]} ({parts[0].rstrip('.')})"
-    return "\n\n".join(parts)
-
-
-def _user_position(exc: BaseException, path: str) -> tuple[int, int] | None:
-    """Line and column of the innermost traceback frame in the user's file (slices keep lines)."""
-    frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename == path]
-    if frames:
-        frame = frames[-1]
-        return frame.lineno or 0, (frame.colno or 0) + 1
-    cause = exc.__cause__ or exc.__context__
-    return _user_position(cause, path) if cause is not None else None
 
 
 if __name__ == "__main__":
