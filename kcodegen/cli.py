@@ -81,6 +81,20 @@ def main() -> None:
     type=click.Path(dir_okay=False),
     help="Write those weights for the converted model here (.weights.h5), once it is verified.",
 )
+@click.option(
+    "--name",
+    "variable",
+    default="model",
+    show_default=True,
+    help="For a saved model: the variable the generated module binds the model to.",
+)
+@click.option(
+    "--custom-module",
+    "custom_modules",
+    multiple=True,
+    metavar="MODULE",
+    help="For a saved model: a module that defines its custom classes (importable from here).",
+)
 @click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")
 @guarded
 def convert(
@@ -98,6 +112,8 @@ def convert(
     assume: tuple[str, ...],
     weights: str | None,
     weights_out: str | None,
+    variable: str,
+    custom_modules: tuple[str, ...],
     debug: bool,
 ) -> None:
     """Rewrite the models in PATH... as Sequential, Functional or subclassed models."""
@@ -109,7 +125,14 @@ def convert(
         fail("-o takes a single input file")
     if in_place and "-" in paths:
         fail("--in-place cannot rewrite stdin")
-    if bool(weights) != bool(weights_out):
+    from kcodegen.saved.files import is_saved_model
+
+    saved = [p for p in paths if p != "-" and is_saved_model(p)]
+    if saved and weights:
+        fail("a saved model carries its own weights: --weights is for source files")
+    if saved and not variable.isidentifier():
+        fail(f"--name must be a Python name, not {variable!r}")
+    if not saved and bool(weights) != bool(weights_out):
         fail("--weights and --weights-out go together: trained weights in, converted weights out")
     if weights_out and not weights_out.endswith(".weights.h5"):
         fail("--weights-out must end in .weights.h5, as Keras 3 saves weights")
@@ -129,6 +152,8 @@ def convert(
         weights=weights,
         weights_out=weights_out,
         assume=parse_assume(assume),
+        variable=variable,
+        custom_modules=custom_modules,
     )
     worst = convert_files(paths, options)
     if worst:

@@ -14,6 +14,7 @@ from kcodegen.convert import Conversion, convert
 from kcodegen.errors import KcgError
 from kcodegen.files import read_source, write_atomic
 from kcodegen.ir import Style
+from kcodegen.saved.files import is_saved_model
 
 if TYPE_CHECKING:
     from kcodegen.verify import VerifySession
@@ -36,6 +37,8 @@ class ConvertOptions:
     weights: str | None = None  # the original's trained weights, carried to the converted model
     weights_out: str | None = None  # where the converted model's weights go, once verified
     assume: dict[str, object] = field(default_factory=dict)  # Keras settings, by --assume
+    variable: str = "model"  # a saved model's module binds the model to this name
+    custom_modules: tuple[str, ...] = ()  # where a saved model's custom classes live
 
 
 def _say(message: str) -> None:
@@ -58,6 +61,10 @@ def run_convert(path: str, options: ConvertOptions, session: VerifySession | Non
     """Convert one file; the exit code it earns. ``session`` verifies, when given (else a
     session of its own does)."""
     shown = "<stdin>" if path == "-" else path
+    if path != "-" and is_saved_model(path):
+        from kcodegen.commands.convert_saved import run_convert_saved
+
+        return run_convert_saved(path, options, session)
     try:
         source = read_source(path)
         result = convert(

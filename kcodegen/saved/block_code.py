@@ -1,0 +1,222 @@
+"""A block kind written as a helper function, and its calls: one per block, or a loop over a run.
+
+What differs between the kind's blocks becomes a parameter; layer names that share a pattern
+(``conv2_block1_1_conv``, ``conv3_block4_1_conv``) become one ``name`` parameter and f-strings, so
+every layer keeps its name and weights saved by name still load.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from kcodegen.saved.arguments import Argument, layer_constructor
+from kcodegen.saved.blocks import Kind
+from kcodegen.saved.config_graph import SavedModel, TensorKey
+from kcodegen.saved.layer_names import name_pattern
+from kcodegen.saved.naming import Scope
+from kcodegen.saved.statements import Names, Statement, bind
+from kcodegen.saved.steps import call_statement, op_statement
+
+if TYPE_CHECKING:
+    from kcodegen.saved.module import Context
+
+_INTEGER = re.compile(r"\d+")
+_WORD = re.compile(r"[A-Za-z]+")
+
+
+@dataclass
+class Helper:
+    """A kind's function: its text, and the values each block passes it."""
+
+    function: str
+    text: str
+    tensors: int  # how many tensors it takes first
+    parameters: list[str] = field(default_factory=list)
+    values: list[list[str]] = field(default_factory=list)  # per block, per parameter
+
+    def call(self, block: int, reads: Sequence[str]) -> str:
+        keywords = (f"{p}={v}" for p, v in zip(self.parameters, self.values[block], strict=True))
+        return f"{self.function}({', '.join([*reads, *keywords])})"
+
+
+def write_helper(model: SavedModel, kind: Kind, context: Context, scope: Scope) -> Helper:
+    instances = kind.instances
+    first = instances[0]
+    local = Scope()
+    tensor_names = _tensor_parameters(model, kind, local)
+    parameters: dict[tuple[str, tuple[str, ...]], str] = {}
+    columns: list[tuple[str, ...]] = []
+    pattern = name_pattern([[_name(model, i) for i in inst.calls] for inst in kind.instances])
+    name_parameter = None
+    if pattern is not None:
+        name_parameter = local.claim("block_id" if pattern[1] else "name")
+        parameters[("name", pattern[2])] = name_parameter
+        columns.append(pattern[2])
+    statements = []
+    for position, index in enumerate(first.calls):
+        call = model.calls[index]
+        layer = model.layers[call.layer]
+        writes = _writes(model, call.layer, call.node)
+        hint = _hint(layer.class_name)
+        if layer.kind == "op":
+            context.uses_ops = True
+            statements.append(op_statement(call, layer, writes, hint))
+            continue
+        made = [
+            layer_constructor(
+                model.layers[model.calls[inst.calls[position]].layer].entry,
+                context.keras_version,
+                context.custom_modules,
+            )
+            for inst in instances
+        ]
+        if made[0].import_line:
+            context.imports.add(made[0].import_line)
+        written = []
+        for argument in made[0].arguments:
+            texts = tuple(_text(m.arguments, argument.key) for m in made)
+            if argument.key == "name" and pattern is not None:
+                text = _f_string(pattern[0][position], name_parameter or "name")
+            elif len(set(texts)) > 1:
+                key = (argument.key, texts)
+                if key not in parameters:
+                    parameters[key] = local.fresh(argument.key)
+                    columns.append(texts)
+                text = parameters[key]
+            elif argument.default:
+                continue
+            else:
+                text = argument.text
+            written.append(text if argument.positional else f"{argument.key}={text}")
+        callee = f"{made[0].callee}({', '.join(written)})"
+        statements.append(call_statement(call, layer, callee, writes, hint))
+    names: dict[object, str] = dict(zip(first.reads, tensor_names, strict=True))
+    body = bind(statements, local, names, first.writes)
+    returned = ", ".join(names[t] for t in first.writes)
+    function = scope.fresh(_function_name(model, kind, pattern))
+    ordered = [p for p in parameters.values() if p != name_parameter]
+    ordered += [name_parameter] if name_parameter else []
+    text = "\n".join(
+        [f"def {function}({', '.join([*tensor_names, *ordered])}):"]
+        + [f"    {line}" for line in body]
+        + [f"    return {returned}"]
+    )
+    order = {p: i for i, p in enumerate(parameters.values())}
+    values = [[columns[order[p]][n] for p in ordered] for n in range(len(instances))]
+    return Helper(function, text, len(tensor_names), ordered, values)
+
+
+def _tensor_parameters(model: SavedModel, kind: Kind, local: Scope) -> list[str]:
+    """``x`` for a block read once, ``inputs`` when it reads its input twice (a residual)."""
+    first = kind.instances[0]
+    reads = [t for i in first.calls for t in model.calls[i].tensors()]
+    if len(first.reads) == 1:
+        return [local.claim("x" if reads.count(first.reads[0]) == 1 else "inputs")]
+    return [local.fresh(f"x{n}" if n else "x") for n in range(len(first.reads))]
+
+
+def _writes(model: SavedModel, layer: str, node: int) -> list[TensorKey]:
+    top = max(
+        (t.index for c in model.calls for t in c.tensors() if (t.layer, t.node) == (layer, node)),
+        default=0,
+    )
+    return [TensorKey(layer, node, i) for i in range(top + 1)]
+
+
+def _text(arguments: Sequence[Argument], key: str) -> str:
+    return next((a.text for a in arguments if a.key == key), "None")
+
+
+def _hint(class_name: str) -> str:
+    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", class_name).lower()
+
+
+def _name(model: SavedModel, index: int) -> str | None:
+    """The name code writes for a call's layer; None for an op (Keras names those)."""
+    layer = model.layers[model.calls[index].layer]
+    return None if layer.kind == "op" else layer.name
+
+
+def _f_string(frame: tuple[str, str] | None, parameter: str) -> str:
+    before, after = frame or ("", "")
+    return f'f"{before}{{{parameter}}}{after}"'
+
+
+def _function_name(model: SavedModel, kind: Kind, pattern: object) -> str:
+    first = model.calls[kind.instances[0].calls[0]].layer
+    word = _WORD.match(first)
+    base = word.group(0).lower() if word else "block"
+    return base if base.endswith("block") else f"{base}_block"
+
+
+def loop_statement(
+    helper: Helper, blocks: range, reads: list[TensorKey], writes: list[TensorKey], scope: Scope
+) -> Statement:
+    """``for filters, name in [...]: x = block(x, filters=filters, name=name)``."""
+    columns = [[helper.values[b][p] for b in blocks] for p in range(len(helper.parameters))]
+    varying = [p for p, column in enumerate(columns) if len(set(column)) > 1]
+    counted = _counted(columns, varying)
+
+    def render(names: Names, tensor: str) -> str:
+        first = "" if names(reads[0]) == tensor else f"{tensor} = {names(reads[0])}\n"
+        targets = []
+        values = list(helper.values[blocks[0]])
+        if counted is not None:
+            start, texts = counted
+            index = scope.loop_variable("i")
+            header = f"for {index} in range({start}, {start + len(blocks)}):"
+            for p, text in texts.items():
+                values[p] = index if text == "{}" else text.replace("{}", f"{{{index}}}")
+        elif not varying:
+            header = f"for _ in range({len(blocks)}):"
+        else:
+            for p in varying:
+                targets.append(scope.loop_variable(helper.parameters[p]))
+                values[p] = targets[-1]
+            rows = ", ".join(
+                "("
+                + ", ".join(columns[p][n] for p in varying)
+                + ("," if len(varying) == 1 else "")
+                + ")"
+                for n in range(len(blocks))
+            )
+            header = f"for {', '.join(targets)} in [{rows}]:"
+        keywords = (f"{p}={v}" for p, v in zip(helper.parameters, values, strict=True))
+        call = f"{helper.function}({', '.join([tensor, *keywords])})"
+        return f"{first}{header}\n    {tensor} = {call}"
+
+    return Statement(list(reads), list(writes), str, helper.function, render_whole=render)
+
+
+def _counted(columns: list[list[str]], varying: list[int]) -> tuple[int, dict[int, str]] | None:
+    """When every varying value counts up by one from the same start (``2``, ``"conv2_block2"``
+    ...), that start and each parameter's text with ``{}`` for the count."""
+    start = None
+    texts = {}
+    for p in varying:
+        column = columns[p]
+        found = _counting(column)
+        if found is None or (start is not None and found[0] != start):
+            return None
+        start, texts[p] = found
+    return (start, texts) if start is not None else None
+
+
+def _counting(column: list[str]) -> tuple[int, str] | None:
+    if all(_INTEGER.fullmatch(v) for v in column):
+        numbers = [int(v) for v in column]
+        if numbers == list(range(numbers[0], numbers[0] + len(numbers))):
+            return numbers[0], "{}"
+        return None
+    if not all(v.startswith('"') for v in column):
+        return None
+    for match in _INTEGER.finditer(column[0]):
+        before, after = column[0][: match.start()], column[0][match.end() :]
+        first = int(match.group(0))
+        expected = [f"{before}{first + n}{after}" for n in range(len(column))]
+        if expected == column and "{" not in before + after:
+            return first, f"f{before}{{}}{after}"
+    return None

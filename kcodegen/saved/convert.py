@@ -1,0 +1,72 @@
+"""A saved model to a module in the style asked for: the library entry point. No TensorFlow.
+
+The module is first written Functional (``module``); the other styles are the conversion of that
+module, as for any source file, so they fit or are refused for the same reasons.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from kcodegen.analysis import Reason
+from kcodegen.ir import Style
+from kcodegen.saved.config_graph import read_model
+from kcodegen.saved.files import read_saved
+from kcodegen.saved.module import Context, write_module
+
+
+@dataclass(frozen=True)
+class SavedConversion:
+    output: str  # the module in the style asked for; "" when refused
+    functional: str  # the module written Functional, which the other styles are converted from
+    to: Style
+    refusals: tuple[Reason, ...] = ()  # why the style cannot express the model
+    keras_version: str | None = None
+    has_weights: bool = True
+
+
+def convert_saved(
+    path: str, to: Style, *, variable: str = "model", custom_modules: Sequence[str] = ()
+) -> SavedConversion:
+    """The module for the model saved at ``path`` (``.keras``, ``.h5``, or ``.json``).
+
+    Raises ``UnreadableModel`` for a file that is not a saved model and ``Unwritable`` for one
+    kcg cannot write as code (a Lambda layer, a subclassed model, a custom class of no known
+    module)."""
+    saved = read_saved(path)
+    return convert_config(
+        saved.model,
+        to,
+        keras_version=saved.keras_version,
+        variable=variable,
+        custom_modules=custom_modules,
+        has_weights=saved.has_weights,
+    )
+
+
+def convert_config(
+    config: dict[str, Any],
+    to: Style,
+    *,
+    keras_version: str | None,
+    variable: str = "model",
+    custom_modules: Sequence[str] = (),
+    has_weights: bool = False,
+) -> SavedConversion:
+    """The same, from a serialized model (``json.loads(model.to_json())``)."""
+    context = Context(keras_version, tuple(custom_modules))
+    functional = write_module(read_model(config), context, variable)
+    done = SavedConversion(functional, functional, to, (), keras_version, has_weights)
+    if to == "functional":
+        return done
+    from kcodegen.convert import convert
+
+    result = convert(functional, to, model=variable)
+    reasons = tuple(r for refusal in result.refusals for r in refusal.reasons)
+    if not reasons and not result.converted and not result.unchanged:
+        reasons = result.problems
+    if reasons:
+        return SavedConversion("", functional, to, reasons, keras_version, has_weights)
+    return SavedConversion(result.output, functional, to, (), keras_version, has_weights)

@@ -1,0 +1,59 @@
+"""The part of layer names that tells one block from another: ``conv2_block1`` in
+``conv2_block1_1_conv``, ``conv2_block1_out``. Blocks whose names share such a part are the ones
+the author wrote; their names become one parameter and f-strings."""
+
+from __future__ import annotations
+
+import re
+
+_SEPARATORS = "_/.-"
+_PLAIN_NAME = re.compile(r"[\w./-]*")
+_INTEGER = re.compile(r"\d+")
+
+# Per position (None for an op), the text before and after the varying part; whether that part
+# is a number; its value in each block, as code.
+Pattern = tuple[list[tuple[str, str] | None], bool, tuple[str, ...]]
+
+
+def name_pattern(rows: list[list[str | None]]) -> Pattern | None:
+    """Per position, the text around the part of the layer names that differs between blocks
+    (``rows``: each block's names, None for an op); whether that part is a number; and its value
+    in each block. None unless every named layer of a block shares that part."""
+    frames: list[tuple[str, str] | None] = []
+    middle: list[str] | None = None
+    for position in range(len(rows[0])):
+        names = [row[position] for row in rows]
+        if names[0] is None:
+            frames.append(None)
+            continue
+        if not all(n is not None and _PLAIN_NAME.fullmatch(n) for n in names):
+            return None
+        before, after = _frame(names)  # type: ignore[arg-type]
+        parts = [n[len(before) : len(n) - len(after)] for n in names]  # type: ignore[index]
+        if middle is None:
+            middle = parts
+        elif parts != middle:
+            return None
+        frames.append((before, after))
+    if middle is None or len(set(middle)) != len(middle):
+        return None
+    numeric = all(_INTEGER.fullmatch(m) and str(int(m)) == m for m in middle)
+    return frames, numeric, tuple(m if numeric else f'"{m}"' for m in middle)
+
+
+def _frame(names: list[str]) -> tuple[str, str]:
+    """The common start and end of ``names``, cut back to separators."""
+    shortest = min(len(n) for n in names)
+    start = 0
+    while start < shortest and len({n[start] for n in names}) == 1:
+        start += 1
+    end = 0
+    while end < shortest - start and len({n[len(n) - 1 - end] for n in names}) == 1:
+        end += 1
+    before = names[0][:start]
+    while before and before[-1] not in _SEPARATORS:
+        before = before[:-1]
+    after = names[0][len(names[0]) - end :] if end else ""
+    while after and after[0] not in _SEPARATORS:
+        after = after[1:]
+    return before, after
