@@ -153,7 +153,12 @@ def _function_name(model: SavedModel, kind: Kind, pattern: object) -> str:
 
 
 def loop_statement(
-    helper: Helper, blocks: range, reads: list[TensorKey], writes: list[TensorKey], scope: Scope
+    helper: Helper,
+    blocks: range,
+    reads: list[TensorKey],
+    writes: list[TensorKey],
+    scope: Scope,
+    hint: str,
 ) -> Statement:
     """``for filters, name in [...]: x = block(x, filters=filters, name=name)``."""
     columns = [[helper.values[b][p] for b in blocks] for p in range(len(helper.parameters))]
@@ -188,7 +193,7 @@ def loop_statement(
         call = f"{helper.function}({', '.join([tensor, *keywords])})"
         return f"{first}{header}\n    {tensor} = {call}"
 
-    return Statement(list(reads), list(writes), str, helper.function, render_whole=render)
+    return Statement(list(reads), list(writes), str, hint, render_whole=render)
 
 
 def _counted(columns: list[list[str]], varying: list[int]) -> tuple[int, dict[int, str]] | None:

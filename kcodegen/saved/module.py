@@ -30,11 +30,13 @@ class Context:
     models: dict[str, str] = field(default_factory=dict)  # nested model name -> its variable
     helpers: list[str] = field(default_factory=list)  # block functions, in order
 
-    def constructor(self, layer: SavedLayer, keep: Sequence[str] = ()) -> str:
+    def constructor(self, layer: SavedLayer) -> str:
+        """The layer's constructor call, its name kept even where Keras made it up: weights
+        saved by name load by it."""
         made = layer_constructor(layer.entry, self.keras_version, self.custom_modules)
         if made.import_line:
             self.imports.add(made.import_line)
-        return call_text(made, keep)
+        return call_text(made, keep=("name",))
 
 
 def write_module(model: SavedModel, context: Context, variable: str = "model") -> str:
@@ -113,6 +115,8 @@ def _statements(
     statements: list[Statement] = []
     plan = find_blocks(model)
     helpers = [write_helper(model, kind, context, context.scope) for kind in plan.kinds]
+    for helper in helpers:
+        scope.claim(helper.function)
     context.helpers += [helper.text for helper in helpers]
     runs = {(k, first): count for k, first, count in plan.runs}
     skip_to = 0
@@ -125,7 +129,8 @@ def _statements(
             count = runs.get((k, n), 1)
             last = kind.instances[n + count - 1]
             skip_to = last.calls[-1] + 1
-            statements.append(_block_statement(helper, kind, n, count, scope))
+            hint = model.calls[last.calls[-1]].layer
+            statements.append(_block_statement(helper, kind, n, count, scope, hint))
             continue
         layer = model.layers[call.layer]
         writes = used.get((call.layer, call.node), [TensorKey(call.layer, call.node, 0)])
@@ -147,17 +152,18 @@ def _statements(
     return statements, shared
 
 
-def _block_statement(helper: Helper, kind: Kind, first: int, count: int, scope: Scope) -> Statement:
+def _block_statement(
+    helper: Helper, kind: Kind, first: int, count: int, scope: Scope, hint: str
+) -> Statement:
     instance, last = kind.instances[first], kind.instances[first + count - 1]
     if count > 1:
-        return loop_statement(
-            helper, range(first, first + count), list(instance.reads), list(last.writes), scope
-        )
+        blocks = range(first, first + count)
+        return loop_statement(helper, blocks, list(instance.reads), list(last.writes), scope, hint)
 
     def render(names: Names) -> str:
         return helper.call(first, [names(t) for t in instance.reads])
 
-    return Statement(list(instance.reads), list(instance.writes), render, helper.function)
+    return Statement(list(instance.reads), list(instance.writes), render, hint)
 
 
 def _used_outputs(model: SavedModel) -> dict[tuple[str, int], list[TensorKey]]:

@@ -4,8 +4,8 @@ was written from, with the saved model's own weights.
 The saved model is loaded as Keras saved it (a ``.json`` config gets seeded random weights); the
 generated module is run as its user will run it, as a script, and gives its model by variable.
 The saved weights are copied in by layer name (``by_name.py``), then both models run on the same
-seeded inputs in every way the saved model takes them: positionally, and as a dict keyed by name
-when its inputs are a dict or all named.
+seeded inputs in every way the saved model takes them: as the dict it declares, or positionally and
+also as a dict keyed by name when its inputs are a list all named.
 """
 
 from __future__ import annotations
@@ -168,10 +168,14 @@ def _calls(saved: Any, saved_path: str, rng: np.random.Generator) -> list[Call]:
         arrays = make_inputs(signature, "list", rng, {})
     except (ValueError, TypeError) as exc:  # an input dtype feed.py cannot make
         raise Failed("input", f"{saved_path}: {exc}") from exc
-    ways = [("", arrays[0] if len(arrays) == 1 else arrays)]
     by_name = _by_name(saved, tensors, arrays)
-    if by_name is not None:
-        ways.append((BY_NAME, by_name))
+    if isinstance(getattr(saved, "_inputs_struct", None), dict):
+        # Its inputs are a dict: that is how it is called (Keras also takes a list, leniently).
+        ways = [(BY_NAME, by_name)]
+    else:
+        ways = [("", arrays[0] if len(arrays) == 1 else arrays)]
+        if by_name is not None:
+            ways.append((BY_NAME, by_name))
     calls, refused = [], []
     for prefix, inputs in ways:
         try:

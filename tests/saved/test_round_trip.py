@@ -1,0 +1,145 @@
+"""Models built here, saved as ``.keras``, ``.h5`` and JSON, written back as code in every style
+that fits and verified against the saved model with its own weights: convert, re-parse, run
+both, compare outputs."""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+
+import pytest
+
+from kcodegen.saved.convert import convert_saved
+from kcodegen.verify import VerifyReport, verify_saved
+
+pytestmark = pytest.mark.slow
+
+# Run in the models' folder. Weights are seeded away from their initial values, so a copy that
+# misses a layer shows.
+SAVE = """
+import numpy as np, keras
+from keras import layers, ops
+
+rng = np.random.default_rng(7)
+
+def save(model, name, *suffixes):
+    model.set_weights([rng.uniform(0.1, 0.5, w.shape).astype(w.dtype) for w in model.get_weights()])
+    for suffix in suffixes:
+        if suffix == ".json":
+            open(name + suffix, "w").write(model.to_json())
+        else:
+            model.save(name + suffix)
+
+save(keras.Sequential([
+    keras.Input((12,)),
+    layers.Dense(16, activation="relu", kernel_regularizer=keras.regularizers.L2(0.01)),
+    layers.BatchNormalization(),
+    layers.Dropout(0.25),
+    layers.Dense(3, activation="softmax", name="probabilities"),
+], name="mlp"), "mlp", ".keras", ".h5", ".json")
+
+a, b = keras.Input((10,), name="left"), keras.Input((10,), name="right")
+tower = layers.Dense(8, activation="tanh", name="tower")
+encoder = keras.Sequential([layers.Dense(6, activation="relu"), layers.Dense(4)], name="encoder")
+inner_in = keras.Input((8,))
+head = keras.Model(inner_in, layers.Dense(2, name="head_dense")(inner_in), name="head")
+ta, tb = tower(a), tower(b)
+merged = layers.Concatenate(name="merge")([ta, tb * 0.5])
+mean = ops.mean(merged, axis=-1, keepdims=True)
+save(keras.Model(
+    {"left": a, "right": b},
+    {"code": encoder(merged[:, :8] - mean), "score": head(ta + tb)},
+    name="siamese",
+), "siamese", ".keras")
+
+# Legacy .h5 files cannot hold recorded ops (Keras cannot load them back): a model without.
+c, d = keras.Input((6,), name="first"), keras.Input((6,), name="second")
+shared = layers.Dense(4, activation="relu", name="shared")
+inner = keras.Sequential([layers.Dense(3, name="inner_dense")], name="inner")
+joined = layers.Add(name="join")([shared(c), shared(d)])
+save(keras.Model([c, d], [inner(joined), layers.Dense(1, name="score")(joined)], name="twin"),
+     "twin", ".keras", ".h5")
+
+inputs = keras.Input((16, 16, 3), name="image")
+x = layers.Conv2D(8, 3, padding="same", name="stem_conv")(inputs)
+for stage, filters in enumerate([8, 8, 8, 16], start=1):
+    shortcut = x
+    if filters != x.shape[-1]:
+        shortcut = layers.Conv2D(filters, 1, name=f"stage{stage}_proj")(x)
+    y = layers.Conv2D(filters, 3, padding="same", name=f"stage{stage}_conv1")(x)
+    y = layers.BatchNormalization(name=f"stage{stage}_bn1")(y)
+    y = layers.Activation("relu", name=f"stage{stage}_relu1")(y)
+    y = layers.Conv2D(filters, 3, padding="same", name=f"stage{stage}_conv2")(y)
+    x = layers.Add(name=f"stage{stage}_add")([shortcut, y])
+    x = layers.Activation("relu", name=f"stage{stage}_out")(x)
+x = layers.GlobalAveragePooling2D(name="pool")(x)
+save(keras.Model(inputs, layers.Dense(5, name="logits")(x), name="resnetlike"), "resnetlike", ".keras")
+"""
+
+# Which styles each model fits; the others must be refused with a reason.
+STYLES = {
+    "mlp": {"functional", "sequential", "subclassing"},
+    "siamese": {"functional", "subclassing"},
+    "twin": {"functional", "subclassing"},
+    "resnetlike": {"functional", "subclassing"},
+}
+FILES = [
+    "mlp.keras",
+    "mlp.h5",
+    "mlp.json",
+    "siamese.keras",
+    "twin.keras",
+    "twin.h5",
+    "resnetlike.keras",
+]
+
+
+@pytest.fixture(scope="module")
+def saved(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("saved")
+    done = subprocess.run(
+        [sys.executable, "-c", SAVE], cwd=folder, capture_output=True, text=True, timeout=600
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    return folder
+
+
+def test_every_style_that_fits_is_verified_and_the_others_refused(saved, verify_session):
+    problems = []
+    for file in FILES:
+        model = file.split(".")[0]
+        for style in ("functional", "sequential", "subclassing"):
+            result = convert_saved(str(saved / file), style)
+            if style not in STYLES[model]:
+                if not result.refusals:
+                    problems.append(f"{file} -> {style}: not refused")
+                continue
+            if result.refusals:
+                problems.append(f"{file} -> {style}: refused: {result.refusals}")
+                continue
+            ast.parse(result.output)
+            outcome = verify_saved(
+                str(saved / file), result.output, path=f"{model}_{style}.py", session=verify_session
+            )
+            if not (isinstance(outcome, VerifyReport) and outcome.equivalent):
+                problems.append(f"{file} -> {style}: {outcome}")
+    assert problems == []
+
+
+def test_what_the_functional_module_says(saved):
+    siamese = convert_saved(str(saved / "siamese.keras"), "functional").output
+    resnet = convert_saved(str(saved / "resnetlike.keras"), "functional").output
+
+    # The shared layer is made once and called twice; the nested models are models of their own.
+    assert siamese.count("layers.Dense(8,") == 1
+    assert "tower(left)" in siamese and "tower(right)" in siamese
+    assert "encoder = keras.Sequential(" in siamese and "head = keras.Model(" in siamese
+    # Operations as their author wrote them; dict inputs and outputs by key.
+    assert "ops.mean(" in siamese and " * 0.5" in siamese and "[:, :8]" in siamese
+    assert 'keras.Model({"left": left, "right": right}, {"code": ' in siamese
+    # The three alike stages are one helper, called in a loop, their layer names as saved; the
+    # fourth has a projection, so it is written out.
+    assert "for i in range(1, 4):" in resnet
+    assert 'name=f"{name}_conv1"' in resnet and 'name=f"stage{i}"' in resnet
+    assert resnet.count("layers.Conv2D(") == 2 + 1 + 3
