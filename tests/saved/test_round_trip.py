@@ -143,3 +143,21 @@ def test_what_the_functional_module_says(saved):
     assert "for i in range(1, 4):" in resnet
     assert 'name=f"{name}_conv1"' in resnet and 'name=f"stage{i}"' in resnet
     assert resnet.count("layers.Conv2D(") == 2 + 1 + 3
+
+
+LIVE = """
+import keras, kcodegen
+from keras import layers
+inputs = keras.Input((6,), name="features")
+x = layers.Dense(4, activation="relu", name="hidden")(inputs)
+model = keras.Model(inputs, layers.Dense(1, name="out")(x), name="live")
+print(kcodegen.from_model(model, to="sequential", variable="net").output)
+"""
+
+
+def test_a_live_model_becomes_code():
+    done = subprocess.run([sys.executable, "-c", LIVE], capture_output=True, text=True, timeout=300)
+
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "net = keras.Sequential(" in done.stdout
+    assert 'layers.Dense(4, activation="relu", name="hidden")' in done.stdout
