@@ -5,40 +5,20 @@ from __future__ import annotations
 import difflib
 import importlib.util
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import click
 
+from kcodegen.commands.convert_options import ConvertOptions
 from kcodegen.convert import Conversion, convert
 from kcodegen.errors import KcgError
 from kcodegen.files import read_source, write_atomic
-from kcodegen.ir import Style
 from kcodegen.saved.files import is_saved_model
 
 if TYPE_CHECKING:
     from kcodegen.verify import VerifySession
 
 OK, FINDINGS, BAD_INPUT = 0, 1, 2
-
-
-@dataclass(frozen=True)
-class ConvertOptions:
-    style: Style
-    model: str | None = None
-    output: str | None = None
-    in_place: bool = False
-    diff: bool = False
-    check: bool = False
-    verify: bool | None = None  # None: verify when TensorFlow is installed
-    input_shapes: dict[str, tuple[int | None, ...]] = field(default_factory=dict)
-    binds: dict[str, str] = field(default_factory=dict)
-    timeout: float = 120.0
-    weights: str | None = None  # the original's trained weights, carried to the converted model
-    weights_out: str | None = None  # where the converted model's weights go, once verified
-    assume: dict[str, object] = field(default_factory=dict)  # Keras settings, by --assume
-    variable: str = "model"  # a saved model's module binds the model to this name
-    custom_modules: tuple[str, ...] = ()  # where a saved model's custom classes live
 
 
 def _say(message: str) -> None:

@@ -11,7 +11,7 @@ from kcodegen.errors import BadInput, KcgError
 from kcodegen.files import write_atomic
 
 if TYPE_CHECKING:
-    from kcodegen.commands.convert import ConvertOptions
+    from kcodegen.commands.convert_options import ConvertOptions
     from kcodegen.saved.convert import SavedConversion
     from kcodegen.verify import VerifySession
 

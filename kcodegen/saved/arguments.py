@@ -204,8 +204,9 @@ class Writer:
         return key in defaults and same(config[key], defaults[key])
 
     def argument_text(self, key: str, value: Any) -> str:
-        if key == "dtype" and policy_name(value) is not None:
-            return string_text(policy_name(value))
+        policy = policy_name(value) if key == "dtype" else None
+        if policy is not None:
+            return string_text(policy)
         if key in LISTS and isinstance(value, list):
             return self.list_text(value)
         return self.text(value)
@@ -235,7 +236,7 @@ class Writer:
     def object_text(self, value: Mapping[str, Any]) -> str:
         """A serialized object: Keras's tuples, arrays and bytes as literals, a nested layer as
         its call, an initializer, regularizer, constraint or policy as its constructor."""
-        class_name, config = value["class_name"], value.get("config")
+        class_name, config = value["class_name"], value.get("config") or {}
         if class_name == "__tuple__":
             return self.text(tuple(value["items"]))
         if class_name in ("__numpy__", "__tensor__"):

@@ -10,18 +10,15 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 from kcodegen.saved.arguments import Argument, layer_constructor
 from kcodegen.saved.blocks import Kind
 from kcodegen.saved.config_graph import SavedModel, TensorKey
+from kcodegen.saved.context import Context
 from kcodegen.saved.layer_names import name_pattern
 from kcodegen.saved.naming import Scope
 from kcodegen.saved.statements import Names, Statement, bind
 from kcodegen.saved.steps import call_statement, op_statement
-
-if TYPE_CHECKING:
-    from kcodegen.saved.module import Context
 
 _INTEGER = re.compile(r"\d+")
 _WORD = re.compile(r"[A-Za-z]+")

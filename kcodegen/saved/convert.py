@@ -13,8 +13,9 @@ from typing import Any
 from kcodegen.analysis import Reason
 from kcodegen.ir import Style
 from kcodegen.saved.config_graph import read_model
+from kcodegen.saved.context import Context
 from kcodegen.saved.files import read_saved
-from kcodegen.saved.module import Context, write_module
+from kcodegen.saved.module import write_module
 
 
 @dataclass(frozen=True)

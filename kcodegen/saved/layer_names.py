@@ -28,8 +28,9 @@ def name_pattern(rows: list[list[str | None]]) -> Pattern | None:
             continue
         if not all(n is not None and _PLAIN_NAME.fullmatch(n) for n in names):
             return None
-        before, after = _frame(names)  # type: ignore[arg-type]
-        parts = [n[len(before) : len(n) - len(after)] for n in names]  # type: ignore[index]
+        known = [n for n in names if n is not None]
+        before, after = _frame(known)
+        parts = [n[len(before) : len(n) - len(after)] for n in known]
         if middle is None:
             middle = parts
         elif parts != middle:

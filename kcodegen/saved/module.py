@@ -3,40 +3,18 @@ model's statements, and the model bound to a module-level variable."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
-from kcodegen.saved.arguments import call_text, layer_constructor, value_text
+from kcodegen.saved.arguments import value_text
 from kcodegen.saved.block_code import Helper, loop_statement, write_helper
 from kcodegen.saved.blocks import Kind, find_blocks
 from kcodegen.saved.config_graph import SavedLayer, SavedModel, Structure, TensorKey
+from kcodegen.saved.context import Context
 from kcodegen.saved.naming import Scope
 from kcodegen.saved.statements import Names, Statement, bind
 from kcodegen.saved.steps import call_statement, op_statement
 
 _FLOAT = "float32"
-
-
-@dataclass
-class Context:
-    """What every model of the module shares: versions, custom classes, what it imports."""
-
-    keras_version: str | None
-    custom_modules: Sequence[str] = ()
-    imports: set[str] = field(default_factory=set)  # extra import lines (custom classes)
-    uses_ops: bool = False
-    scope: Scope = field(default_factory=Scope)  # module-level names
-    models: dict[str, str] = field(default_factory=dict)  # nested model name -> its variable
-    helpers: list[str] = field(default_factory=list)  # block functions, in order
-
-    def constructor(self, layer: SavedLayer) -> str:
-        """The layer's constructor call, its name kept even where Keras made it up: weights
-        saved by name load by it."""
-        made = layer_constructor(layer.entry, self.keras_version, self.custom_modules)
-        if made.import_line:
-            self.imports.add(made.import_line)
-        return call_text(made, keep=("name",))
 
 
 def write_module(model: SavedModel, context: Context, variable: str = "model") -> str:

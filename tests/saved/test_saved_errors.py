@@ -129,6 +129,7 @@ def test_writes_a_module_binding_the_model_to_the_name_asked(run_kcg, tmp_path):
 
     assert result.returncode == 0, result.stderr.decode()
     code = result.stdout.decode()
-    assert 'layers.Dense(2, name="d")' in code
+    # A JSON config does not say its Keras version: every argument is written.
+    assert 'layers.Dense(2, trainable=True, name="d")' in code
     assert 'net = keras.Model([inputs], [x], name="m")' in code  # as saved: lists of one
     compile(code, "generated.py", "exec")
