@@ -1,4 +1,5 @@
-"""A block kind written as a helper function, and its calls: one per block, or a loop over a run.
+"""A block or unit kind written as a helper function, and its calls: one per block, or a loop
+over a run. A block's helper calls the unit helpers.
 
 What differs between the kind's blocks becomes a parameter; layer names that share a pattern
 (``conv2_block1_1_conv``, ``conv3_block4_1_conv``) become one ``name`` parameter and f-strings, so
@@ -15,13 +16,29 @@ from kcodegen.saved.arguments import Argument, layer_constructor
 from kcodegen.saved.blocks import Kind
 from kcodegen.saved.config_graph import SavedModel, TensorKey
 from kcodegen.saved.context import Context
-from kcodegen.saved.layer_names import name_pattern
-from kcodegen.saved.naming import Scope
+from kcodegen.saved.layer_names import Pattern, name_pattern
+from kcodegen.saved.naming import RESERVED, Scope
 from kcodegen.saved.statements import Names, Statement, bind
 from kcodegen.saved.steps import call_statement, op_statement
 
 _INTEGER = re.compile(r"\d+")
 _WORD = re.compile(r"[A-Za-z]+")
+_SEPARATORS = "_/.-"
+# Short words for the layers a unit's name is made of.
+_SHORT = {
+    "Conv1D": "conv",
+    "Conv2D": "conv",
+    "Conv3D": "conv",
+    "SeparableConv2D": "sep_conv",
+    "DepthwiseConv2D": "dw_conv",
+    "Dense": "dense",
+    "BatchNormalization": "bn",
+    "LayerNormalization": "ln",
+    "Activation": "act",
+    "ReLU": "relu",
+    "ZeroPadding2D": "pad",
+    "Dropout": "dropout",
+}
 
 
 @dataclass
@@ -39,21 +56,65 @@ class Helper:
         return f"{self.function}({', '.join([*reads, *keywords])})"
 
 
-def write_helper(model: SavedModel, kind: Kind, context: Context, scope: Scope) -> Helper:
+@dataclass(frozen=True)
+class Units:
+    """The unit helpers, and each call's place in a unit: (unit kind, instance, position)."""
+
+    kinds: Sequence[Kind]
+    helpers: Sequence[Helper]
+    member: dict[int, tuple[int, int, int]]
+
+
+class _Parameters:
+    """A helper's parameters: one per column of values that differ between its blocks (shared
+    by equal columns), the name parameter first claimed when the layer names have a pattern."""
+
+    def __init__(self, local: Scope, pattern: Pattern | None) -> None:
+        self.local = local
+        self.pattern = pattern
+        self.names: dict[tuple[str, tuple[str, ...]], str] = {}
+        self.columns: list[tuple[str, ...]] = []
+        self.name: str | None = None
+        if pattern is not None:
+            self.name = self.add(_name_parameter(pattern[2]), pattern[2], claim=True)
+
+    def add(self, key: str, texts: tuple[str, ...], claim: bool = False) -> str:
+        if (key, texts) not in self.names:
+            made = self.local.claim(key) if claim else self.local.fresh(key)
+            self.names[(key, texts)] = made
+            self.columns.append(texts)
+        return self.names[(key, texts)]
+
+    def text(self, key: str, texts: tuple[str, ...]) -> str:
+        """The code for a value: itself when every block passes the same, an f-string of the
+        name parameter when it is made from the blocks' names, else a parameter."""
+        if len(set(texts)) == 1:
+            return texts[0]
+        if self.pattern is not None and self.name is not None:
+            derived = _derived(texts, self.pattern[2], self.name)
+            if derived is not None:
+                return derived
+        return self.add(key, texts)
+
+
+def write_helper(
+    model: SavedModel, kind: Kind, context: Context, scope: Scope, units: Units | None = None
+) -> Helper:
+    """The helper of a block kind, calling ``units`` where its blocks have them; without
+    ``units``, the helper of a unit kind (named from its layers' classes)."""
     instances = kind.instances
     first = instances[0]
-    local = Scope()
+    local = Scope(RESERVED | {h.function for h in units.helpers} if units else RESERVED)
     tensor_names = _tensor_parameters(model, kind, local)
-    parameters: dict[tuple[str, tuple[str, ...]], str] = {}
-    columns: list[tuple[str, ...]] = []
     pattern = name_pattern([[_name(model, i) for i in inst.calls] for inst in kind.instances])
-    name_parameter = None
-    if pattern is not None:
-        name_parameter = local.claim("block_id" if pattern[1] else "name")
-        parameters[("name", pattern[2])] = name_parameter
-        columns.append(pattern[2])
+    parameters = _Parameters(local, pattern)
     statements = []
     for position, index in enumerate(first.calls):
+        unit = units.member.get(index) if units else None
+        if units is not None and unit is not None:
+            if unit[2] == 0:
+                statements.append(_unit_call(model, kind, position, units, parameters))
+            continue
         call = model.calls[index]
         layer = model.layers[call.layer]
         writes = _writes(model, call.layer, call.node)
@@ -76,13 +137,9 @@ def write_helper(model: SavedModel, kind: Kind, context: Context, scope: Scope) 
         for argument in made[0].arguments:
             texts = tuple(_text(m.arguments, argument.key) for m in made)
             if argument.key == "name" and pattern is not None:
-                text = _f_string(pattern[0][position], name_parameter or "name")
+                text = _f_string(pattern[0][position], parameters.name or "name")
             elif len(set(texts)) > 1:
-                key = (argument.key, texts)
-                if key not in parameters:
-                    parameters[key] = local.fresh(argument.key)
-                    columns.append(texts)
-                text = parameters[key]
+                text = parameters.add(argument.key, texts)
             elif argument.default:
                 continue
             else:
@@ -93,17 +150,39 @@ def write_helper(model: SavedModel, kind: Kind, context: Context, scope: Scope) 
     names: dict[object, str] = dict(zip(first.reads, tensor_names, strict=True))
     body = bind(statements, local, names, first.writes)
     returned = ", ".join(names[t] for t in first.writes)
-    function = scope.fresh(_function_name(model, kind, pattern))
-    ordered = [p for p in parameters.values() if p != name_parameter]
-    ordered += [name_parameter] if name_parameter else []
+    function = scope.fresh(_function_name(model, kind, units is None))
+    order = list(parameters.names.values())
+    ordered = [p for p in order if p != parameters.name]
+    ordered += [parameters.name] if parameters.name else []
     text = "\n".join(
         [f"def {function}({', '.join([*tensor_names, *ordered])}):"]
         + [f"    {line}" for line in body]
         + [f"    return {returned}"]
     )
-    order = {p: i for i, p in enumerate(parameters.values())}
-    values = [[columns[order[p]][n] for p in ordered] for n in range(len(instances))]
+    values = [
+        [parameters.columns[order.index(p)][n] for p in ordered] for n in range(len(instances))
+    ]
     return Helper(function, text, len(tensor_names), ordered, values)
+
+
+def _unit_call(
+    model: SavedModel, kind: Kind, position: int, units: Units, parameters: _Parameters
+) -> Statement:
+    """The call of a unit in a block's helper: what its blocks pass it that differs becomes
+    the block's parameter."""
+    places = [units.member[inst.calls[position]] for inst in kind.instances]
+    unit, helper = units.kinds[places[0][0]], units.helpers[places[0][0]]
+    instance = unit.instances[places[0][1]]
+    keywords = []
+    for p, key in enumerate(helper.parameters):
+        text = parameters.text(key, tuple(helper.values[place[1]][p] for place in places))
+        keywords.append(f"{key}={text}")
+
+    def render(names: Names) -> str:
+        return f"{helper.function}({', '.join([*map(names, instance.reads), *keywords])})"
+
+    last = model.layers[model.calls[instance.calls[-1]].layer]
+    return Statement(list(instance.reads), list(instance.writes), render, _hint(last.class_name))
 
 
 def _tensor_parameters(model: SavedModel, kind: Kind, local: Scope) -> list[str]:
@@ -142,11 +221,46 @@ def _f_string(frame: tuple[str, str] | None, parameter: str) -> str:
     return f'f"{before}{{{parameter}}}{after}"'
 
 
-def _function_name(model: SavedModel, kind: Kind, pattern: object) -> str:
-    first = model.calls[kind.instances[0].calls[0]].layer
-    word = _WORD.match(first)
+def _function_name(model: SavedModel, kind: Kind, unit: bool) -> str:
+    """A unit by its layers' classes (``conv_bn_act``); a block by its first layer's name."""
+    calls = [model.calls[i] for i in kind.instances[0].calls]
+    if unit:
+        words = [_SHORT.get(model.layers[c.layer].class_name) for c in calls]
+        known = list(dict.fromkeys(w for w in words if w))
+        return "_".join(known[:3]) if known else "unit"
+    word = _WORD.match(calls[0].layer)
     base = word.group(0).lower() if word else "block"
     return base if base.endswith("block") else f"{base}_block"
+
+
+def _name_parameter(values: tuple[str, ...]) -> str:
+    """``block_id`` for numbers, ``suffix`` for what Keras adds to a name (``"_5"``)."""
+    if not values[0].startswith('"'):
+        return "block_id"
+    if all(v == '""' or v[1] in _SEPARATORS for v in values):
+        return "suffix"
+    return "name"
+
+
+def _derived(texts: tuple[str, ...], middles: tuple[str, ...], parameter: str) -> str | None:
+    """``f"{name}_1"`` when each text is its block's name part with the same text around."""
+    words = [_plain_string(t) for t in texts]
+    parts = [m[1:-1] if m.startswith('"') else m for m in middles]
+    if any(w is None for w in words) or not parts[0] or parts[0] not in (words[0] or ""):
+        return None
+    before, _, after = (words[0] or "").partition(parts[0])
+    if any(w != f"{before}{m}{after}" for w, m in zip(words, parts, strict=True)):
+        return None
+    if not before and not after and middles[0].startswith('"'):
+        return parameter
+    return _f_string((before, after), parameter)
+
+
+def _plain_string(text: str) -> str | None:
+    """The string a literal writes, when it needs no escapes (so it can go in an f-string)."""
+    if len(text) >= 2 and text[0] == text[-1] == '"' and not set(text[1:-1]) & set('"\\{}'):
+        return text[1:-1]
+    return None
 
 
 def loop_statement(

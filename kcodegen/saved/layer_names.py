@@ -52,7 +52,9 @@ def _frame(names: list[str]) -> tuple[str, str]:
     while end < shortest - start and len({n[len(n) - 1 - end] for n in names}) == 1:
         end += 1
     before = names[0][:start]
-    while before and before[-1] not in _SEPARATORS:
+    # Keras's automatic names: ``conv2d``, then ``conv2d_5``; the varying part is ``_5``.
+    suffixed = start == shortest and all(len(n) == start or n[start] in _SEPARATORS for n in names)
+    while before and before[-1] not in _SEPARATORS and not suffixed:
         before = before[:-1]
     after = names[0][len(names[0]) - end :] if end else ""
     while after and after[0] not in _SEPARATORS:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from kcodegen.saved.arguments import value_text
-from kcodegen.saved.block_code import Helper, loop_statement, write_helper
+from kcodegen.saved.block_code import Helper, Units, loop_statement, write_helper
 from kcodegen.saved.blocks import Kind, find_blocks
 from kcodegen.saved.config_graph import SavedLayer, SavedModel, Structure, TensorKey
 from kcodegen.saved.context import Context
@@ -76,6 +76,8 @@ def _functional(model: SavedModel, context: Context, variable: str) -> list[str]
         f"{variable} = keras.Model({_structure(model.inputs, names)}, "
         f"{_structure(model.outputs, names)}, name={value_text(model.name)})"
     )
+    # Its variables are module-level: a helper written for a later model must not take them.
+    context.scope.taken |= scope.taken
     return lines
 
 
@@ -92,23 +94,30 @@ def _statements(
     held: dict[str, str] = {}
     statements: list[Statement] = []
     plan = find_blocks(model)
-    helpers = [write_helper(model, kind, context, context.scope) for kind in plan.kinds]
-    for helper in helpers:
+    unit_helpers = [write_helper(model, kind, context, context.scope) for kind in plan.units]
+    units = Units(plan.units, unit_helpers, plan.member)
+    helpers = [write_helper(model, kind, context, context.scope, units) for kind in plan.kinds]
+    for helper in [*unit_helpers, *helpers]:
+        context.helpers.append(helper.text)
         scope.claim(helper.function)
-    context.helpers += [helper.text for helper in helpers]
     runs = {(k, first): count for k, first, count in plan.runs}
+    unit_runs = {(k, first): count for k, first, count in plan.unit_runs}
     skip_to = 0
     for index, call in enumerate(model.calls):
         if index < skip_to or model.layers[call.layer].kind == "input":
             continue
-        if index in plan.starts:
-            k, n = plan.starts[index]
-            kind, helper = plan.kinds[k], helpers[k]
-            count = runs.get((k, n), 1)
-            last = kind.instances[n + count - 1]
-            skip_to = last.calls[-1] + 1
-            hint = model.calls[last.calls[-1]].layer
-            statements.append(_block_statement(helper, kind, n, count, scope, hint))
+        if index in plan.starts or index in plan.member:
+            if index in plan.starts:
+                (k, n), kinds, found, lengths = plan.starts[index], plan.kinds, helpers, runs
+            else:
+                k, n, position = plan.member[index]
+                if position:
+                    continue
+                kinds, found, lengths = plan.units, unit_helpers, unit_runs
+            kind, count = kinds[k], lengths.get((k, n), 1)
+            if index in plan.starts or count > 1:  # a block or a loop: calls one after another
+                skip_to = kind.instances[n + count - 1].calls[-1] + 1
+            statements.append(_block_statement(model, found[k], kind, n, count, scope))
             continue
         layer = model.layers[call.layer]
         writes = used.get((call.layer, call.node), [TensorKey(call.layer, call.node, 0)])
@@ -131,16 +140,25 @@ def _statements(
 
 
 def _block_statement(
-    helper: Helper, kind: Kind, first: int, count: int, scope: Scope, hint: str
+    model: SavedModel, helper: Helper, kind: Kind, first: int, count: int, scope: Scope
 ) -> Statement:
     instance, last = kind.instances[first], kind.instances[first + count - 1]
     if count > 1:
         blocks = range(first, first + count)
+        hint = model.calls[last.calls[-1]].layer
         return loop_statement(helper, blocks, list(instance.reads), list(last.writes), scope, hint)
+    return _helper_call(model, kind, first, helper)
+
+
+def _helper_call(model: SavedModel, kind: Kind, n: int, helper: Helper) -> Statement:
+    """The call of a helper for its ``n``th block; what it makes is named after its last layer
+    (the helper's name is taken)."""
+    instance = kind.instances[n]
 
     def render(names: Names) -> str:
-        return helper.call(first, [names(t) for t in instance.reads])
+        return helper.call(n, [names(t) for t in instance.reads])
 
+    hint = model.calls[instance.calls[-1]].layer
     return Statement(list(instance.reads), list(instance.writes), render, hint)
 
 

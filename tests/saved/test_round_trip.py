@@ -139,10 +139,10 @@ def test_what_the_functional_module_says(saved):
     assert "ops.mean(" in siamese and " * 0.5" in siamese and "[:, :8]" in siamese
     assert 'keras.Model({"left": left, "right": right}, {"code": ' in siamese
     # The three alike stages are one helper, called in a loop, their layer names as saved; the
-    # fourth has a projection, so it is written out.
+    # fourth has a projection, so only its chain is the stages' unit: stem, unit (2), projection.
     assert "for i in range(1, 4):" in resnet
     assert 'name=f"{name}_conv1"' in resnet and 'name=f"stage{i}"' in resnet
-    assert resnet.count("layers.Conv2D(") == 2 + 1 + 3
+    assert resnet.count("layers.Conv2D(") == 1 + 2 + 1
 
 
 LIVE = """
