@@ -16,22 +16,15 @@ import argparse
 import subprocess
 import sys
 import tempfile
-import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from commands import kcg_command  # bench/, on sys.path when a script here runs
+from commands import kcg_command, seconds  # bench/, on sys.path when a script here runs
 
 SAVE = (
     "import sys, keras; getattr(keras.applications, sys.argv[1])("
     "weights=None, input_shape=(224, 224, 3), classes=10).save(sys.argv[2])"
 )
-
-
-def seconds(command: Sequence[str]) -> float:
-    start = time.perf_counter()
-    subprocess.run(command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    return time.perf_counter() - start
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -18,20 +18,13 @@ import os
 import subprocess
 import sys
 import tempfile
-import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from commands import kcg_command  # bench/, on sys.path when a script here runs
+from commands import kcg_command, seconds  # bench/, on sys.path when a script here runs
 
 ROOT = Path(__file__).resolve().parent.parent
 TARGET_RATIO = 1.2
-
-
-def seconds(command: Sequence[str]) -> float:
-    start = time.perf_counter()
-    subprocess.run(command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    return time.perf_counter() - start
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -179,17 +179,8 @@ FAILURE_KINDS = (
     "timeout",
     "crash",
 )
-# Their messages start with the path.
-LOCATED_FAILURES = (
-    "needs-data",
-    "slice",
-    "input",
-    "build",
-    "run",
-    "weights",
-    "load",
-    "correspondence",
-)
+# Their messages start with the path: all but a timeout and a crash, which have no place.
+LOCATED_FAILURES = tuple(kind for kind in FAILURE_KINDS if kind not in ("timeout", "crash"))
 
 
 @dataclass(frozen=True)
