@@ -80,7 +80,7 @@ def _verify(
         result.output,
         path=shown,
         variable=options.variable,
-        custom_modules=options.custom_modules,
+        custom_modules=result.custom_modules,
         weights_out=options.weights_out,
         timeout=options.timeout,
         session=session,

@@ -7,10 +7,11 @@ module, as for any source file, so they fit or are refused for the same reasons.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from kcodegen.analysis import Reason
+from kcodegen.errors import BadInput
 from kcodegen.ir import Style
 from kcodegen.saved.config_graph import read_model
 from kcodegen.saved.context import Context
@@ -26,6 +27,8 @@ class SavedConversion:
     refusals: tuple[Reason, ...] = ()  # why the style cannot express the model
     keras_version: str | None = None
     has_weights: bool = True
+    # The modules of its custom classes: loading the saved model needs them imported.
+    custom_modules: tuple[str, ...] = ()
 
 
 def convert_saved(
@@ -59,15 +62,24 @@ def convert_config(
     """The same, from a serialized model (``json.loads(model.to_json())``)."""
     context = Context(keras_version, tuple(custom_modules))
     functional = write_module(read_model(config), context, variable)
-    done = SavedConversion(functional, functional, to, (), keras_version, has_weights)
+    modules = sorted({line.split()[1] for line in context.imports} | set(custom_modules))
+    done = SavedConversion(
+        functional, functional, to, (), keras_version, has_weights, tuple(modules)
+    )
     if to == "functional":
         return done
     from kcodegen.convert import convert
 
-    result = convert(functional, to, model=variable)
+    try:
+        result = convert(functional, to, model=variable)
+    except BadInput as error:  # the source frontend does not follow classes of other modules
+        imported = ", ".join(sorted(context.imports))
+        why = f"it uses classes from other modules ({imported})" if imported else error.message
+        reason = Reason(0, f"{why}: kcg writes such a model as Functional only, for now")
+        return replace(done, output="", refusals=(reason,))
     reasons = tuple(r for refusal in result.refusals for r in refusal.reasons)
     if not reasons and not result.converted and not result.unchanged:
         reasons = result.problems
     if reasons:
-        return SavedConversion("", functional, to, reasons, keras_version, has_weights)
-    return SavedConversion(result.output, functional, to, (), keras_version, has_weights)
+        return replace(done, output="", refusals=reasons)
+    return replace(done, output=result.output)
