@@ -17,6 +17,7 @@ from kcodegen.saved.config_graph import read_model
 from kcodegen.saved.context import Context
 from kcodegen.saved.files import read_saved
 from kcodegen.saved.module import write_module
+from kcodegen.saved.wrap import wrap
 
 
 @dataclass(frozen=True)
@@ -61,7 +62,7 @@ def convert_config(
 ) -> SavedConversion:
     """The same, from a serialized model (``json.loads(model.to_json())``)."""
     context = Context(keras_version, tuple(custom_modules))
-    functional = write_module(read_model(config), context, variable)
+    functional = wrap(write_module(read_model(config), context, variable))
     modules = sorted({line.split()[1] for line in context.imports} | set(custom_modules))
     done = SavedConversion(
         functional, functional, to, (), keras_version, has_weights, tuple(modules)

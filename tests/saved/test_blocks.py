@@ -215,3 +215,20 @@ def test_automatic_names_vary_by_the_suffix_keras_adds():
         name_pattern([["conv2d", "batch_normalization_3"], ["conv2d_5", "batch_normalization_1"]])
         is None
     )
+
+
+def test_long_lines_break_as_black_breaks_them():
+    from kcodegen.saved.wrap import wrap
+
+    call = (
+        "x = layers.Dense(" + ", ".join(f"a{i}={i}" for i in range(12)) + ', name=f"{name}_d")(x)'
+    )
+    nested = "    y = f(" + ", ".join(f'"{"v" * 20}{i}"' for i in range(6)) + ")"
+
+    assert wrap(call) == (
+        "x = layers.Dense(\n    "
+        + ", ".join(f"a{i}={i}" for i in range(12))
+        + ', name=f"{name}_d"\n)(x)'
+    )
+    assert wrap(nested).splitlines()[1:3] == [f'        "{"v" * 20}0",', f'        "{"v" * 20}1",']
+    assert wrap("short = 1") == "short = 1"

@@ -137,7 +137,7 @@ def test_what_the_functional_module_says(saved):
     assert "encoder = keras.Sequential(" in siamese and "head = keras.Model(" in siamese
     # Operations as their author wrote them; dict inputs and outputs by key.
     assert "ops.mean(" in siamese and " * 0.5" in siamese and "[:, :8]" in siamese
-    assert 'keras.Model({"left": left, "right": right}, {"code": ' in siamese
+    assert '{"left": left, "right": right}, {"code": encoder_2, "score": x}' in siamese
     # The three alike stages are one helper, called in a loop, their layer names as saved; the
     # fourth has a projection, so only its chain is the stages' unit: stem, unit (2), projection.
     assert "for i in range(1, 4):" in resnet
