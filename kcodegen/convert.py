@@ -52,15 +52,17 @@ def convert(
     input_shapes: dict[str, tuple[int | None, ...]] | None = None,
     binds: dict[str, str] | None = None,
     assume: Mapping[str, object] | None = None,
+    layer_classes: frozenset[str] = frozenset(),
 ) -> Conversion:
     """Rewrite the models of ``source`` in style ``to``; refuse (with reasons) what it cannot express.
 
     ``assume`` sets Keras settings the code reads (``image_data_format``) to other than their
     defaults; the result's ``assumptions`` say which were read and what was taken for them.
+    ``layer_classes`` names classes of other modules that are layers (see ``parse_models``).
     """
     if to not in STYLES:
         raise BadInput(f"unknown style {to!r}; choose from {', '.join(STYLES)}")
-    parsed = parse_models(source, input_shapes, binds, assume=assume)
+    parsed = parse_models(source, input_shapes, binds, assume=assume, layer_classes=layer_classes)
     assumed = parsed.assumptions
     graphs = select_models(parsed, model)
     refusals: list[Refusal] = []

@@ -50,6 +50,7 @@ def parse_models(
     follow: frozenset[str] = frozenset(),
     *,
     assume: Mapping[str, object] | None = None,
+    layer_classes: frozenset[str] = frozenset(),
 ) -> ParsedModule:
     """Every Keras model the module builds, in source order.
 
@@ -59,9 +60,11 @@ def parse_models(
     attribute path) where a subclass creates them, instead of as one opaque layer: verification
     uses this for the block classes a conversion wrote, to pair their layers with the original's.
     ``assume`` gives Keras settings the code reads (``image_data_format``) other than the defaults.
+    ``layer_classes`` are classes of other modules, by dotted name, known to be layers (a saved
+    model's custom classes): their instances are layers, though kcg cannot read their code.
     """
     module = parse_module(source)
-    interp = Interpreter(module, source, input_shapes or {}, binds, follow, assume)
+    interp = Interpreter(module, source, input_shapes or {}, binds, follow, assume, layer_classes)
     interp.run()
     models: list[ModelGraph] = []
     problems = list(interp.problems)

@@ -71,8 +71,13 @@ def convert_config(
         return done
     from kcodegen.convert import convert
 
+    classes = frozenset(
+        f"{words[1]}.{words[3]}"
+        for words in (line.split() for line in context.imports)
+        if len(words) == 4
+    )
     try:
-        result = convert(functional, to, model=variable)
+        result = convert(functional, to, model=variable, layer_classes=classes)
     except BadInput as error:  # the source frontend does not follow classes of other modules
         imported = ", ".join(sorted(context.imports))
         why = f"it uses classes from other modules ({imported})" if imported else error.message

@@ -102,8 +102,10 @@ class InterpreterState:
         binds: dict[str, str] | None = None,
         follow: frozenset[str] = frozenset(),
         assume: Mapping[str, object] | None = None,
+        layer_classes: frozenset[str] = frozenset(),
     ) -> None:
         self.module = module
+        self.layer_classes = layer_classes  # classes of other modules known to be layers
         self.assume = dict(assume or {})  # Keras settings the user gave (see keras_config)
         self.assumed: dict[str, Assumption] = {}  # the settings the code read, first read kept
         self.binds = binds or {}

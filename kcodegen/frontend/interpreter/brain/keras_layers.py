@@ -121,7 +121,7 @@ class KerasLayers(InterpreterState):
             return self.call_merge_function(qualname, node)
         if qualname in api.STATIC_SHAPE and len(args) == 1 and isinstance(args[0], TensorVal):
             return self.static_shape(args[0], self.render(node))
-        if api.is_layer_class(qualname):
+        if api.is_layer_class(qualname) or qualname in self.layer_classes:
             return self.make_layer(qualname, self.render(node.func), node)
         arguments = list(walk_values(SequenceVal([*args, *kwargs.values()], "list", "")))
         if api.is_op(qualname):
