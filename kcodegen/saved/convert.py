@@ -78,11 +78,9 @@ def convert_config(
     )
     try:
         result = convert(functional, to, model=variable, layer_classes=classes)
-    except BadInput as error:  # the source frontend does not follow classes of other modules
-        imported = ", ".join(sorted(context.imports))
-        why = f"it uses classes from other modules ({imported})" if imported else error.message
-        reason = Reason(0, f"{why}: kcg writes such a model as Functional only, for now")
-        return replace(done, output="", refusals=(reason,))
+    except BadInput as error:  # kcg cannot read the module it wrote itself
+        why = f"kcg cannot convert the Functional module it wrote (a bug in kcg): {error.message}"
+        return replace(done, output="", refusals=(Reason(0, why),))
     reasons = tuple(r for refusal in result.refusals for r in refusal.reasons)
     if not reasons and not result.converted and not result.unchanged:
         reasons = result.problems
