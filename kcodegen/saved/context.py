@@ -30,3 +30,8 @@ class Context:
         if made.import_line:
             self.imports.add(made.import_line)
         return call_text(made, keep=("name",))
+
+    def custom_classes(self) -> frozenset[str]:
+        """The classes of other modules the module imports (``from m import C``), as ``m.C``."""
+        words = (line.split() for line in self.imports)
+        return frozenset(f"{w[1]}.{w[3]}" for w in words if len(w) == 4 and w[0] == "from")

@@ -63,7 +63,8 @@ def convert_config(
     """The same, from a serialized model (``json.loads(model.to_json())``)."""
     context = Context(keras_version, tuple(custom_modules))
     functional = wrap(write_module(read_model(config), context, variable))
-    modules = sorted({line.split()[1] for line in context.imports} | set(custom_modules))
+    classes = context.custom_classes()
+    modules = sorted({c.rsplit(".", 1)[0] for c in classes} | set(custom_modules))
     done = SavedConversion(
         functional, functional, to, (), keras_version, has_weights, tuple(modules)
     )
@@ -71,11 +72,6 @@ def convert_config(
         return done
     from kcodegen.convert import convert
 
-    classes = frozenset(
-        f"{words[1]}.{words[3]}"
-        for words in (line.split() for line in context.imports)
-        if len(words) == 4
-    )
     try:
         result = convert(functional, to, model=variable, layer_classes=classes)
     except BadInput as error:  # kcg cannot read the module it wrote itself
