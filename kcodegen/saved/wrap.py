@@ -45,7 +45,8 @@ def _first_bracket(code: str) -> tuple[int, int, list[int]] | None:
         tokens = list(tokenize.generate_tokens(io.StringIO(code).readline))
     except (tokenize.TokenError, SyntaxError):
         return None
-    depth, start, commas, in_fstring = 0, None, [], 0
+    depth, start, in_fstring = 0, None, 0
+    commas: list[int] = []
     for token in tokens:
         if token.type == _FSTRING_START:
             in_fstring += 1
