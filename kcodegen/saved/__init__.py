@@ -6,8 +6,11 @@ The path, without TensorFlow or Keras:
 - ``config_graph``: the config to a flat graph of layers, calls and operations (nested models kept);
 - ``arguments``: a layer's config to the constructor a person writes (only what differs from the
   defaults of the installed Keras, read into ``defaults.json`` by ``tools/keras_defaults.py``);
-- ``blocks``: repeated regions of the flat graph, found with networkx (imported here only):
-  units (short chains, as ``conv2d_bn``) and the blocks between cut nodes that call them;
+- ``blocks``: repeated regions of the flat graph, found with networkx (imported there and in
+  ``cells`` only): units (short chains, as ``conv2d_bn``) and the blocks between cut nodes that
+  call them;
+- ``cells``: repeated regions that read several earlier tensors where no cut node separates them
+  (NASNet's cells), from the post-dominator tree;
 - ``module``: the graph and its blocks written as a Functional module.
 
 That Functional module is the normal form: the source frontend reads it into the IR like any user

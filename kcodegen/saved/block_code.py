@@ -12,11 +12,17 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from kcodegen.saved.arguments import Argument, layer_constructor
+from kcodegen.saved.arguments import (
+    Argument,
+    auto_name,
+    layer_constructor,
+    snake_case,
+    string_text,
+)
 from kcodegen.saved.blocks import Kind
 from kcodegen.saved.config_graph import SavedModel, TensorKey
 from kcodegen.saved.context import Context
-from kcodegen.saved.layer_names import Pattern, name_pattern
+from kcodegen.saved.layer_names import Numbered, Pattern, name_pattern, numbered_names
 from kcodegen.saved.naming import RESERVED, Scope
 from kcodegen.saved.statements import Names, Statement, bind
 from kcodegen.saved.steps import call_statement, op_statement
@@ -69,9 +75,12 @@ class _Parameters:
     """A helper's parameters: one per column of values that differ between its blocks (shared
     by equal columns), the name parameter first claimed when the layer names have a pattern."""
 
-    def __init__(self, local: Scope, pattern: Pattern | None) -> None:
+    def __init__(
+        self, local: Scope, pattern: Pattern | None, numbered: dict[tuple[str, ...], Numbered]
+    ) -> None:
         self.local = local
         self.pattern = pattern
+        self.numbered = numbered
         self.names: dict[tuple[str, tuple[str, ...]], str] = {}
         self.columns: list[tuple[str, ...]] = []
         self.name: str | None = None
@@ -94,7 +103,15 @@ class _Parameters:
             derived = _derived(texts, self.pattern[2], self.name)
             if derived is not None:
                 return derived
-        return self.add(key, texts)
+        return self.number(texts) or self.add(key, texts)
+
+    def number(self, texts: tuple[str, ...]) -> str | None:
+        """An automatic name from the parameter it shares with others (``numbered_names``)."""
+        if texts not in self.numbered:
+            return None
+        key, values, before, offset = self.numbered[texts]
+        parameter = self.add(key, values)
+        return _f_string((before, ""), f"{parameter} + {offset}" if offset else parameter)
 
 
 def write_helper(
@@ -106,8 +123,14 @@ def write_helper(
     first = instances[0]
     local = Scope(RESERVED | {h.function for h in units.helpers} if units else RESERVED)
     tensor_names = _tensor_parameters(model, kind, local)
-    pattern = name_pattern([[_name(model, i) for i in inst.calls] for inst in kind.instances])
-    parameters = _Parameters(local, pattern)
+    rows = [[_name(model, i) for i in inst.calls] for inst in kind.instances]
+    # Keras's automatic names count layers of the whole model: they share no part with the rest.
+    autos = {string_text(n) for n, layer in model.layers.items() if auto_name(n, layer.class_name)}
+    pattern = name_pattern(rows) or name_pattern(
+        [[None if n is None or string_text(n) in autos else n for n in row] for row in rows]
+    )
+    columns = [c for c in _name_columns(model, kind, units) if autos.issuperset(c)]
+    parameters = _Parameters(local, pattern, numbered_names(columns))
     statements = []
     for position, index in enumerate(first.calls):
         unit = units.member.get(index) if units else None
@@ -118,7 +141,7 @@ def write_helper(
         call = model.calls[index]
         layer = model.layers[call.layer]
         writes = _writes(model, call.layer, call.node)
-        hint = _hint(layer.class_name)
+        hint = snake_case(layer.class_name)
         if layer.kind == "op":
             context.uses_ops = True
             statements.append(op_statement(call, layer, writes, hint))
@@ -136,8 +159,11 @@ def write_helper(
         written = []
         for argument in made[0].arguments:
             texts = tuple(_text(m.arguments, argument.key) for m in made)
-            if argument.key == "name" and pattern is not None:
-                text = _f_string(pattern[0][position], parameters.name or "name")
+            frame = pattern[0][position] if pattern is not None else None
+            if argument.key == "name" and frame is not None:
+                text = _f_string(frame, parameters.name or "name", pattern)
+            elif argument.key == "name" and (numbered := parameters.number(texts)) is not None:
+                text = numbered
             elif len(set(texts)) > 1:
                 text = parameters.add(argument.key, texts)
             elif argument.default:
@@ -182,16 +208,40 @@ def _unit_call(
         return f"{helper.function}({', '.join([*map(names, instance.reads), *keywords])})"
 
     last = model.layers[model.calls[instance.calls[-1]].layer]
-    return Statement(list(instance.reads), list(instance.writes), render, _hint(last.class_name))
+    return Statement(
+        list(instance.reads), list(instance.writes), render, snake_case(last.class_name)
+    )
+
+
+def _name_columns(model: SavedModel, kind: Kind, units: Units | None) -> list[tuple[str, ...]]:
+    """Per layer of the kind, its name in each block as code; per unit it calls, each of its
+    parameters' values."""
+    instances = kind.instances
+    columns = []
+    for position, index in enumerate(instances[0].calls):
+        unit = units.member.get(index) if units else None
+        if units is not None and unit is not None:
+            if unit[2] == 0:
+                places = [units.member[inst.calls[position]] for inst in instances]
+                values = units.helpers[unit[0]].values
+                columns += [
+                    tuple(v) for v in zip(*(values[place[1]] for place in places), strict=True)
+                ]
+        elif _name(model, index) is not None:
+            columns.append(
+                tuple(string_text(model.calls[i.calls[position]].layer) for i in instances)
+            )
+    return columns
 
 
 def _tensor_parameters(model: SavedModel, kind: Kind, local: Scope) -> list[str]:
-    """``x`` for a block read once, ``inputs`` when it reads its input twice (a residual)."""
+    """``x`` for a block read once, ``inputs`` when it reads its input twice (a residual);
+    ``x0``, ``x1`` ... for several (never ``x``: the chain inside the helper rebinds it)."""
     first = kind.instances[0]
     reads = [t for i in first.calls for t in model.calls[i].tensors()]
     if len(first.reads) == 1:
         return [local.claim("x" if reads.count(first.reads[0]) == 1 else "inputs")]
-    return [local.fresh(f"x{n}" if n else "x") for n in range(len(first.reads))]
+    return [local.fresh(f"x{n}") for n in range(len(first.reads))]
 
 
 def _writes(model: SavedModel, layer: str, node: int) -> list[TensorKey]:
@@ -206,29 +256,33 @@ def _text(arguments: Sequence[Argument], key: str) -> str:
     return next((a.text for a in arguments if a.key == key), "None")
 
 
-def _hint(class_name: str) -> str:
-    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", class_name).lower()
-
-
 def _name(model: SavedModel, index: int) -> str | None:
     """The name code writes for a call's layer; None for an op (Keras names those)."""
     layer = model.layers[model.calls[index].layer]
     return None if layer.kind == "op" else layer.name
 
 
-def _f_string(frame: tuple[str, str] | None, parameter: str) -> str:
+def _f_string(frame: tuple[str, str] | None, parameter: str, pattern: Pattern | None = None) -> str:
+    """``f"{name}_1"``; the parameter itself when it is the whole name (a string)."""
     before, after = frame or ("", "")
+    if not before and not after and pattern is not None and not pattern[1]:
+        return parameter
     return f'f"{before}{{{parameter}}}{after}"'
 
 
 def _function_name(model: SavedModel, kind: Kind, unit: bool) -> str:
-    """A unit by its layers' classes (``conv_bn_act``); a block by its first layer's name."""
+    """A unit by its layers' classes (``conv_bn_act``); a block by its first layer's name, a
+    cell by its last one its author named (``normal_concat_0``: ``normal_block``)."""
     calls = [model.calls[i] for i in kind.instances[0].calls]
     if unit:
         words = [_SHORT.get(model.layers[c.layer].class_name) for c in calls]
         known = list(dict.fromkeys(w for w in words if w))
         return "_".join(known[:3]) if known else "unit"
-    word = _WORD.match(calls[0].layer)
+    layer = calls[0].layer
+    if kind.at_end:
+        named = [c.layer for c in calls if not auto_name(c.layer, model.layers[c.layer].class_name)]
+        layer = named[-1] if named else calls[-1].layer
+    word = _WORD.match(layer)
     base = word.group(0).lower() if word else "block"
     return base if base.endswith("block") else f"{base}_block"
 
@@ -292,11 +346,11 @@ def loop_statement(
             for p in varying:
                 targets.append(scope.loop_variable(helper.parameters[p]))
                 values[p] = targets[-1]
+            # One varying value is the row itself: ``for name in ["a", "b"]``, no 1-tuples.
             rows = ", ".join(
-                "("
-                + ", ".join(columns[p][n] for p in varying)
-                + ("," if len(varying) == 1 else "")
-                + ")"
+                columns[varying[0]][n]
+                if len(varying) == 1
+                else "(" + ", ".join(columns[p][n] for p in varying) + ")"
                 for n in range(len(blocks))
             )
             header = f"for {', '.join(targets)} in [{rows}]:"

@@ -13,6 +13,9 @@ else reads) that repeat inside the branching segments, as Inception's ``conv2d_b
 blocks and the model; a segment's token names its units, so a block kind's instances call the
 same units in the same places.
 
+Where no cut node falls between repeated regions, as between NASNet's cells (each reads the two
+before it), ``cells`` finds them in the segment that holds them all.
+
 networkx gives the dominators; it is imported here, on the one path that needs it.
 """
 
@@ -42,6 +45,9 @@ class Instance:
 @dataclass(frozen=True)
 class Kind:
     instances: tuple[Instance, ...]
+    # A cell (``cells``): its calls in the order a person writes them, not the graph's; it is
+    # written where its last call is.
+    at_end: bool = False
 
 
 @dataclass(frozen=True)
@@ -55,6 +61,10 @@ class Plan:
     # Each call of a unit -> (unit kind, instance, position in the unit); runs as for blocks.
     member: dict[int, tuple[int, int, int]] = field(default_factory=dict)
     unit_runs: tuple[tuple[int, int, int], ...] = ()
+    segments: tuple[tuple[int, ...], ...] = ()  # the calls between cut nodes, in order
+    # Cells (``cells``): each instance's last call -> (kind, instance), and all their calls.
+    ends: dict[int, tuple[int, int]] = field(default_factory=dict)
+    covered: frozenset[int] = frozenset()
 
 
 def find_blocks(model: SavedModel) -> Plan:
@@ -99,7 +109,15 @@ def find_blocks(model: SavedModel) -> Plan:
     starts = {inst.calls[0]: (k, n) for k, kind in enumerate(found) for n, inst in enumerate(kind)}
     unit_runs = tuple(_runs(model, [kind.instances for kind in units]))
     blocks = tuple(Kind(kind) for kind in found)
-    return Plan(blocks, starts, tuple(_runs(model, found)), units, member, unit_runs)
+    return Plan(
+        blocks,
+        starts,
+        tuple(_runs(model, found)),
+        units,
+        member,
+        unit_runs,
+        tuple(tuple(segment) for segment in segments),
+    )
 
 
 def _segments(model: SavedModel) -> list[list[int]]:
@@ -119,7 +137,7 @@ def _segments(model: SavedModel) -> list[list[int]]:
     for i in range(len(calls)):
         if graph.out_degree(i) == 0:
             graph.add_edge(i, sink)
-    for tensor in _outputs(model):
+    for tensor in outputs(model):
         graph.add_edge(index[(tensor.layer, tensor.node)], sink)
     dominators = nx.immediate_dominators(graph, source)
     cuts = []
@@ -136,11 +154,12 @@ def _segments(model: SavedModel) -> list[list[int]]:
     return [s for s in segments if s]
 
 
-def _outputs(model: SavedModel) -> list[TensorKey]:
-    outputs = model.outputs
-    if isinstance(outputs, TensorKey):
-        return [outputs]
-    return list(outputs.values()) if isinstance(outputs, dict) else list(outputs or [])
+def outputs(model: SavedModel) -> list[TensorKey]:
+    """The model's output tensors, as a list."""
+    structure = model.outputs
+    if isinstance(structure, TensorKey):
+        return [structure]
+    return list(structure.values()) if isinstance(structure, dict) else list(structure or [])
 
 
 def _token(
@@ -155,23 +174,23 @@ def _token(
     local = {(calls[i].layer, calls[i].node): n for n, i in enumerate(segment)}
     parts = []
     for i in segment:
-        if not _plain(model, i, called):
+        if not plain(model, i, called):
             return ("alone", i)
         call = calls[i]
         wiring = tuple((local.get((t.layer, t.node), "out"), t.index) for t in call.tensors())
         unit = member.get(i)
-        parts.append((_call_token(model, i), wiring, unit and (unit[0], unit[2])))
+        parts.append((call_token(model, i), wiring, unit and (unit[0], unit[2])))
     return tuple(parts)
 
 
-def _plain(model: SavedModel, index: int, called: dict[str, int]) -> bool:
+def plain(model: SavedModel, index: int, called: dict[str, int]) -> bool:
     """Whether the call can be written in a helper: not an input, a nested model or a layer
     called more than once (those must be made once)."""
     call = model.calls[index]
     return model.layers[call.layer].kind in ("layer", "op") and called[call.layer] == 1
 
 
-def _call_token(model: SavedModel, index: int) -> Hashable:
+def call_token(model: SavedModel, index: int) -> Hashable:
     """A call's structure: its class, how its arguments nest, which of its tensors are one."""
     call = model.calls[index]
     layer = model.layers[call.layer]
@@ -194,7 +213,7 @@ def _find_units(
     tokens: list[Hashable] = []
     at: list[int] = []  # the call at each token
     for n, piece in enumerate(found):
-        tokens += [_call_token(model, i) for i in piece] + [("alone", -n - 1)]
+        tokens += [call_token(model, i) for i in piece] + [("alone", -n - 1)]
         at += [*piece, -1]
 
     def named(starts: list[int], length: int) -> bool:
@@ -207,12 +226,12 @@ def _find_units(
         runs.append([at[p : p + length] for p in positions])
         for p in positions:
             tokens[p : p + length] = [("taken", len(runs))] * length
-    shapes = {tuple(_call_token(model, i) for i in run[0]): k for k, run in enumerate(runs)}
+    shapes = {tuple(call_token(model, i) for i in run[0]): k for k, run in enumerate(runs)}
     for piece in pieces:
         if piece[0] not in branching:
             _match(model, piece, shapes, runs)
     used: dict[tuple[str, int], set[TensorKey]] = defaultdict(set)
-    for tensor in [t for c in model.calls for t in c.tensors()] + _outputs(model):
+    for tensor in [t for c in model.calls for t in c.tensors()] + outputs(model):
         used[(tensor.layer, tensor.node)].add(tensor)
     kinds = []
     for run in runs:
@@ -244,19 +263,19 @@ def _chains(model: SavedModel, called: dict[str, int]) -> list[list[int]]:
     for j, call in enumerate(calls):
         for tensor in call.tensors():
             readers[index[(tensor.layer, tensor.node)]].append((j, tensor))
-    results = {index[(t.layer, t.node)] for t in _outputs(model)}
+    results = {index[(t.layer, t.node)] for t in outputs(model)}
     following: dict[int, int] = {}
     for i, read in enumerate(readers):
-        if len(read) != 1 or i in results or not _plain(model, i, called):
+        if len(read) != 1 or i in results or not plain(model, i, called):
             continue
         j, tensor = read[0]
         alone = calls[j].args[:1] == [tensor] and len(list(calls[j].tensors())) == 1
-        if tensor.index == 0 and alone and _plain(model, j, called):
+        if tensor.index == 0 and alone and plain(model, j, called):
             following[i] = j
     led = set(following.values())
     chains = []
     for start in range(len(calls)):
-        if start in led or not _plain(model, start, called):
+        if start in led or not plain(model, start, called):
             continue
         chain = [start]
         while chain[-1] in following:
@@ -283,7 +302,7 @@ def _match(
     runs: list[list[list[int]]],
 ) -> None:
     """Adds the unit instances in ``piece``, from its start, longest unit first."""
-    tokens = [_call_token(model, i) for i in piece]
+    tokens = [call_token(model, i) for i in piece]
     lengths = sorted({len(shape) for shape in shapes}, reverse=True)
     start = 0
     while start < len(piece):
@@ -390,7 +409,7 @@ def _instance(model: SavedModel, members: list[int]) -> Instance | None:
         for tensor in calls[i].tensors():
             if (tensor.layer, tensor.node) not in inside and tensor not in reads:
                 reads.append(tensor)
-    after = [t for c in calls[members[-1] + 1 :] for t in c.tensors()] + _outputs(model)
+    after = [t for c in calls[members[-1] + 1 :] for t in c.tensors()] + outputs(model)
     writes = sorted({t for t in after if (t.layer, t.node) in inside}, key=lambda t: t.index)
     last = (calls[members[-1]].layer, calls[members[-1]].node)
     if not writes or any((t.layer, t.node) != last for t in writes):
@@ -402,7 +421,7 @@ def _runs(model: SavedModel, kinds: Sequence[tuple[Instance, ...]]) -> list[tupl
     """Adjacent instances of one kind where each reads what the one before made, and nothing
     else does; each with no other call among its own (a loop is written in their place)."""
     reads: Counter[TensorKey] = Counter(t for c in model.calls for t in c.tensors())
-    reads.update(_outputs(model))
+    reads.update(outputs(model))
 
     def feeds(before: Instance, after: Instance) -> bool:
         inside = Counter(t for i in after.calls for t in model.calls[i].tensors())

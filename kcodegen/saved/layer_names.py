@@ -60,3 +60,57 @@ def _frame(names: list[str]) -> tuple[str, str]:
     while after and after[0] not in _SEPARATORS:
         after = after[1:]
     return before, after
+
+
+_AUTO = re.compile(r'"([a-z][a-z0-9_]*?)(?:_(\d+))?"')
+
+# Keras's automatic names of one column written from one parameter: the parameter's key, its
+# value in each block, the text before it in the name, and the number added to it.
+Numbered = tuple[str, tuple[str, ...], str, int]
+
+
+def numbered_names(columns: list[tuple[str, ...]]) -> dict[tuple[str, ...], Numbered]:
+    """Columns (a name as code, per block) of Keras's automatic names that share a parameter:
+    names of one class whose numbers keep their distance in every block share the first number
+    (``f"activation_{activation_id + 2}"``); names numbered alike in every block, the first
+    unnumbered, share what Keras added (``f"cropping2d{suffix}"``). Only for two columns or
+    more: a single column is better a parameter of its own."""
+    parsed: dict[tuple[str, ...], tuple[str, tuple[int, ...]]] = {}
+    for column in dict.fromkeys(columns):
+        matches = [_AUTO.fullmatch(text) for text in column]
+        bases = {m.group(1) for m in matches if m}
+        if len(set(column)) > 1 and len(bases) == 1 and all(matches):
+            parsed[column] = (bases.pop(), tuple(int(m.group(2) or 0) for m in matches if m))
+    found: dict[tuple[str, ...], Numbered] = {}
+    suffixed: dict[tuple[int, ...], list[tuple[str, ...]]] = {}
+    counted: dict[str, list[list[tuple[tuple[str, ...], tuple[int, ...]]]]] = {}
+    for column, (base, numbers) in sorted(parsed.items(), key=lambda item: item[1][1][0]):
+        if 0 in numbers:
+            suffixed.setdefault(numbers, []).append(column)
+            continue
+        families = counted.setdefault(base, [])
+        family = next((f for f in families if _apart(f[0][1], numbers)), None)
+        if family is None:
+            families.append([(column, numbers)])
+        else:
+            family.append((column, numbers))
+    for numbers, same in suffixed.items():
+        values = tuple(f'"_{n}"' if n else '""' for n in numbers)
+        for column in same if len(same) > 1 else ():
+            found[column] = ("suffix", values, parsed[column][0], 0)
+    for base, families in counted.items():
+        for family in (f for f in families if len(f) > 1):
+            first = family[0][1]
+            for column, numbers in family:
+                found[column] = (
+                    f"{base}_id",
+                    tuple(map(str, first)),
+                    f"{base}_",
+                    numbers[0] - first[0],
+                )
+    return found
+
+
+def _apart(first: tuple[int, ...], numbers: tuple[int, ...]) -> bool:
+    """Whether ``numbers`` are ``first`` plus one distance, in every block."""
+    return len({n - f for f, n in zip(first, numbers, strict=True)}) == 1

@@ -8,6 +8,7 @@ from typing import Any
 from kcodegen.saved.arguments import value_text
 from kcodegen.saved.block_code import Helper, Units, loop_statement, write_helper
 from kcodegen.saved.blocks import Kind, find_blocks
+from kcodegen.saved.cells import find_cells
 from kcodegen.saved.config_graph import SavedLayer, SavedModel, Structure, TensorKey
 from kcodegen.saved.context import Context
 from kcodegen.saved.naming import Scope
@@ -93,7 +94,7 @@ def _statements(
     shared: list[str] = []
     held: dict[str, str] = {}
     statements: list[Statement] = []
-    plan = find_blocks(model)
+    plan = find_cells(model, find_blocks(model))
     unit_helpers = [write_helper(model, kind, context, context.scope) for kind in plan.units]
     units = Units(plan.units, unit_helpers, plan.member)
     helpers = [write_helper(model, kind, context, context.scope, units) for kind in plan.kinds]
@@ -105,6 +106,12 @@ def _statements(
     skip_to = 0
     for index, call in enumerate(model.calls):
         if index < skip_to or model.layers[call.layer].kind == "input":
+            continue
+        if index in plan.ends:  # a cell, written where its last call is
+            k, n = plan.ends[index]
+            statements.append(_helper_call(model, plan.kinds[k], n, helpers[k]))
+            continue
+        if index in plan.covered:
             continue
         if index in plan.starts or index in plan.member:
             if index in plan.starts:

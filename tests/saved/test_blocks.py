@@ -12,7 +12,7 @@ from typing import Any
 
 from kcodegen.saved.blocks import find_blocks
 from kcodegen.saved.config_graph import read_model
-from kcodegen.saved.layer_names import name_pattern
+from kcodegen.saved.layer_names import name_pattern, numbered_names
 from kcodegen.saved.module import Context, write_module
 
 
@@ -232,3 +232,48 @@ def test_long_lines_break_as_black_breaks_them():
     )
     assert wrap(nested).splitlines()[1:3] == [f'        "{"v" * 20}0",', f'        "{"v" * 20}1",']
     assert wrap("short = 1") == "short = 1"
+
+
+def test_cells_that_read_the_two_cells_before_them_are_one_helper_of_two_tensors():
+    """NASNet: each cell reads the last cell's output and the one before (no cut node between
+    cells). The adjustment of the older input, read from before the cell, stays outside it."""
+    config = _Config()
+    p = x = config.add("Conv2D", ["inputs"], "stem", filters=8, kernel_size=[3, 3])
+    for i in range(4):
+        b = config.add("Conv2D", [p], f"cell{i}_adjust", filters=8, kernel_size=[1, 1])
+        a = config.add("Conv2D", [x], f"cell{i}_a", filters=8, kernel_size=[3, 3])
+        c = config.add("Add", [a, b])
+        d = config.add("Conv2D", [c], f"cell{i}_c", filters=8, kernel_size=[3, 3])
+        p, x = x, config.add("Concatenate", [d, b], axis=-1)
+    code = _write(config, x)
+    functions = [n for n in ast.parse(code).body if isinstance(n, ast.FunctionDef)]
+    assert [(f.name, len(f.args.args)) for f in functions] == [("cell_block", 4)]
+    assert [a.arg for a in functions[0].args.args][:2] == ["x0", "x1"]  # two tensors
+    assert code.count("layers.Add(") == 1 and code.count("layers.Concatenate(") == 1
+    assert code.count(f"{functions[0].name}(") == 1 + 4
+    # The automatic names of a cell count alike: one suffix; the cell's own names an f-string.
+    assert 'f"add{suffix}"' in code and 'f"concatenate{suffix}"' in code
+    assert 'name=f"{name}_a"' in code and 'name="cell2"' in code
+    assert _built(code) == config.edges()
+
+
+def test_automatic_names_a_fixed_distance_apart_share_one_number():
+    columns = [('"activation_5"', '"activation_15"'), ('"activation_3"', '"activation_13"')]
+    found = numbered_names([*columns, ('"add_1"', '"add_7"')])
+    assert found[columns[1]] == ("activation_id", ("3", "13"), "activation_", 0)
+    assert found[columns[0]] == ("activation_id", ("3", "13"), "activation_", 2)
+    assert ('"add_1"', '"add_7"') not in found  # one column: a parameter of its own
+    # Numbers that do not keep their distance share nothing.
+    assert numbered_names([('"dense_1"', '"dense_2"'), ('"dense_3"', '"dense_9"')]) == {}
+
+
+def test_a_loop_over_one_varying_value_passes_the_value_itself():
+    """Keras's automatic names four apart: the loop runs over the numbers, not 1-tuples."""
+    config = _Config()
+    first = x = config.add("Dense", ["inputs"], units=4)
+    for _ in range(24):
+        x = config.add("Dense", [x], units=4)
+    x = config.add("Add", [first, x])
+    code = _write(config, x)
+    assert "for dense_id in [1, 5, 9, 13, 17, 21]:" in code
+    assert _built(code) == config.edges()

@@ -22,8 +22,9 @@ pytestmark = pytest.mark.slow
 
 QUICK = ("ResNet50", "MobileNetV2", "DenseNet121")
 CHOSEN = [a for a in ARCHITECTURES if os.environ.get("KCG_ZOO") == "all" or a.builder in QUICK]
-# Its cells read two earlier cells: no cut node falls between them, so none becomes a block.
-NOT_YET_READABLE = {"NASNetMobile"}
+# Every architecture is readable now (NASNet's cells, with no cut node between them, since
+# ``cells``); an architecture that is not yet goes here, its test expected to fail.
+NOT_YET_READABLE: set[str] = set()
 
 SAVE = """
 import sys, keras
