@@ -30,9 +30,7 @@ def op_function(class_name: str) -> str:
     return _CAMEL.sub("_", class_name).lower()
 
 
-def call_statement(
-    call: Call, layer: SavedLayer, callee: str, writes: list[TensorKey], hint: str
-) -> Statement:
+def call_statement(call: Call, callee: str, writes: list[TensorKey], hint: str) -> Statement:
     """``callee(args)``: ``callee`` is the layer's constructor call or the variable holding it."""
 
     # Keras records the call's defaults too (``mask=None``); a person leaves them out.
