@@ -4,6 +4,7 @@ The path, without TensorFlow or Keras:
 
 - ``files``: the file to its model config (``config.json`` in the zip, ``model_config`` in the h5);
 - ``config_graph``: the config to a flat graph of layers, calls and operations (nested models kept);
+- ``masks``: the masks Keras computed and passed along itself left out, as their author left them;
 - ``arguments``: a layer's config to the constructor a person writes (only what differs from the
   defaults of the installed Keras, read into ``defaults.json`` by ``tools/keras_defaults.py``);
 - ``blocks``: repeated regions of the flat graph, found with networkx (imported there and in

@@ -31,8 +31,13 @@ BOOKKEEPING = {"shared_object_id"}
 # Parameters that take a list of values or layers, not a shape: written as lists.
 LISTS = {"bin_boundaries", "cells", "idf_weights", "layers", "mean", "variance", "vocabulary"}
 
+# Sizes an integer stands for in every dimension: a 1D layer's one-item tuple is written as it.
+SIZES = {"kernel_size", "strides", "dilation_rate", "pool_size"}
+
 # Base ``Layer`` keywords whose defaults hold for any layer, custom ones included.
 BASE_KEYS = ("trainable", "dtype")
+# The base ``Layer`` keywords in the order a custom layer's call writes them, after its own.
+BASE_ORDER = ["activity_regularizer", "trainable", "dtype", "autocast", "name"]
 
 
 @dataclass(frozen=True)
@@ -125,9 +130,15 @@ def string_text(value: str) -> str:
 
 
 def number_text(value: int | float) -> str:
+    """``0.00392156862745098`` as ``1 / 255``, as its author wrote it: the same float."""
     if isinstance(value, float) and not math.isfinite(value):
         return f'float("{value}")'
-    return repr(value)
+    text = repr(value)
+    if isinstance(value, float) and len(text) > 10 and 0 < abs(value) < 1:
+        divisor = round(1 / abs(value))
+        if 1 < divisor < 10**6 and 1 / divisor == abs(value):
+            return f"{'-' if value < 0 else ''}1 / {divisor}"
+    return text
 
 
 @dataclass(frozen=True)
@@ -148,19 +159,24 @@ class Writer:
             )
         module = entry.get("module")
         if is_keras_layer(module, class_name):
-            arguments = self.layer_arguments(class_name, config)
+            arguments = self.layer_arguments(class_name, config, entry.get("build_config"))
             return Constructor(f"layers.{class_name}", None, arguments)
         source = custom_module(module, class_name, custom_modules, name)
         arguments = self.custom_arguments(class_name, config)
         return Constructor(class_name, f"from {source} import {class_name}", arguments)
 
-    def layer_arguments(self, class_name: str, config: Mapping[str, Any]) -> tuple[Argument, ...]:
+    def layer_arguments(
+        self, class_name: str, config: Mapping[str, Any], build: Any = None
+    ) -> tuple[Argument, ...]:
         """In signature order, required ones positional; the defaults and the extras a
-        constructor does not take are the file's Keras version's (another version's: none)."""
+        constructor does not take are the file's Keras version's (another version's: none),
+        and so are the values a layer derives from its other arguments (``implied``)."""
         spec = table()["layers"].get(class_name)
         if spec is None:
             return self.custom_arguments(class_name, config)
-        defaults = spec["defaults"] if self.known else {}
+        if class_name == "Bidirectional" and self.known:
+            config = {key: unforced(value) for key, value in config.items()}
+        defaults = {**spec["defaults"], **implied(class_name, config, build)} if self.known else {}
         extras = spec["extras"] if self.known else []
         order = [k for k in spec["parameters"] if k in config]
         order += [k for k in config if k not in spec["parameters"] and k not in extras]
@@ -176,8 +192,12 @@ class Writer:
         )
 
     def custom_arguments(self, class_name: str, config: Mapping[str, Any]) -> tuple[Argument, ...]:
-        """Every key as a keyword; only the base ``Layer`` keywords can be known defaults."""
+        """Every key as a keyword, the class's own first and the base ``Layer`` keywords after
+        (``name`` last, as a layer is written); only those can be known defaults."""
         base = self.known["layers"]["Layer"]["defaults"] if self.known else {}
+        own = [key for key in config if key not in BASE_ORDER]
+        order = own + sorted((k for k in config if k in BASE_ORDER), key=BASE_ORDER.index)
+        config = {key: config[key] for key in order}
         return tuple(
             Argument(
                 key,
@@ -201,6 +221,8 @@ class Writer:
             return auto_name(config[key], class_name)
         if key == "backward_layer" and class_name == "Bidirectional":
             return mirrored(config.get("layer"), config[key])
+        if key == "axis" and isinstance(defaults.get(key), int):  # built, -1 becomes [-1]
+            return same(config[key], defaults[key]) or same(config[key], [defaults[key]])
         return key in defaults and same(config[key], defaults[key])
 
     def argument_text(self, key: str, value: Any) -> str:
@@ -209,6 +231,8 @@ class Writer:
             return string_text(policy)
         if key in LISTS and isinstance(value, list):
             return self.list_text(value)
+        if key in SIZES and isinstance(value, list) and len(value) == 1:
+            return self.text(value[0])  # a 1D layer's (3,) as the 3 it was given
         return self.text(value)
 
     def list_text(self, value: Any) -> str:
@@ -332,6 +356,35 @@ def mirrored(forward: Any, backward: Any) -> bool:
     base = str(config.get("name", "")).removeprefix("forward_")
     config.update(go_backwards=not config.get("go_backwards", False), name=f"backward_{base}")
     return forward["class_name"] == backward["class_name"] and same(config, backward["config"])
+
+
+def implied(class_name: str, config: Mapping[str, Any], build: Any) -> dict[str, Any]:
+    """What a layer derives from its other arguments (or, built, from its input's rank) when
+    given none, which its config then holds as if given: the value its constructor's ``None``
+    means."""
+    found: dict[str, Any] = {}
+    if class_name == "MultiHeadAttention":
+        found["value_dim"] = config.get("key_dim")
+        shapes = build.get("shapes_dict") if isinstance(build, Mapping) else None
+        query = shapes.get("query_shape") if isinstance(shapes, Mapping) else None
+        if isinstance(query, list):
+            found["attention_axes"] = list(range(1, len(query) - 1))
+    if re.fullmatch(r"(Max|Average)Pooling[123]D", class_name) and "pool_size" in config:
+        found["strides"] = config["pool_size"]
+    return found
+
+
+def unforced(value: Any) -> Any:
+    """A recurrent layer given to ``Bidirectional`` without the ``zero_output_for_mask`` it
+    forces (its ``return_sequences``): the layer as its author wrote it."""
+    if not (isinstance(value, Mapping) and isinstance(value.get("config"), Mapping)):
+        return value
+    config = dict(value["config"])
+    if "zero_output_for_mask" in config and same(
+        config["zero_output_for_mask"], config.get("return_sequences", False)
+    ):
+        del config["zero_output_for_mask"]
+    return {**value, "config": config}
 
 
 def policy_name(value: Any) -> str | None:

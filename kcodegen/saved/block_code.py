@@ -172,7 +172,7 @@ def write_helper(
                 text = argument.text
             written.append(text if argument.positional else f"{argument.key}={text}")
         callee = f"{made[0].callee}({', '.join(written)})"
-        statements.append(call_statement(call, callee, writes, hint))
+        statements.append(call_statement(call, layer, callee, writes, hint))
     names: dict[object, str] = dict(zip(first.reads, tensor_names, strict=True))
     body = bind(statements, local, names, first.writes)
     returned = ", ".join(names[t] for t in first.writes)

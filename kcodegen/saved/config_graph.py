@@ -152,12 +152,14 @@ def _functional(name: str, config: dict[str, Any]) -> SavedModel:
     layers = [_layer(entry) for entry in config["layers"]]
     model = SavedModel(name, "functional", {layer.name: layer for layer in layers})
     calls: list[Call] = []
+    # A nested Functional model's first node is its own (inputs to outputs): the config's inputs
+    # and outputs count it, and its inbound nodes are the calls after it. Keras 3 leaves it out
+    # of the tensors a call reads, so those are shifted to match; Keras 2 counts it there too.
+    functional = {layer.name for layer in layers if layer.class_name == "Functional"}
     for layer, entry in zip(layers, config["layers"], strict=True):
-        # A nested Functional model's first node is its own (inputs to outputs): the config
-        # counts it, and lists only the calls after it.
-        first = 1 if layer.class_name == "Functional" else 0
+        first = 1 if layer.name in functional else 0
         for index, node in enumerate(entry.get("inbound_nodes") or [], start=first):
-            args, kwargs = _node_arguments(node, layer.name)
+            args, kwargs = _node_arguments(node, layer.name, functional)
             calls.append(Call(layer.name, index, args, kwargs))
         if layer.kind == "input":
             calls.append(Call(layer.name, 0, [], {}))
@@ -167,10 +169,12 @@ def _functional(name: str, config: dict[str, Any]) -> SavedModel:
     return model
 
 
-def _node_arguments(node: Any, layer: str) -> tuple[list[Any], dict[str, Any]]:
+def _node_arguments(
+    node: Any, layer: str, functional: set[str]
+) -> tuple[list[Any], dict[str, Any]]:
     if isinstance(node, dict):
-        return [_value(arg) for arg in node.get("args", [])], {
-            key: _value(value) for key, value in (node.get("kwargs") or {}).items()
+        return [_value(arg, functional) for arg in node.get("args", [])], {
+            key: _value(value, functional) for key, value in (node.get("kwargs") or {}).items()
         }
     if isinstance(node, list):  # Keras 2: [[layer, node, index, kwargs], ...]
         tensors = [TensorKey(str(i[0]), int(i[1]), int(i[2])) for i in node]
@@ -179,15 +183,17 @@ def _node_arguments(node: Any, layer: str) -> tuple[list[Any], dict[str, Any]]:
     raise Unwritable("its inbound nodes are in a form kcg does not know", layer=layer)
 
 
-def _value(value: Any) -> Any:
-    """Config values with tensors as ``TensorKey``; everything else as serialized."""
+def _value(value: Any, functional: set[str]) -> Any:
+    """Config values with tensors as ``TensorKey`` (a nested Functional model's nodes counted
+    from its own); everything else as serialized."""
     if isinstance(value, dict):
         if value.get("class_name") == "__keras_tensor__":
             layer, node, index = value["config"]["keras_history"]
-            return TensorKey(str(layer), int(node), int(index))
-        return {key: _value(item) for key, item in value.items()}
+            node = int(node) + (1 if layer in functional else 0)
+            return TensorKey(str(layer), node, int(index))
+        return {key: _value(item, functional) for key, item in value.items()}
     if isinstance(value, list):
-        return [_value(item) for item in value]
+        return [_value(item, functional) for item in value]
     return value
 
 

@@ -16,6 +16,7 @@ from kcodegen.ir import Style
 from kcodegen.saved.config_graph import read_model
 from kcodegen.saved.context import Context
 from kcodegen.saved.files import read_saved
+from kcodegen.saved.masks import drop_implicit_masks
 from kcodegen.saved.module import write_module
 from kcodegen.saved.wrap import wrap
 
@@ -62,7 +63,10 @@ def convert_config(
 ) -> SavedConversion:
     """The same, from a serialized model (``json.loads(model.to_json())``)."""
     context = Context(keras_version, tuple(custom_modules))
-    functional = wrap(write_module(read_model(config), context, variable))
+    model = read_model(config)
+    for graph in [*model.nested(), model]:
+        drop_implicit_masks(graph)
+    functional = wrap(write_module(model, context, variable))
     classes = context.custom_classes()
     modules = sorted({c.rsplit(".", 1)[0] for c in classes} | set(custom_modules))
     done = SavedConversion(

@@ -142,7 +142,7 @@ def _statements(
             callee = held[call.layer]
         else:
             callee = context.constructor(layer)
-        statements.append(call_statement(call, callee, writes, hint))
+        statements.append(call_statement(call, layer, callee, writes, hint))
     return statements, shared
 
 

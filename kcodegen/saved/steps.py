@@ -30,16 +30,28 @@ def op_function(class_name: str) -> str:
     return _CAMEL.sub("_", class_name).lower()
 
 
-def call_statement(call: Call, callee: str, writes: list[TensorKey], hint: str) -> Statement:
+def call_statement(
+    call: Call, layer: SavedLayer, callee: str, writes: list[TensorKey], hint: str
+) -> Statement:
     """``callee(args)``: ``callee`` is the layer's constructor call or the variable holding it."""
-
-    # Keras records the call's defaults too (``mask=None``); a person leaves them out.
-    kwargs = {key: value for key, value in call.kwargs.items() if value is not None}
+    kwargs = {
+        key: value
+        for key, value in call.kwargs.items()
+        if not _recorded_default(key, value, layer.kind)
+    }
 
     def render(names: Names) -> str:
         return f"{callee}({_arguments(call.args, kwargs, names)})"
 
     return Statement(list(call.tensors()), list(writes), render, hint)
+
+
+def _recorded_default(key: str, value: Any, kind: str) -> bool:
+    """What Keras records of a call that its author did not write: ``mask=None``, and a layer's
+    ``training=False`` (its signature's default, taken while the model was built; the Functional
+    model passes its own ``training`` over it, so it never holds). A nested model's is kept: Keras
+    records it only when given (``base_model(x, training=False)``)."""
+    return value is None or (key == "training" and value is False and kind == "layer")
 
 
 def op_statement(call: Call, layer: SavedLayer, writes: list[TensorKey], hint: str) -> Statement:
@@ -55,10 +67,16 @@ def op_statement(call: Call, layer: SavedLayer, writes: list[TensorKey], hint: s
             return f"-{_operand(args[0], names)}"
         if class_name == "GetItem" and len(args) == 2 and not options:
             return f"{_operand(args[0], names)}[{_index(args[1], names)}]"
-        keywords = {**options, **call.kwargs}
+        keywords = {**_without_defaults(options), **call.kwargs}
         return f"ops.{op_function(class_name)}({_arguments(args, keywords, names)})"
 
     return Statement(list(call.tensors()), list(writes), render, hint)
+
+
+def _without_defaults(options: dict[str, Any]) -> dict[str, Any]:
+    """An op's recorded options without ``keepdims=False``, every ``keras.ops`` reduction's
+    default."""
+    return {k: v for k, v in options.items() if not (k == "keepdims" and v is False)}
 
 
 def _arguments(args: list[Any], kwargs: dict[str, Any], names: Names) -> str:
@@ -90,8 +108,10 @@ def _has_tensor(value: Any) -> bool:
 
 
 def _operand(value: Any, names: Names) -> str:
+    """An operand, in parentheses when it is itself an expression (``-x``, ``1 / 255``)."""
     text = _value(value, names)
-    return f"({text})" if text.startswith("-") else text
+    expression = text.startswith("-") or (isinstance(value, float) and " / " in text)
+    return f"({text})" if expression else text
 
 
 def _index(value: Any, names: Names) -> str:

@@ -259,11 +259,12 @@ def test_a_bidirectional_layer_writes_its_backward_layer_only_when_it_is_not_the
             backward_layer=backward,
         )
 
+    # zero_output_for_mask is what Bidirectional forces on both (their return_sequences).
     assert text(bidirectional(mirror)) == (
-        'layers.Bidirectional(layers.LSTM(8, return_sequences=True, zero_output_for_mask=True), merge_mode="sum")'
+        'layers.Bidirectional(layers.LSTM(8, return_sequences=True), merge_mode="sum")'
     )
     assert text(bidirectional(other)).endswith(
-        "backward_layer=layers.LSTM(4, return_sequences=True, go_backwards=True, zero_output_for_mask=True))"
+        "backward_layer=layers.LSTM(4, return_sequences=True, go_backwards=True))"
     )
 
 
@@ -307,7 +308,8 @@ def test_a_custom_class_is_imported_and_written_with_keywords(entry, options, ca
     constructor = layer_constructor(entry, VERSION, **options)
 
     assert (constructor.callee, constructor.import_line) == (callee, import_line)
-    assert call_text(constructor) == f'{callee}(name="mine", scale=2)'  # base defaults left out
+    # Base defaults left out; its own arguments first, its name last.
+    assert call_text(constructor) == f'{callee}(scale=2, name="mine")'
     assert not any(a.positional for a in constructor.arguments)
 
 
@@ -526,3 +528,37 @@ def test_written_calls_rebuild_the_same_layers_and_the_table_matches_keras(capsy
         "layers.Dense.defaults.use_bias: table false, Keras true",
         "layers.Dropout: missing from the table",
     ]
+
+
+def test_values_a_built_layer_derived_from_its_other_arguments_are_left_out():
+    pool = layer("MaxPooling2D", pool_size=[3, 3], strides=[3, 3], padding="valid", name="p")
+    norm = layer("LayerNormalization", axis=[-1], epsilon=1e-6, name="ln")
+    other_axis = layer("LayerNormalization", axis=[1, 2], name="ln")
+    attention = layer("MultiHeadAttention", num_heads=2, key_dim=8, value_dim=8, name="mha")
+    attention["config"]["attention_axes"] = [1]
+    attention["build_config"] = {"shapes_dict": {"query_shape": [None, 12, 16]}}
+    wider = {**attention, "config": {**attention["config"], "value_dim": 4}}
+    image = {**attention, "build_config": {"shapes_dict": {"query_shape": [None, 5, 5, 16]}}}
+
+    assert text(pool) == 'layers.MaxPooling2D(pool_size=(3, 3), name="p")'  # strides: pool_size
+    assert text(norm) == 'layers.LayerNormalization(epsilon=1e-06, name="ln")'  # -1 built: [-1]
+    assert text(other_axis) == 'layers.LayerNormalization(axis=(1, 2), name="ln")'
+    # value_dim: key_dim; attention_axes: every axis between batch and features.
+    assert text(attention) == 'layers.MultiHeadAttention(2, 8, name="mha")'
+    assert text(wider) == 'layers.MultiHeadAttention(2, 8, value_dim=4, name="mha")'
+    assert text(image) == 'layers.MultiHeadAttention(2, 8, attention_axes=(1,), name="mha")'
+
+
+def test_a_float_that_is_one_over_an_integer_is_written_so():
+    scale = layer("Rescaling", scale=1.0 / 255, offset=-1 / 3, name="rescale")
+
+    assert text(scale) == 'layers.Rescaling(1 / 255, offset=-1 / 3, name="rescale")'
+    assert eval("1 / 255") == 1.0 / 255 and eval("-1 / 3") == -1 / 3
+    assert text(layer("Dropout", rate=0.125, name="d")) == 'layers.Dropout(0.125, name="d")'
+
+
+def test_a_1d_layer_s_one_item_sizes_are_written_as_the_integer_given():
+    entry = layer("Conv1D", filters=8, kernel_size=[3], strides=[2], dilation_rate=[1], name="conv")
+    entry["config"]["padding"] = "valid"
+
+    assert text(entry) == 'layers.Conv1D(8, 3, strides=2, name="conv")'
