@@ -98,9 +98,11 @@ def find_blocks(model: SavedModel) -> Plan:
         kinds.append(positions)
         lengths.append(length)
     found = []
+    last = _last_reads(model)
     for positions, length in zip(kinds, lengths, strict=True):
         instances = [
-            _instance(model, [i for s in segments[p : p + length] for i in s]) for p in positions
+            _instance(model, [i for s in segments[p : p + length] for i in s], last)
+            for p in positions
         ]
         valid = [i for i in instances if i is not None]
         if len(valid) >= 2:
@@ -399,7 +401,21 @@ def _non_overlapping(starts: list[int], length: int) -> list[int]:
     return kept
 
 
-def _instance(model: SavedModel, members: list[int]) -> Instance | None:
+def _last_reads(model: SavedModel) -> dict[tuple[str, int], dict[TensorKey, int]]:
+    """For each call, by its key, the tensors of it that are read and the last call reading each
+    (``len(model.calls)`` for a model output): what a region's writes are found from."""
+    found: dict[tuple[str, int], dict[TensorKey, int]] = defaultdict(dict)
+    for index, call in enumerate(model.calls):
+        for tensor in call.tensors():
+            found[tensor.layer, tensor.node][tensor] = index
+    for tensor in outputs(model):
+        found[tensor.layer, tensor.node][tensor] = len(model.calls)
+    return found
+
+
+def _instance(
+    model: SavedModel, members: list[int], last: dict[tuple[str, int], dict[TensorKey, int]]
+) -> Instance | None:
     """The block the calls ``members`` make, or None unless only its last call's outputs are
     read after it."""
     calls = model.calls
@@ -409,10 +425,11 @@ def _instance(model: SavedModel, members: list[int]) -> Instance | None:
         for tensor in calls[i].tensors():
             if (tensor.layer, tensor.node) not in inside and tensor not in reads:
                 reads.append(tensor)
-    after = [t for c in calls[members[-1] + 1 :] for t in c.tensors()] + outputs(model)
-    writes = sorted({t for t in after if (t.layer, t.node) in inside}, key=lambda t: t.index)
-    last = (calls[members[-1]].layer, calls[members[-1]].node)
-    if not writes or any((t.layer, t.node) != last for t in writes):
+    end = members[-1]
+    later = {t for key in inside for t, at in last.get(key, {}).items() if at > end}
+    writes = sorted(later, key=lambda t: t.index)
+    final = (calls[end].layer, calls[end].node)
+    if not writes or any((t.layer, t.node) != final for t in writes):
         return None
     return Instance(tuple(members), tuple(reads), tuple(writes))
 
