@@ -110,6 +110,8 @@ def _layer(entry: dict[str, Any]) -> SavedLayer:
     name = str(entry.get("name") or config.get("name"))
     class_name = entry.get("class_name")
     if class_name == "InputLayer":
+        if "batch_shape" not in config and "batch_input_shape" in config:  # Keras 2's key
+            config["batch_shape"] = config.pop("batch_input_shape")
         return SavedLayer(name, entry, "input")
     if class_name in MODEL_CLASSES or isinstance(config.get("layers"), list):
         return SavedLayer(name, entry, "model", read_model(entry))
@@ -134,6 +136,10 @@ def _is_op(entry: dict[str, Any]) -> bool:
 
 def _sequential(name: str, config: dict[str, Any]) -> SavedModel:
     model = SavedModel(name, "sequential", {})
+    first = config["layers"][0] if config["layers"] else {}
+    first_config = first.get("config") or {}
+    if first.get("class_name") != "InputLayer" and "batch_input_shape" in first_config:
+        model.batch_shape = first_config.pop("batch_input_shape")  # Keras 2 kept it there
     for entry in config["layers"]:
         layer = _layer(entry)
         if layer.kind == "input":

@@ -133,3 +133,63 @@ def test_writes_a_module_binding_the_model_to_the_name_asked(run_kcg, tmp_path):
     assert 'layers.Dense(2, trainable=True, name="d")' in code
     assert 'net = keras.Model([inputs], [x], name="m")' in code  # as saved: lists of one
     compile(code, "generated.py", "exec")
+
+
+def test_a_keras_2_config_reads_as_well(run_kcg, tmp_path):
+    """tf.keras wrote inbound nodes as ``[[layer, node, tensor, kwargs], ...]`` and no modules."""
+
+    def layer(class_name, name, inbound, **config):
+        nodes = [[[t, 0, 0, {}] for t in inbound]] if inbound else []
+        return {
+            "class_name": class_name,
+            "name": name,
+            "inbound_nodes": nodes,
+            "config": {"name": name, "trainable": True, "dtype": "float32", **config},
+        }
+
+    inputs = {
+        "class_name": "InputLayer",
+        "name": "input_1",
+        "inbound_nodes": [],
+        "config": {"batch_input_shape": [None, 4], "dtype": "float32", "name": "input_1"},
+    }
+    config = {
+        "class_name": "Functional",
+        "config": {
+            "name": "old",
+            "input_layers": [["input_1", 0, 0]],
+            "output_layers": [["merge", 0, 0]],
+            "layers": [
+                inputs,
+                layer("Dense", "a", ["input_1"], units=3),
+                layer("Dense", "b", ["input_1"], units=3),
+                layer("Concatenate", "merge", ["a", "b"], axis=-1),
+            ],
+        },
+    }
+    saved = tmp_path / "old.json"
+    saved.write_text(json.dumps(config))
+
+    result = run_kcg("convert", saved, "--to", "functional", "--no-verify")
+
+    assert result.returncode == 0, result.stderr.decode()
+    code = result.stdout.decode()
+    assert 'inputs = keras.Input(shape=(4,), name="input_1")' in code
+    assert 'name="merge")([a, x])' in code
+    compile(code, "old.py", "exec")
+
+
+def test_a_keras_2_sequential_takes_its_shape_from_its_first_layer(run_kcg, tmp_path):
+    dense = {
+        "class_name": "Dense",
+        "config": {"name": "d", "units": 2, "batch_input_shape": [None, 7]},
+    }
+    config = {"class_name": "Sequential", "config": {"name": "old", "layers": [dense]}}
+    saved = tmp_path / "old.json"
+    saved.write_text(json.dumps(config))
+
+    result = run_kcg("convert", saved, "--to", "functional", "--no-verify")
+
+    code = result.stdout.decode()
+    assert result.returncode == 0, result.stderr.decode()
+    assert "keras.Input(shape=(7,))" in code and "batch_input_shape" not in code
