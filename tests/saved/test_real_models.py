@@ -18,6 +18,8 @@ import pytest
 from kcodegen.saved.convert import convert_saved
 from kcodegen.verify import VerifyReport, verify_saved
 
+from .styles import style_problems
+
 pytestmark = pytest.mark.slow
 
 # Run in the models' folder, next to a copy of real_layers.py. Weights are seeded away from their
@@ -213,23 +215,7 @@ def _verify(saved: Path, file: str, source: str, session, name: str):
 
 
 def test_every_style_that_fits_is_verified_and_the_others_refused(saved, verify_session):
-    problems = []
-    for file in FILES:
-        model = file.split(".")[0]
-        for style in ("functional", "subclassing", "sequential"):
-            result = convert_saved(str(saved / file), style)
-            if style not in STYLES[model]:
-                if not result.refusals or result.output:
-                    problems.append(f"{file} -> {style}: not refused")
-                continue
-            if result.refusals:
-                problems.append(f"{file} -> {style}: refused: {result.refusals}")
-                continue
-            name = f"{model}_{style}"
-            outcome = _verify(saved, file, result.output, verify_session, name)
-            if not (isinstance(outcome, VerifyReport) and outcome.equivalent):
-                problems.append(f"{file} -> {style}: {outcome}")
-    assert problems == []
+    assert style_problems(saved, FILES, STYLES, verify_session, CUSTOM) == []
 
 
 def test_the_refusals_say_why(saved):

@@ -4,14 +4,16 @@ both, compare outputs."""
 
 from __future__ import annotations
 
-import ast
+import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
 from kcodegen.saved.convert import convert_saved
-from kcodegen.verify import VerifyReport, verify_saved
+
+from .styles import style_problems
 
 pytestmark = pytest.mark.slow
 
@@ -106,25 +108,7 @@ def saved(tmp_path_factory):
 
 
 def test_every_style_that_fits_is_verified_and_the_others_refused(saved, verify_session):
-    problems = []
-    for file in FILES:
-        model = file.split(".")[0]
-        for style in ("functional", "sequential", "subclassing"):
-            result = convert_saved(str(saved / file), style)
-            if style not in STYLES[model]:
-                if not result.refusals:
-                    problems.append(f"{file} -> {style}: not refused")
-                continue
-            if result.refusals:
-                problems.append(f"{file} -> {style}: refused: {result.refusals}")
-                continue
-            ast.parse(result.output)
-            outcome = verify_saved(
-                str(saved / file), result.output, path=f"{model}_{style}.py", session=verify_session
-            )
-            if not (isinstance(outcome, VerifyReport) and outcome.equivalent):
-                problems.append(f"{file} -> {style}: {outcome}")
-    assert problems == []
+    assert style_problems(saved, FILES, STYLES, verify_session) == []
 
 
 def test_what_the_functional_module_says(saved):
@@ -163,30 +147,10 @@ def test_a_live_model_becomes_code():
     assert 'layers.Dense(4, activation="relu", name="hidden")' in done.stdout
 
 
-CUSTOM = """\
-import keras
-
-
-@keras.saving.register_keras_serializable(package="kcgtest")
-class Scale(keras.layers.Layer):
-    def __init__(self, factor=1.0, **kwargs):
-        super().__init__(**kwargs)
-        self.factor = factor
-
-    def build(self, shape):
-        self.w = self.add_weight(shape=(shape[-1],), initializer="ones", name="w")
-
-    def call(self, x):
-        return x * self.w * self.factor
-
-    def get_config(self):
-        return {**super().get_config(), "factor": self.factor}
-"""
-
 SAVE_CUSTOM = """
 import numpy as np, keras
 from keras import layers
-from custom_layers import Scale
+from real_layers import Scale
 
 inputs = keras.Input((5,), name="features")
 x = Scale(2.5, name="scale")(inputs)
@@ -200,7 +164,7 @@ model.save("scaled.keras")
 # Run the generated module as the user will, load the weights kcg wrote, compare with the saved.
 CHECK = """
 import runpy, numpy as np, keras
-import custom_layers
+import real_layers
 saved = keras.saving.load_model("scaled.keras")
 model = runpy.run_path("scaled.py")["model"]
 model.load_weights("scaled.weights.h5")
@@ -210,7 +174,7 @@ print(float(np.max(np.abs(np.asarray(saved(data)) - np.asarray(model(data))))))
 
 
 def test_custom_classes_and_trained_weights_come_with_the_code(run_kcg, tmp_path):
-    (tmp_path / "custom_layers.py").write_text(CUSTOM)
+    shutil.copy(Path(__file__).with_name("real_layers.py"), tmp_path)
     done = subprocess.run([sys.executable, "-c", SAVE_CUSTOM], cwd=tmp_path, capture_output=True)
     assert done.returncode == 0, done.stderr.decode()[-2000:]
 
@@ -223,7 +187,7 @@ def test_custom_classes_and_trained_weights_come_with_the_code(run_kcg, tmp_path
 
     assert written.returncode == 0, written.stderr.decode()[-2000:]
     assert "verified" in written.stderr.decode()
-    assert "from custom_layers import Scale" in (tmp_path / "scaled.py").read_text()
+    assert "from real_layers import Scale" in (tmp_path / "scaled.py").read_text()
     check = subprocess.run([sys.executable, "-c", CHECK], cwd=tmp_path, capture_output=True)
     assert check.returncode == 0, check.stderr.decode()[-2000:]
     assert float(check.stdout.decode().split()[-1]) <= 1e-5
