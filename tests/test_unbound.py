@@ -41,3 +41,18 @@ def test_a_kept_statement_now_above_what_it_reads_is_found_at_its_line() -> None
 
 def test_names_the_original_already_left_undefined_are_not_blamed_on_the_conversion() -> None:
     assert newly_unbound(ORIGINAL, ORIGINAL) == []
+
+
+def test_a_name_only_a_typing_string_reads_is_not_a_run_time_read() -> None:
+    """``cast("Tensor", x)`` never evaluates its string: dropping the import breaks nothing."""
+    original = "from typing import cast\nimport keras\nx = cast('keras.KerasTensor', 1)\n"
+    output = "from typing import cast\nx = cast('keras.KerasTensor', 1)\n"
+
+    assert newly_unbound(original, output) == []
+
+
+def test_a_name_read_inside_a_call_is_still_found() -> None:
+    original = "import keras\nprint(keras.Input(shape=(2,)))\n"
+    output = "print(keras.Input(shape=(2,)))\nimport keras\n"
+
+    assert newly_unbound(original, output) == [(2, "keras", "print(keras.Input(shape=(2,)))")]

@@ -35,9 +35,20 @@ def newly_unbound(original: str, output: str) -> list[tuple[int, str, str]]:
     return found
 
 
+class _RunTimeReads(Checker):
+    """pyflakes reading every call as plain code.
+
+    pyflakes checks the strings some typing calls take (``cast("Tensor", x)``) as annotations;
+    they are never evaluated, so a name missing there cannot fail a run. Asking each call whether
+    it is one of those took half of the check's time on a generated model.
+    """
+
+    CALL = Checker.handleChildren
+
+
 def _undefined_reads(source: str) -> Iterator[tuple[int, str, str]]:
     """(line, name, the line's text) of every read pyflakes finds undefined."""
     lines = source.splitlines()
-    for message in Checker(parsed(source) or ast.parse(source)).messages:
+    for message in _RunTimeReads(parsed(source) or ast.parse(source)).messages:
         if isinstance(message, UndefinedName):
             yield message.lineno, message.message_args[0], lines[message.lineno - 1].strip()
