@@ -104,7 +104,42 @@ def _nodes(root: cst.CSTNode) -> list[cst.CSTNode]:
     return found
 
 
-@pytest.mark.parametrize("source", [TRICKY, TRICKY.replace("\n", "\r\n"), "x = f(a, b=2)"])
+# Continuation lines inside a block: libcst takes the block's indentation off those that start
+# with it, and keeps the rest (less indented, blank, in a string, after a backslash) as written.
+IN_BLOCKS = (
+    "def build(units):\n"
+    "    layers = [\n"
+    "        Dense(units),\n"
+    "\n"
+    "        # a comment line\n"
+    "  Dense(1),  # less indented than the block\n"
+    "            Dense(2)]\n"
+    "    text = f('''\n"
+    "    {units}\n"
+    "  ''') + g(1,\n"
+    "             2)\n"
+    "    total = (1 +\n"
+    "        2 + \\\n"
+    "        3)\n"
+    "    if units:\n"
+    "        pass\n"
+    "    class Inner:\n"
+    "        def call(self):\n"
+    "            return self.f(\n"
+    "                [\n"
+    "                    1,\n"
+    "                ],\n"
+    "            )\n"
+    "    for i in range(\n"
+    "        3): print(i,\n"
+    "    4)\n"
+)
+TABS = "def f():\n\treturn g(\n\t\t1,\n\t)\n"
+
+
+@pytest.mark.parametrize(
+    "source", [TRICKY, TRICKY.replace("\n", "\r\n"), "x = f(a, b=2)", IN_BLOCKS, TABS]
+)
 def test_node_text_from_tokens_is_code_for_node(source: str) -> None:
     assert_same_text(source)
 
@@ -165,7 +200,7 @@ def _keras_sources(folder: str) -> list[Path]:
 def test_expressions_paired_with_the_stdlib_ast_have_libcst_positions_text_and_names(folder):
     """Real code no one here wrote: each expression paired with its ``ast`` node has the position
     libcst's provider gives, ``code_for_node``'s text (where given) and its ``Name`` nodes."""
-    paired = 0
+    paired = lines_in_a_block = 0
     for path in _keras_sources(folder):
         source = path.read_text(encoding="utf-8")
         module = cst.parse_module(source)
@@ -174,15 +209,18 @@ def test_expressions_paired_with_the_stdlib_ast_have_libcst_positions_text_and_n
         groups = same_statements(module.body, ast.parse(source).body)
         assert groups is not None
         for statement, group in zip(module.body, groups, strict=True):
-            for node, tree, indented in pair_statement(statement, group):
+            for node, tree, block_line in pair_statement(statement, group):
                 where = f"{path.name}: {module.code_for_node(node)[:60]!r}"
                 assert text.range(node, tree) in (None, expected[node]), where
-                assert text.text(node, tree, indented) in (None, module.code_for_node(node)), where
+                written = text.text(node, tree, block_line)
+                assert written in (None, module.code_for_node(node)), where
                 assert text.names(tree) == {
                     n.value for n in _nodes(node) if isinstance(n, cst.Name)
                 }
                 paired += 1
+                lines_in_a_block += bool(written and block_line and "\n" in written)
     assert paired > 5000
+    assert lines_in_a_block > 50  # multi-line calls in builder functions are read from the source
 
 
 def test_a_tuple_in_parentheses_and_text_that_is_not_ascii() -> None:

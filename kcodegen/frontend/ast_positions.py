@@ -23,10 +23,11 @@ from libcst.metadata import CodePosition, CodeRange
 from kcodegen.frontend.python_ast import same_statements
 
 _Pair = tuple[cst.CSTNode, ast.expr]
-# libcst node, its ast node, and whether it is inside an indented block (its continuation lines are
-# indented there, and ``code_for_node`` writes them without the block's indentation).
-Paired = tuple[cst.CSTNode, ast.expr, bool]
-_Statement = tuple[cst.CSTNode, Sequence[ast.stmt], bool]  # the same for a statement
+# libcst node, its ast node, and, inside an indented block, the line of the statement holding it:
+# that line's indentation is the block's, which libcst keeps apart from continuation lines
+# (``code_for_node`` writes them without it). None at the top level.
+Paired = tuple[cst.CSTNode, ast.expr, int | None]
+_Statement = tuple[cst.CSTNode, Sequence[ast.stmt], int | None]  # the same for a statement
 
 _LINE_BREAK = re.compile("\r\n|\r|\n")
 # A number is matched whole (``1e5``, ``0x1F``, ``.5j``) so that no part of it reads as a word,
@@ -59,13 +60,14 @@ class SourceText:
             end = CodePosition(end.line, end.column - len(closing))
         return CodeRange(start, end)
 
-    def text(self, node: cst.CSTNode, tree: ast.expr, indented: bool) -> str | None:
-        """``code_for_node(node)``, where the source holds it as written: a one-line span, or one
-        outside any indented block, without carriage returns (libcst writes its own newline)."""
-        if indented and tree.lineno != tree.end_lineno:
-            return None
-        text = self._span(tree)
-        if "\r" in text:
+    def text(self, node: cst.CSTNode, tree: ast.expr, block_line: int | None) -> str | None:
+        """``code_for_node(node)``, where the source holds it as written, without carriage
+        returns (libcst writes its own newline): the span, its continuation lines without the
+        indentation of the block it is in (``block_line`` is the line of its statement)."""
+        text: str | None = self._span(tree)
+        if block_line is not None and tree.lineno != tree.end_lineno:
+            text = self._without_block_indent(text, tree, block_line)  # type: ignore[arg-type]
+        if text is None or "\r" in text:
             return None
         lpar: Sequence[cst.LeftParen] = getattr(node, "lpar", ())
         if not lpar:
@@ -78,6 +80,20 @@ class SourceText:
         if None in opening or None in closing:
             return None
         return "".join(opening) + text + "".join(closing)  # type: ignore[arg-type]
+
+    def _without_block_indent(self, text: str, tree: ast.expr, block_line: int) -> str | None:
+        """A multi-line span as libcst writes it alone: its parser takes the block's indentation
+        off each line inside brackets that starts with it. None where a line break is not such a
+        line's (a backslash's, a string's)."""
+        line = self.source[self._starts[block_line - 1] : self._starts[block_line]]
+        indent = line[: len(line) - len(line.lstrip(" \t"))]
+        if not indent:
+            return text
+        if "\\\n" in text or (("'" in text or '"' in text) and _multiline_string(tree)):
+            return None
+        lines = text.split("\n")
+        kept = [part[len(indent) :] if part.startswith(indent) else part for part in lines[1:]]
+        return "\n".join([lines[0], *kept])
 
     def names(self, tree: ast.expr) -> frozenset[str]:
         """What libcst's ``Name`` nodes under the expression spell: its words that are neither
@@ -107,6 +123,14 @@ class SourceText:
         return len(self.source[start:end].encode("utf-8")[:byte].decode("utf-8", errors="ignore"))
 
 
+def _multiline_string(tree: ast.expr) -> bool:
+    """A string of the expression spans lines (its line breaks are its own)."""
+    return any(
+        isinstance(node, ast.Constant | ast.JoinedStr) and node.lineno != node.end_lineno
+        for node in ast.walk(tree)
+    )
+
+
 def _code(paren: cst.LeftParen | cst.RightParen) -> str | None:
     """A parenthesis with the whitespace it holds, when that is on its line."""
     if isinstance(paren, cst.LeftParen):
@@ -119,22 +143,22 @@ def _code(paren: cst.LeftParen | cst.RightParen) -> str | None:
 def pair_statement(statement: cst.BaseStatement, trees: list[ast.stmt]) -> Iterator[Paired]:
     """Every expression of a top-level statement paired with its ``ast`` node (``trees``: the
     statement's ``ast`` statements), without recursion."""
-    statements: list[_Statement] = [(statement, trees, False)]
+    statements: list[_Statement] = [(statement, trees, None)]
     expressions: list[Paired] = []
     while statements or expressions:
         if not expressions:
             _statement_pairs(*statements.pop(), statements, expressions)
             continue
-        node, tree, indented = expressions.pop()
+        node, tree, block_line = expressions.pop()
         kind = type(node)
         if kind is cst.Name and node.value in _NAMED_CONSTANTS:  # type: ignore[attr-defined]
             kind = cst.Ellipsis  # an ast Constant
         if not isinstance(tree, _KINDS.get(kind, ())):
             continue
-        yield node, tree, indented
+        yield node, tree, block_line
         children = _CHILDREN.get(kind)
         if children is not None:
-            expressions.extend((c, t, indented) for c, t in children(node, tree))
+            expressions.extend((c, t, block_line) for c, t in children(node, tree))
 
 
 def _names_walked(tree: ast.AST) -> frozenset[str]:
@@ -302,7 +326,7 @@ def _both(node: cst.BaseExpression | None, tree: ast.expr | None) -> Iterator[_P
 def _statement_pairs(
     statement: cst.CSTNode,
     trees: Sequence[ast.stmt],
-    indented: bool,
+    block_line: int | None,
     statements: list[_Statement],
     expressions: list[Paired],
 ) -> None:
@@ -311,23 +335,23 @@ def _statement_pairs(
     if isinstance(statement, cst.SimpleStatementLine):
         if len(statement.body) == len(trees):
             for small, tree in zip(statement.body, trees, strict=True):
-                expressions.extend((n, t, indented) for n, t in _small_statement(small, tree))
+                expressions.extend((n, t, block_line) for n, t in _small_statement(small, tree))
         return
     if len(trees) != 1:
         return
     headers, bodies, elif_ = _compound(statement, trees[0])
-    expressions.extend((node, tree, indented) for node, tree in headers)
+    expressions.extend((node, tree, block_line) for node, tree in headers)
     if elif_ is not None:
-        statements.append((*elif_, indented))
+        statements.append((*elif_, block_line))
     for suite, body in bodies:
         if isinstance(suite, cst.SimpleStatementSuite):  # on the header's line
             if len(suite.body) == len(body):
                 for small, tree in zip(suite.body, body, strict=True):
-                    expressions.extend((n, t, indented) for n, t in _small_statement(small, tree))
+                    expressions.extend((n, t, block_line) for n, t in _small_statement(small, tree))
             continue
         block = suite.body if isinstance(suite, cst.IndentedBlock) else []
         groups = same_statements(block, body) or []
-        statements.extend((s, g, True) for s, g in zip(block, groups, strict=False))
+        statements.extend((s, g, g[0].lineno) for s, g in zip(block, groups, strict=False) if g)
 
 
 def _compound(

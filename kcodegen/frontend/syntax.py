@@ -447,23 +447,11 @@ def is_main_guard(test: cst.BaseExpression) -> bool:
 
 
 def assigned_names(node: cst.CSTNode) -> set[str]:
-    names: set[str] = set()
-
-    class Collector(cst.CSTVisitor):
-        def visit_AssignTarget(self, target: cst.AssignTarget) -> None:
-            names.update(target_names(target.target))
-
-        def visit_AugAssign(self, assign: cst.AugAssign) -> None:
-            names.update(target_names(assign.target))
-
-        def visit_AnnAssign(self, assign: cst.AnnAssign) -> None:
-            names.update(target_names(assign.target))
-
-        def visit_For(self, loop: cst.For) -> None:
-            names.update(target_names(loop.target))
-
-    node.visit(Collector())
-    return names
+    """The names assignments and ``for`` loops under ``node`` bind."""
+    binders = (cst.AssignTarget, cst.AugAssign, cst.AnnAssign, cst.For)
+    found: list[cst.AssignTarget | cst.AugAssign | cst.AnnAssign | cst.For]
+    found = find_any_order(node, *binders)  # type: ignore[arg-type]
+    return set().union(*(target_names(binder.target) for binder in found))
 
 
 @lru_cache(maxsize=1024)  # asked at every call of a helper
