@@ -247,3 +247,18 @@ def test_the_names_of_an_expression_read_from_its_words_skip_numbers(expression:
     tree = ast.parse(source).body[0].value  # type: ignore[attr-defined]
     names = {n.value for n in _nodes(cst.parse_expression(expression)) if isinstance(n, cst.Name)}
     assert SourceText(source).names(tree) == names
+
+
+@pytest.mark.parametrize("folder", ["applications", "layers/core"])
+def test_a_top_level_statement_text_is_its_source_lines(folder: str) -> None:
+    """Real code: a top-level statement is the source from its leading lines to the next one's."""
+    given = 0
+    for path in _keras_sources(folder):
+        source = path.read_text(encoding="utf-8")
+        module = cst.parse_module(source)
+        lazy = LazyPositions(module, source)
+        for statement in module.body:
+            text = lazy.text(statement)
+            assert text in (None, module.code_for_node(statement)), path.name
+            given += text is not None
+    assert given > 100

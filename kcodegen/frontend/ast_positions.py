@@ -81,6 +81,15 @@ class SourceText:
             return None
         return "".join(opening) + text + "".join(closing)  # type: ignore[arg-type]
 
+    def line_count(self) -> int:
+        """Lines that end with a line break, and a last one that does not, if any."""
+        return len(self._starts) - (self._starts[-1] == len(self.source))
+
+    def lines(self, first: int, end: int) -> str:
+        """The source from the start of line ``first`` to the start of line ``end``."""
+        stop = self._starts[end - 1] if end - 1 < len(self._starts) else len(self.source)
+        return self.source[self._starts[first - 1] : stop]
+
     def _without_block_indent(self, text: str, tree: ast.expr, block_line: int) -> str | None:
         """A multi-line span as libcst writes it alone: its parser takes the block's indentation
         off each line inside brackets that starts with it. None where a line break is not such a

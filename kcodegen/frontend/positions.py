@@ -51,6 +51,7 @@ class LazyPositions:
         self._paired: dict[int, Paired] = {}  # by ``id``, as spans; each holds its node
         self._unpaired = set(range(len(module.body)))
         self._source_text = SourceText(source)
+        self._top_level = {id(statement): index for index, statement in enumerate(module.body)}
 
     def __getitem__(self, node: cst.CSTNode) -> CodeRange:
         found = self._spans.get(id(node))
@@ -75,6 +76,8 @@ class LazyPositions:
         paired = self._pairing(node)
         if paired is not None:
             return self._source_text.text(node, paired[1], paired[2])
+        if id(node) in self._top_level:
+            return self._statement_text(self._top_level[id(node)])
         found = self._generated_span(node)
         if found is None:
             return None
@@ -101,6 +104,29 @@ class LazyPositions:
             for token in within
             if token.isidentifier() and (token in _NAMED_CONSTANTS or not iskeyword(token))
         )
+
+    def _statement_text(self, index: int) -> str | None:
+        """A top-level statement's text, from its leading lines to the next statement's: libcst
+        writes each top-level statement as it read it, so a module is its header, its statements
+        and its footer, end to end."""
+        groups = self._statement_groups()
+        if groups is None:
+            return None
+        body = self.module.body
+        if index + 1 < len(body):
+            end = self._first_line(index + 1, groups)
+        else:
+            end = self._source_text.line_count() + 1 - len(self.module.footer)
+        text = self._source_text.lines(self._first_line(index, groups), end)
+        return text if text.endswith("\n") and "\r" not in text else None
+
+    def _first_line(self, index: int, groups: list[list[ast.stmt]]) -> int:
+        """The line a top-level statement's code starts on: its leading lines, then its first
+        decorator (``ast`` gives a definition the line of its ``def``)."""
+        tree = groups[index][0]
+        decorators = getattr(tree, "decorator_list", [])
+        first = min([tree.lineno, *(d.lineno for d in decorators)])
+        return first - len(self.module.body[index].leading_lines)
 
     def _generated_span(self, node: cst.CSTNode) -> _Span | None:
         found = self._generated.get(id(node))
