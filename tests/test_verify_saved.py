@@ -245,6 +245,23 @@ def test_custom_classes_come_from_the_named_modules(
     assert known.copied == 3  # Scale's w, Dense's kernel and bias
 
 
+def test_a_class_registered_in_one_case_is_forgotten_for_the_next(
+    saved: Path, verify_session: VerifySession, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Importing ``custom_layers`` registers ``kcgtest>Scale`` with Keras; a later case in the same
+    worker that does not name the module must still fail to load the model, as it would alone."""
+    monkeypatch.chdir(saved)
+    options = {"variable": "classifier"}
+
+    known = _verify(
+        verify_session, saved / "custom.keras", CUSTOM, custom_modules=["custom_layers"], **options
+    )
+    unknown = _verify(verify_session, saved / "custom.keras", CUSTOM, **options)
+
+    assert isinstance(known, VerifyReport) and known.equivalent, known
+    assert isinstance(unknown, VerifyFailure) and unknown.kind == "load", unknown
+
+
 def test_what_the_saved_model_does_not_compute_fails(
     saved: Path, verify_session: VerifySession
 ) -> None:

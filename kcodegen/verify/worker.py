@@ -4,8 +4,9 @@ Runs as ``python -m kcodegen.verify.worker``. It imports Keras once, says ``{"re
 reads one JSON request per line on stdin and answers each with one JSON line on stdout:
 ``{"report": ...}`` or ``{"failure": {"kind": ..., "message": ...}}``. Whatever user code prints
 goes to stderr, so it cannot corrupt the answers. Each case starts from a clear Keras session and
-default settings, and leaves ``sys.path`` and ``sys.modules`` as it found them. A request with
-``"kind": "saved"`` is a module generated from a saved model, against that model (``saved_case.py``).
+default settings, and leaves ``sys.path``, ``sys.modules`` and Keras's registered classes as it
+found them. A request with ``"kind": "saved"`` is a module generated from a saved model, against
+that model (``saved_case.py``).
 """
 
 from __future__ import annotations
@@ -87,8 +88,12 @@ def _folders(request: dict[str, Any]) -> set[str]:
 
 @contextmanager
 def _isolated(folders: set[str]) -> Iterator[None]:
-    """The user's folders on sys.path for the case; their modules forgotten after it."""
+    """The user's folders on sys.path for the case; their modules, and the classes they
+    registered with Keras (``register_keras_serializable``), forgotten after it: a saved model
+    must not load in one case because an earlier case's module named its class."""
     path_before, modules_before = list(sys.path), set(sys.modules)
+    registered = keras.saving.get_custom_objects()
+    registered_before = dict(registered)
     sys.path[:0] = sorted(folders)
     try:
         yield
@@ -97,6 +102,8 @@ def _isolated(folders: set[str]) -> Iterator[None]:
         for name in set(sys.modules) - modules_before:
             if _under(getattr(sys.modules[name], "__file__", None), folders):
                 del sys.modules[name]
+        registered.clear()
+        registered.update(registered_before)
 
 
 def _under(file: str | None, folders: set[str]) -> bool:
