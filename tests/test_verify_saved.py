@@ -4,6 +4,7 @@ the saved models are built and saved once, in a subprocess, with seeded non-defa
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -14,25 +15,8 @@ from kcodegen.verify import VerifyFailure, VerifyReport, VerifySession, verify_s
 
 pytestmark = pytest.mark.slow
 
-CUSTOM_LAYERS = """\
-import keras
-
-
-@keras.saving.register_keras_serializable(package="kcgtest")
-class Scale(keras.layers.Layer):
-    def __init__(self, factor=1.0, **kwargs):
-        super().__init__(**kwargs)
-        self.factor = factor
-
-    def build(self, shape):
-        self.w = self.add_weight(shape=(shape[-1],), initializer="ones", name="w")
-
-    def call(self, x):
-        return x * self.w * self.factor
-
-    def get_config(self):
-        return {**super().get_config(), "factor": self.factor}
-"""
+# The custom layer's module: the saved-model tests' own, under the name these cases import.
+CUSTOM_LAYERS = Path(__file__).with_name("saved") / "real_layers.py"
 
 # Run in the models' folder: build each model, give it seeded weights away from any initializer's
 # values (positive: a variance must be), save it.
@@ -197,7 +181,7 @@ def saved(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The folder of the saved models (and of the custom layer's module)."""
     pytest.importorskip("tensorflow")
     folder = tmp_path_factory.mktemp("saved")
-    (folder / "custom_layers.py").write_text(CUSTOM_LAYERS)
+    shutil.copy(CUSTOM_LAYERS, folder / "custom_layers.py")
     _python(SAVE, cwd=folder)
     return folder
 
