@@ -105,3 +105,35 @@ def test_static_commands_finish(tmp_path: Path, command: str) -> None:
     assert result.exit_code in (0, 1), result.output
     if command == "analyze":
         assert f"{LAYERS}" in result.output or f"{LAYERS:,}" in result.output
+
+
+BRANCHES = 1_000  # Python's own compiler stops between 1,500 and 3,000 terms
+
+
+def _sum_of_branches() -> str:
+    """Every branch's output added in one expression, which libcst and ``ast`` nest a level a
+    term: ``t0 + t1 + ... + t999``."""
+    branches = "".join(f"t{i} = layers.Dense(4)(inputs)\n" for i in range(BRANCHES))
+    total = " + ".join(f"t{i}" for i in range(BRANCHES))
+    return (
+        f"{HEADER}inputs = keras.Input(shape=(4,))\n{branches}total = {total}\n"
+        f"model = keras.Model(inputs, total)\n{TAIL}"
+    )
+
+
+def test_a_sum_of_a_thousand_branches_converts_with_every_term() -> None:
+    conversion = convert(_sum_of_branches(), "subclassing")
+    assert conversion.converted == ("model",), conversion.refusals
+    assert conversion.output.startswith(HEADER) and conversion.output.endswith(TAIL)
+    assert " + ".join(f"t{i}" for i in range(BRANCHES)) in conversion.output
+    assert conversion.output.count("layers.Dense(4)") == BRANCHES
+
+
+@pytest.mark.parametrize("command", ["analyze", "graph", "lint"])
+def test_static_commands_finish_on_a_sum_of_a_thousand_branches(
+    tmp_path: Path, command: str
+) -> None:
+    path = tmp_path / "branches.py"
+    path.write_text(_sum_of_branches(), encoding="utf-8")
+    result = CliRunner().invoke(main, [command, str(path)])
+    assert result.exit_code in (0, 1) and "internal error" not in result.output, result.output

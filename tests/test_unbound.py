@@ -56,3 +56,12 @@ def test_a_name_read_inside_a_call_is_still_found() -> None:
     output = "print(keras.Input(shape=(2,)))\nimport keras\n"
 
     assert newly_unbound(original, output) == [(2, "keras", "print(keras.Input(shape=(2,)))")]
+
+
+def test_a_sum_deeper_than_pyflakes_recurses_is_still_checked_term_by_term() -> None:
+    terms = " + ".join(f"t{i}" for i in range(1000))
+    defined = "".join(f"t{i} = {i}\n" for i in range(1000))
+    original = f"{defined}total = {terms}\n"
+    output = original.replace("t999 = 999\n", "") + "t999 = 999\n"  # now defined after its read
+
+    assert newly_unbound(original, output) == [(1001, "t999", f"total = {terms}")]

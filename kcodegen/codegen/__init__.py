@@ -45,10 +45,19 @@ def rewrite(
     code = pieces.fill(new_module.code, module.default_newline)
     # Generated code always compiles (the tree is parsed once: the unbound-name check reads it).
     try:
-        compile(parsed(code) or code, "<converted>", "exec", dont_inherit=True)
+        _compile(code)
     except SyntaxError as error:
         raise GeneratedInvalid(error.lineno or 0, error.msg, code) from None
     return code, removed
+
+
+def _compile(code: str) -> None:
+    """Compile the code from its shared tree; from its text where the tree nests deeper than
+    Python converts back (``t0 + t1 + ... + t999``: a level a term), which the compiler reads."""
+    try:
+        compile(parsed(code) or code, "<converted>", "exec", dont_inherit=True)
+    except RecursionError:
+        compile(code, "<converted>", "exec", dont_inherit=True)
 
 
 class GeneratedInvalid(Exception):

@@ -49,6 +49,37 @@ class _RunTimeReads(Checker):
 def _undefined_reads(source: str) -> Iterator[tuple[int, str, str]]:
     """(line, name, the line's text) of every read pyflakes finds undefined."""
     lines = source.splitlines()
-    for message in _RunTimeReads(parsed(source) or ast.parse(source)).messages:
+    try:
+        messages = _RunTimeReads(parsed(source) or ast.parse(source)).messages
+    except RecursionError:  # pyflakes recurses a level a term of ``t0 + t1 + ... + t999``
+        messages = _RunTimeReads(_flat_operations(ast.parse(source))).messages
+    for message in messages:
         if isinstance(message, UndefinedName):
             yield message.lineno, message.message_args[0], lines[message.lineno - 1].strip()
+
+
+def _flat_operations(tree: ast.Module) -> ast.Module:
+    """``tree`` (a copy of its own) with each chain of binary operations made a tuple of its
+    operands: the same names, read in the same order, a level deep."""
+    pending: list[ast.AST] = [tree]
+    while pending:
+        node = pending.pop()
+        for field, value in ast.iter_fields(node):
+            if isinstance(value, ast.BinOp):
+                setattr(node, field, _operands(value))
+            elif isinstance(value, list):
+                value[:] = [_operands(v) if isinstance(v, ast.BinOp) else v for v in value]
+        pending.extend(ast.iter_child_nodes(node))
+    return tree
+
+
+def _operands(chain: ast.BinOp) -> ast.Tuple:
+    operands: list[ast.expr] = []
+    pending: list[ast.expr] = [chain]
+    while pending:  # left to right, without recursion
+        node = pending.pop()
+        if isinstance(node, ast.BinOp):
+            pending += [node.right, node.left]
+        else:
+            operands.append(node)
+    return ast.copy_location(ast.Tuple(elts=operands, ctx=ast.Load()), chain)

@@ -380,6 +380,17 @@ def _compound(
             headers += zip(decorators, tree.decorator_list, strict=True)
         bodies.append((statement.body, tree.body))
     elif isinstance(statement, cst.ClassDef) and isinstance(tree, ast.ClassDef):
+        if len(statement.decorators) == len(tree.decorator_list):
+            decorators = [d.decorator for d in statement.decorators]
+            headers += zip(decorators, tree.decorator_list, strict=True)
+        bases = [arg for arg in statement.bases if not arg.star]
+        keywords = [arg for arg in statement.keywords if arg.keyword is not None]
+        if len(bases) == len(tree.bases) == len(statement.bases):
+            headers += zip([arg.value for arg in bases], tree.bases, strict=True)
+        if len(keywords) == len(tree.keywords) == len(statement.keywords):
+            headers += zip(
+                [arg.value for arg in keywords], [k.value for k in tree.keywords], strict=True
+            )
         bodies.append((statement.body, tree.body))
     elif isinstance(statement, (cst.If, cst.While)) and isinstance(tree, (ast.If, ast.While)):
         headers.append((statement.test, tree.test))

@@ -54,6 +54,23 @@ BINARY: dict[type, Callable[[Any, Any], Any]] = {
     cst.Power: operator.pow,
     cst.MatrixMultiply: operator.matmul,
 }
+# How each binary operator is spelled: read from the type, since its node's text would be
+# generated with the whole statement's (libcst positions the operators by code generation).
+BINARY_SYMBOLS: dict[type, str] = {
+    cst.Add: "+",
+    cst.Subtract: "-",
+    cst.Multiply: "*",
+    cst.Divide: "/",
+    cst.FloorDivide: "//",
+    cst.Modulo: "%",
+    cst.Power: "**",
+    cst.MatrixMultiply: "@",
+    cst.LeftShift: "<<",
+    cst.RightShift: ">>",
+    cst.BitAnd: "&",
+    cst.BitOr: "|",
+    cst.BitXor: "^",
+}
 COMPARE: dict[type, Callable[[Any, Any], Any]] = {
     cst.Equal: operator.eq,
     cst.NotEqual: operator.ne,
@@ -103,10 +120,7 @@ class Expressions(InterpreterState):
         if isinstance(node, cst.Dict):
             return self.eval_dict(node)
         if isinstance(node, cst.BinaryOperation):
-            left, right = self.eval(node.left), self.eval(node.right)
-            return self.binary(
-                left, right, self.code(node.operator).strip(), type(node.operator), node
-            )
+            return self.eval_binary_chain(node)
         if isinstance(node, cst.UnaryOperation):
             return self.eval_unary(node)
         if isinstance(node, cst.Comparison):
@@ -318,6 +332,21 @@ class Expressions(InterpreterState):
         finally:
             self.stack.pop()
         return SequenceVal(results, "list", self.render(node))
+
+    def eval_binary_chain(self, node: cst.BinaryOperation) -> Value:
+        """``t0 + t1 + ... + tn``, which libcst nests to the left, a level a term: evaluated left
+        to right in a loop, as Python does, so that a sum of a thousand branches needs no deeper
+        stack than a sum of two."""
+        links: list[cst.BinaryOperation] = []
+        first: cst.BaseExpression = node
+        while isinstance(first, cst.BinaryOperation):
+            links.append(first)
+            first = first.left
+        value = self.eval(first)
+        for link in reversed(links):
+            right, kind = self.eval(link.right), type(link.operator)
+            value = self.binary(value, right, BINARY_SYMBOLS[kind], kind, link)
+        return value
 
     def binary(
         self, left: Value, right: Value, op_text: str, op_type: type, node: cst.CSTNode
