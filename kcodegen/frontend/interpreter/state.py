@@ -172,7 +172,9 @@ class InterpreterState:
                 self.line(node),
             ) from None
         assert isinstance(substituted, cst.CSTNode), "names are replaced, never removed"
-        return self.code(substituted)
+        if substituted is node:
+            return self.code(node)
+        return self.module.code_for_node(substituted)  # a copy: the module's positions lack it
 
     def reads_tensor(self, expression: cst.BaseExpression) -> bool:
         """It reads a tensor or a shape (``x.shape[-1] * 2``): code made where there are no
