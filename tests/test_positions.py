@@ -135,10 +135,16 @@ IN_BLOCKS = (
     "    4)\n"
 )
 TABS = "def f():\n\treturn g(\n\t\t1,\n\t)\n"
+# A form feed resets the indentation count: libcst writes the block's own indentation there.
+FORM_FEEDS = (
+    "def g():\n    y = 0\n    \f    x = f(1,\n        2)\n    return x\n"
+    "def h():\n    x = f(1,\n  \f      2)\n    return x\n"
+)
 
 
 @pytest.mark.parametrize(
-    "source", [TRICKY, TRICKY.replace("\n", "\r\n"), "x = f(a, b=2)", IN_BLOCKS, TABS]
+    "source",
+    [TRICKY, TRICKY.replace("\n", "\r\n"), "x = f(a, b=2)", IN_BLOCKS, TABS, FORM_FEEDS],
 )
 def test_node_text_from_tokens_is_code_for_node(source: str) -> None:
     assert_same_text(source)

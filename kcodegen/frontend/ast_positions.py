@@ -96,8 +96,8 @@ class SourceText:
         line's (a backslash's, a string's)."""
         line = self.source[self._starts[block_line - 1] : self._starts[block_line]]
         indent = line[: len(line) - len(line.lstrip(" \t"))]
-        if not indent:
-            return text
+        if not indent or "\f" in line or "\f" in text:  # a form feed resets indentation
+            return None
         if "\\\n" in text or (("'" in text or '"' in text) and _multiline_string(tree)):
             return None
         lines = text.split("\n")

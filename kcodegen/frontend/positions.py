@@ -118,7 +118,9 @@ class LazyPositions:
         else:
             end = self._source_text.line_count() + 1 - len(self.module.footer)
         text = self._source_text.lines(self._first_line(index, groups), end)
-        return text if text.endswith("\n") and "\r" not in text else None
+        if not text.endswith("\n") or "\r" in text or "\f" in text:
+            return None  # libcst writes its own newline, and its own indentation after a form feed
+        return text
 
     def _first_line(self, index: int, groups: list[list[ast.stmt]]) -> int:
         """The line a top-level statement's code starts on: its leading lines, then its first
