@@ -137,3 +137,23 @@ def test_static_commands_finish_on_a_sum_of_a_thousand_branches(
     path.write_text(_sum_of_branches(), encoding="utf-8")
     result = CliRunner().invoke(main, [command, str(path)])
     assert result.exit_code in (0, 1) and "internal error" not in result.output, result.output
+
+
+def test_a_sum_too_deep_inside_a_class_is_refused_at_its_line(tmp_path: Path) -> None:
+    """Read back inside ``call()``, the sum is deeper than libcst's recursive code follows: the
+    conversion is refused at the sum's line, and verification says it cannot read the model back
+    instead of crashing. Nothing is written."""
+    subclassed = convert(_sum_of_branches(), "subclassing").output
+    line = next(n for n, text in enumerate(subclassed.splitlines(), 1) if "t0 + t1 +" in text)
+
+    back = convert(subclassed, "functional")
+
+    assert not back.converted
+    reasons = [reason for refusal in back.refusals for reason in refusal.reasons]
+    assert any(r.line == line and "nests" in r.message for r in reasons), reasons
+
+    path, out = tmp_path / "branches.py", tmp_path / "out.py"
+    path.write_text(_sum_of_branches(), encoding="utf-8")
+    result = CliRunner().invoke(main, ["convert", str(path), "--to", "subclassing", "-o", str(out)])
+    assert "internal error" not in result.output and "cannot read `model` back" in result.output
+    assert result.exit_code != 0 and not out.exists()

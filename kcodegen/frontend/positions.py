@@ -105,6 +105,10 @@ class LazyPositions:
             if token.isidentifier() and (token in _NAMED_CONSTANTS or not iskeyword(token))
         )
 
+    def statement_trees(self) -> list[ast.stmt]:
+        """The module's ``ast`` statements, where the stdlib reads it."""
+        return [tree for group in self._statement_groups() or [] for tree in group]
+
     def _statement_text(self, index: int) -> str | None:
         """A top-level statement's text, from its leading lines to the next statement's: libcst
         writes each top-level statement as it read it, so a module is its header, its statements

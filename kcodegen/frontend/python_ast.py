@@ -34,3 +34,16 @@ def same_statements(
         groups.append(list(statements[at : at + count]))
         at += count
     return groups if at == len(statements) else None
+
+
+def deepest(trees: Sequence[ast.AST]) -> tuple[int, int]:
+    """How many levels the trees nest, and the line of their deepest node, without recursion."""
+    found = (0, 0)
+    pending = [(tree, 1, getattr(tree, "lineno", 0)) for tree in trees]
+    while pending:
+        node, depth, line = pending.pop()
+        line = getattr(node, "lineno", line)  # an operator or a context has none: its parent's
+        if depth > found[0]:
+            found = (depth, line)
+        pending.extend((child, depth + 1, line) for child in ast.iter_child_nodes(node))
+    return found

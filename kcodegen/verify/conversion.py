@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from kcodegen.frontend import ParsedModule, parse_models
 from kcodegen.ir import ModelGraph
 from kcodegen.verify.modules import added_classes
-from kcodegen.verify.report import VerifyResult
+from kcodegen.verify.report import VerifyFailure, VerifyResult
 from kcodegen.verify.runner import ModelSource, VerifyCase, VerifySession
 
 
@@ -37,10 +37,12 @@ def verify_conversion(
     parsed = parse_converted(original_text, converted_text, models, shapes, binds, assume)
     converted = {g.name: g for g in parsed.models}
     cases = []
+    unread: dict[str, VerifyFailure] = {}
     for graph in models:
         twin = converted.get(graph.name)
         if twin is None:
-            raise ValueError(f"the converted module has no model `{graph.name}`")
+            unread[graph.name] = _not_read_back(graph.name, parsed, path)
+            continue
         cases.append(
             VerifyCase(
                 ModelSource(original_text, graph, path, binds),
@@ -51,12 +53,25 @@ def verify_conversion(
                 settings=dict(assume or {}),
             )
         )
-    if session is None:
+    if not cases:
+        results = []
+    elif session is None:
         with VerifySession(timeout_per_case=timeout) as own:
             results = own.verify(cases)
     else:
         results = session.verify(cases)
-    return [(graph.name, result) for graph, result in zip(models, results, strict=True)]
+    verified = iter(results)
+    return [(graph.name, unread.get(graph.name) or next(verified)) for graph in models]
+
+
+def _not_read_back(name: str, parsed: ParsedModule, path: str) -> VerifyFailure:
+    """No verdict for a converted model kcg cannot read back: why, where it says."""
+    where = f"{path} (converted)"
+    problem = parsed.problems[0] if parsed.problems else None
+    if problem is not None:
+        where += f":{problem.line}"
+    reason = f": {problem.message}" if problem is not None else ""
+    return VerifyFailure("correspondence", f"{where}: kcg cannot read `{name}` back{reason}")
 
 
 def parse_converted(

@@ -25,6 +25,7 @@ from kcodegen.frontend.interpreter.state import (
     unknown_used,
 )
 from kcodegen.frontend.names import canonical
+from kcodegen.frontend.python_ast import deepest
 from kcodegen.frontend.values import (
     ClassVal,
     Const,
@@ -57,6 +58,11 @@ AUGMENTED: dict[type, type] = {
     cst.PowerAssign: cst.Power,
     cst.MatrixMultiplyAssign: cst.MatrixMultiply,
 }
+
+
+# Below this depth a RecursionError is kcg's own fault. libcst recurses some three frames a level,
+# so an expression of 300 levels fills Python's default stack of 1,000 frames.
+_DEEP = 150
 
 
 class Statements(HelperIfs):
@@ -143,7 +149,7 @@ class Statements(HelperIfs):
             if frame.is_module:
                 self.positions.near = index
                 try:
-                    self.exec_statement(statement)
+                    self._exec_top_level(statement)
                 except Unsupported as problem:
                     self.problems.append(problem)
                     if isinstance(problem.cause, Unknown):
@@ -154,6 +160,24 @@ class Statements(HelperIfs):
             else:
                 self.exec_statement(statement)
             self.comment_layers(frame)
+
+    def _exec_top_level(self, statement: cst.BaseStatement) -> None:
+        """Run a module's statement. Code nested deeper than libcst's recursive code (its visits
+        and code generation) can follow is a construct kcg cannot follow, named with its line:
+        the deepest of the module, which the statement may have reached through a call."""
+        try:
+            self.exec_statement(statement)
+        except RecursionError:
+            trees = self.positions.statement_trees()
+            depth, line = deepest(trees) if trees else (0, 0)
+            if depth < _DEEP:  # not the code's depth: a fault of kcg's, reported as one
+                raise
+            raise Unsupported(
+                f"an expression here nests {depth} levels deep, more than kcg follows inside "
+                "a class or function; write it in steps (a long sum as "
+                "`layers.Add()([t0, t1, ...])`)",
+                line,
+            ) from None
 
     def exec_nested(
         self, body: Sequence[cst.BaseStatement] | Sequence[cst.BaseSmallStatement]
