@@ -10,6 +10,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+import libcst as cst
 import pytest
 from click.testing import CliRunner
 from preservation import assert_preserved
@@ -17,6 +18,7 @@ from preservation import assert_preserved
 from kcodegen.cli import main
 from kcodegen.convert import convert
 from kcodegen.frontend import parse_models
+from kcodegen.frontend.interpreter import Interpreter
 
 LAYERS = 10_000
 HEADER = "import keras\nfrom keras import layers\n\n"
@@ -157,3 +159,19 @@ def test_a_sum_too_deep_inside_a_class_is_refused_at_its_line(tmp_path: Path) ->
     result = CliRunner().invoke(main, ["convert", str(path), "--to", "subclassing", "-o", str(out)])
     assert "internal error" not in result.output and "cannot read `model` back" in result.output
     assert result.exit_code != 0 and not out.exists()
+
+
+def test_nested_layer_calls_build_each_layer_once() -> None:
+    """``Dense(4)(Dense(4)(...(inputs)))``: each call's argument is evaluated once. Evaluated
+    again for the layer call, the layers under it were built twice a level: 2**40 here."""
+    nested = "inputs"
+    for _ in range(40):
+        nested = f"layers.Dense(4)({nested})"
+    source = f"{HEADER}inputs = keras.Input(shape=(4,))\nmodel = keras.Model(inputs, {nested})\n"
+    interpreter = Interpreter(cst.parse_module(source), source, {})
+    interpreter.run()
+    assert len(interpreter.builder.layers) == 40
+
+    conversion = convert(source, "subclassing")
+    assert conversion.converted == ("model",), conversion.refusals
+    assert conversion.output.count("layers.Dense(4)") == 40

@@ -173,9 +173,9 @@ class Statements(HelperIfs):
             if depth < _DEEP:  # not the code's depth: a fault of kcg's, reported as one
                 raise
             raise Unsupported(
-                f"an expression here nests {depth} levels deep, more than kcg follows inside "
-                "a class or function; write it in steps (a long sum as "
-                "`layers.Add()([t0, t1, ...])`)",
+                f"an expression here nests {depth} levels deep, more than kcg can follow; "
+                "write it in steps (a long sum as `layers.Add()([t0, t1, ...])`, a long "
+                "nest of calls as one statement a layer)",
                 line,
             ) from None
 

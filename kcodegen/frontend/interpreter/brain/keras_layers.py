@@ -66,6 +66,20 @@ def _reads_shape(text: str) -> bool:
     return expression is not None and reads_shape(expression)
 
 
+def _values_by_argument(
+    node: cst.Call, evaluated: list[Value] | None, by_keyword: dict[str, Value] | None
+) -> dict[int, Value] | None:
+    """Each argument's value by ``id``, from the values a call's arguments were evaluated to;
+    None where a ``*``/``**`` argument was spread among them."""
+    if evaluated is None or by_keyword is None or any(arg.star for arg in node.args):
+        return None
+    positional = iter(evaluated)
+    return {
+        id(arg): by_keyword[arg.keyword.value] if arg.keyword is not None else next(positional)
+        for arg in node.args
+    }
+
+
 class KerasLayers(InterpreterState):
     """Layers and the Keras functions that make or call them."""
 
@@ -80,7 +94,7 @@ class KerasLayers(InterpreterState):
             items += [i for v in items if isinstance(v, SequenceVal) for i in v.items]
             refuse_unknown(items, self.line(node))
         if isinstance(func, LayerVal):
-            return self.call_layer(func, node)
+            return self.call_layer(func, node, args, kwargs)
         if isinstance(func, ClassVal):
             if func.kind == "model":
                 return self.instantiate_model(func, args, kwargs, node)
@@ -99,7 +113,7 @@ class KerasLayers(InterpreterState):
         if isinstance(func, BlockVal):
             return self.call_block(func, args, kwargs)
         if isinstance(func, ModelVal):
-            return self.call_model(func, args, node)
+            return self.call_model(func, args, kwargs, node)
         return None
 
     def call_symbol(
@@ -279,12 +293,22 @@ class KerasLayers(InterpreterState):
                 return False
         return True
 
-    def call_layer(self, layer: LayerVal, node: cst.Call) -> Value:
+    def call_layer(
+        self,
+        layer: LayerVal,
+        node: cst.Call,
+        evaluated: list[Value] | None = None,
+        by_keyword: dict[str, Value] | None = None,
+    ) -> Value:
+        """``layer(x, mask=m)``: a node of the graph. ``evaluated`` and ``by_keyword`` are the
+        arguments' values, where the caller has them: evaluating them again would build the
+        layers they call again, twice more at every level of ``Dense(4)(Dense(4)(...))``."""
         args: list[Arg] = []
         kwargs: list[tuple[str, Arg]] = []
         has_tensor = False
+        given = _values_by_argument(node, evaluated, by_keyword)
         for arg in node.args:
-            value = self.eval(arg.value)
+            value = given[id(arg)] if given is not None else self.eval(arg.value)
             if isinstance(value, TrainingFlag):
                 continue  # forwarding the model's own flag: every style does that implicitly
             converted = self.to_arg(value, arg.value)

@@ -362,7 +362,9 @@ class KerasModels(InterpreterState):
             ids = {record.id} | ({value.layer_id} if isinstance(value, LayerVal) else set())
             self.builder.touch(self.origin(), ids)
 
-    def call_model(self, model: ModelVal, args: list[Value], node: cst.Call) -> Value:
+    def call_model(
+        self, model: ModelVal, args: list[Value], kwargs: dict[str, Value], node: cst.Call
+    ) -> Value:
         record = model.record
         observed = observed_shapes(args[0]) if args and not has_tensor(args[0]) else None
         if observed is None and args and self._fresh_inputs(node.args[0].value):
@@ -375,7 +377,7 @@ class KerasModels(InterpreterState):
             name = syntax.callee_name(node.func)
             if isinstance(node.func, cst.Name):  # the name the code uses is in scope at the site
                 model = ModelVal(model.record, node.func.value)
-            return self.call_layer(self.nested_layer(model, name), node)
+            return self.call_layer(self.nested_layer(model, name), node, args, kwargs)
         return Opaque(self.render(node))
 
     def _fresh_inputs(self, node: cst.BaseExpression) -> bool:
