@@ -346,11 +346,7 @@ class InterpreterState:
         def static_shape(self, tensor: TensorVal, text: str) -> Value: ...
         def class_constant(self, self_val: SelfVal, attr: str) -> Value | None: ...
         def call_layer(
-            self,
-            layer: LayerVal,
-            node: cst.Call,
-            evaluated: list[Value] | None = None,
-            by_keyword: dict[str, Value] | None = None,
+            self, layer: LayerVal, args: list[Value], kwargs: dict[str, Value], node: cst.Call
         ) -> Value: ...
         def make_block(
             self, cls: ClassVal, args: list[Value], kwargs: dict[str, Value], node: cst.Call

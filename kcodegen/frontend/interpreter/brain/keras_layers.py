@@ -67,15 +67,15 @@ def _reads_shape(text: str) -> bool:
 
 
 def _values_by_argument(
-    node: cst.Call, evaluated: list[Value] | None, by_keyword: dict[str, Value] | None
+    node: cst.Call, args: list[Value], kwargs: dict[str, Value]
 ) -> dict[int, Value] | None:
-    """Each argument's value by ``id``, from the values a call's arguments were evaluated to;
+    """Each argument's value by ``id``, from the values the call's arguments were evaluated to;
     None where a ``*``/``**`` argument was spread among them."""
-    if evaluated is None or by_keyword is None or any(arg.star for arg in node.args):
+    if any(arg.star for arg in node.args):
         return None
-    positional = iter(evaluated)
+    positional = iter(args)
     return {
-        id(arg): by_keyword[arg.keyword.value] if arg.keyword is not None else next(positional)
+        id(arg): kwargs[arg.keyword.value] if arg.keyword is not None else next(positional)
         for arg in node.args
     }
 
@@ -94,7 +94,7 @@ class KerasLayers(InterpreterState):
             items += [i for v in items if isinstance(v, SequenceVal) for i in v.items]
             refuse_unknown(items, self.line(node))
         if isinstance(func, LayerVal):
-            return self.call_layer(func, node, args, kwargs)
+            return self.call_layer(func, args, kwargs, node)
         if isinstance(func, ClassVal):
             if func.kind == "model":
                 return self.instantiate_model(func, args, kwargs, node)
@@ -294,19 +294,15 @@ class KerasLayers(InterpreterState):
         return True
 
     def call_layer(
-        self,
-        layer: LayerVal,
-        node: cst.Call,
-        evaluated: list[Value] | None = None,
-        by_keyword: dict[str, Value] | None = None,
+        self, layer: LayerVal, values: list[Value], keywords: dict[str, Value], node: cst.Call
     ) -> Value:
-        """``layer(x, mask=m)``: a node of the graph. ``evaluated`` and ``by_keyword`` are the
-        arguments' values, where the caller has them: evaluating them again would build the
-        layers they call again, twice more at every level of ``Dense(4)(Dense(4)(...))``."""
+        """``layer(x, mask=m)``: a node of the graph. ``values`` and ``keywords`` are what the
+        call's arguments were evaluated to: evaluating them again would build the layers they
+        call again, twice more at every level of ``Dense(4)(Dense(4)(...))``."""
         args: list[Arg] = []
         kwargs: list[tuple[str, Arg]] = []
         has_tensor = False
-        given = _values_by_argument(node, evaluated, by_keyword)
+        given = _values_by_argument(node, values, keywords)
         for arg in node.args:
             value = given[id(arg)] if given is not None else self.eval(arg.value)
             if isinstance(value, TrainingFlag):

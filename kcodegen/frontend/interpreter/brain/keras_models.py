@@ -377,7 +377,7 @@ class KerasModels(InterpreterState):
             name = syntax.callee_name(node.func)
             if isinstance(node.func, cst.Name):  # the name the code uses is in scope at the site
                 model = ModelVal(model.record, node.func.value)
-            return self.call_layer(self.nested_layer(model, name), node, args, kwargs)
+            return self.call_layer(self.nested_layer(model, name), args, kwargs, node)
         return Opaque(self.render(node))
 
     def _fresh_inputs(self, node: cst.BaseExpression) -> bool:
